@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { INSTANCE_METADATA_TAG_KEY } from '../core/tags.js';
+
+/**
+ * The configuration contract between Terraform and the Lambdas. Every default lives here,
+ * once; Terraform passes only what the user set (or the module's documented value).
+ */
+
+const ssmParameterName = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name starting with "/" (letters, digits, _ . - /)');
+
+const githubOwner = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[A-Za-z0-9._-]{1,100})?$/, 'expected an organization or "owner/repo"');
+
+const runnerLabel = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^,\s]+$/, 'a label has no spaces or commas');
+
+export const githubSchema = z.strictObject({
+  /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
+  apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+  appIdParameter: ssmParameterName,
+  privateKeyParameter: ssmParameterName,
+  /** Owner (org or owner/repo) → installation id. Unlisted owners are looked up and cached. */
+  installationIds: z.record(githubOwner, z.number().int().positive()).default({}),
+  /** How long credentials read from SSM are reused. */
+  secretCacheSeconds: z.number().int().min(0).max(3600).default(300),
+});
+
+export const idleRuleSchema = z.strictObject({
+  /** Five-field cron; while it matches, keep `idleCount` idle runners (upstream `idle_config`). */
+  cron: z.string().min(9),
+  timeZone: z.string().default('UTC'),
+  idleCount: z.number().int().min(0),
+  evictionStrategy: z.enum(['oldest_first', 'newest_first']).default('oldest_first'),
+});
+
+export const poolSchema = z.strictObject({
+  owner: githubOwner,
+  ownerType: z.enum(['org', 'repo']),
+  /** Custom labels jobs target this pool by. Pools must be targeted by a custom label (see docs/safety.md). */
+  labels: z.array(runnerLabel).min(1, 'a pool needs at least one custom label'),
+  /** true: one job per instance. false: warm instance, a fresh JIT registration per job. */
+  ephemeral: z.boolean().default(true),
+  queueUrl: z.url(),
+  runnerGroupId: z.number().int().positive().default(1),
+  maxRunners: z.number().int().min(0).max(10_000),
+  idleConfig: z.array(idleRuleSchema).default([]),
+  minimumRunningTimeMinutes: z.number().int().min(0).max(1440).default(5),
+  bootTimeoutMinutes: z.number().int().min(1).max(120).default(8),
+  /** The backstop for silent agents waits quarantine + this long before it terminates. */
+  maxJobDurationMinutes: z.number().int().min(1).max(7200).default(360),
+  launchTemplateName: z.string().min(1),
+  instanceTypes: z.array(z.string().min(1)).min(1),
+  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id')).min(1),
+  capacityType: z.enum(['spot', 'on-demand']).default('spot'),
+  /** Spot pool: launch on-demand when spot has no capacity. */
+  onDemandFallback: z.boolean().default(true),
+});
+
+const tagMap = z.record(
+  z.string().regex(INSTANCE_METADATA_TAG_KEY, 'tag keys must be legal in instance metadata (no "/" or spaces)'),
+  z.string().max(256),
+);
+
+export const commonSchema = {
+  /** Value of the `ghr:environment` tag: the fleet's identity in a shared account. */
+  environment: z.string().regex(/^[A-Za-z0-9_.:@+=-]{1,64}$/, 'expected 1-64 letters, digits or _ . : @ + = -'),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  github: githubSchema,
+  pools: z.record(z.string().regex(/^[a-z0-9-]{1,32}$/, 'pool names are 1-32 lowercase letters, digits, dashes'), poolSchema),
+};
+
+export const webhookConfigSchema = z.strictObject({
+  ...commonSchema,
+  webhookSecretParameter: ssmParameterName,
+  /** Larger bodies are refused with 413 before the signature is checked. GitHub caps payloads at 25 MB. */
+  maxBodyBytes: z.number().int().min(1024).max(26_214_400).default(1_048_576),
+});
+
+export const scaleUpConfigSchema = z.strictObject({
+  ...commonSchema,
+  /** `jit` for github.com and GHES with JIT; `token` only for GHES versions without it. */
+  registration: z.enum(['jit', 'token']).default('jit'),
+  /** Ask GitHub whether the job is still queued before launching. */
+  checkJobQueued: z.boolean().default(true),
+  /** SSM path under which per-instance runner configs are written. */
+  runnerConfigPath: ssmParameterName,
+  extraTags: tagMap.default({}),
+});
+
+export const scaleDownConfigSchema = z.strictObject({
+  ...commonSchema,
+  strategy: z.enum(['quarantine', 'naive', 'deregister-recheck', 'confirm-window', 'sequential']).default('quarantine'),
+  /**
+   * Wait between quarantine and re-check. Covers the world model's worst case: quarantine
+   * propagation (≤ 60 s) + listener receive (≤ 2 s) + worker start (≤ 2 s) + agent notice (≤ 1 s)
+   * + tag write (≤ 3 s) + tag read lag (≤ 2 s) = 70 s, rounded up.
+   */
+  settleSeconds: z.number().int().min(0).max(600).default(90),
+  /** Org pools: the runner group with no repository access that quarantined runners move to. */
+  quarantineGroupName: z.string().min(1).max(100).default('ghr-quarantine'),
+  concurrency: z
+    .strictObject({
+      global: z.number().int().min(1).max(100).default(10),
+      perOwner: z.number().int().min(1).max(50).default(4),
+    })
+    .default({ global: 10, perOwner: 4 }),
+  lease: z.strictObject({
+    parameterName: ssmParameterName,
+    ttlSeconds: z.number().int().min(60).max(3600).default(900),
+  }),
+  /** Idle-confirmation window of the `confirm-window` baseline strategy. */
+  confirmWindowSeconds: z.number().int().min(0).default(300),
+  runnerConfigPath: ssmParameterName,
+});
+
+export type GitHubConfig = z.output<typeof githubSchema>;
+export type PoolConfig = z.output<typeof poolSchema>;
+export type IdleRule = z.output<typeof idleRuleSchema>;
+export type WebhookConfig = z.output<typeof webhookConfigSchema>;
+export type ScaleUpConfig = z.output<typeof scaleUpConfigSchema>;
+export type ScaleDownConfig = z.output<typeof scaleDownConfigSchema>;

@@ -1,0 +1,107 @@
+/**
+ * Instance tag keys. The `ghr:*` keys match the upstream module so fleets can migrate.
+ * Tag keys must be legal in instance metadata (letters, digits and `+ - = . , _ : @`; no `/`,
+ * no spaces): the agent reads its own tags through IMDS, and EC2 refuses to launch an
+ * instance with instance-metadata tags enabled and such a key
+ * (EC2 user guide, "View tags using instance metadata").
+ */
+export const TAG = {
+  environment: 'ghr:environment',
+  application: 'ghr:Application',
+  owner: 'ghr:Owner',
+  type: 'ghr:Type',
+  pool: 'ghr:pool',
+  runnerId: 'ghr:github_runner_id',
+  orphan: 'ghr:orphan',
+  bypassRemoval: 'ghr:bypass-removal',
+  /** Lifecycle written by scale-down: `retiring:<epoch-ms>`. */
+  lifecycle: 'ghr:lifecycle',
+  /** Agent state: `idle:<ms>`, `busy:<job-id>:<ms>`, `exited:<ms>`. */
+  agentState: 'ghr:agent-state',
+  /** Job evidence from the webhook: `in_progress:<job-id>:<ms>` or `completed:<job-id>:<ms>`. */
+  jobEvidence: 'ghr:job',
+} as const;
+
+export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=._:@]{1,128}$/;
+
+/*
+ * Tag value codecs. Values use only letters, digits and `: @ / . -` so they are legal
+ * everywhere AWS tags are (general tag restrictions) and trivial to write from bash.
+ *
+ *   ghr:lifecycle    retiring@<markMs>                 marked, quarantine not yet confirmed
+ *                    quarantined@<markMs>/<quarMs>      quarantine applied at quarMs
+ *   ghr:agent-state  idle@<ms> | busy:<jobId>@<ms> | exited@<ms>, optionally /ack:<markMs>
+ *   ghr:job          in_progress:<jobId>@<ms> | completed:<jobId>@<ms>
+ *
+ * The agent acknowledges a retirement by echoing the mark's time (`/ack:<markMs>`), so an
+ * acknowledgement is matched to its mark without comparing two machines' clocks.
+ */
+
+export type Lifecycle =
+  | { readonly phase: 'retiring'; readonly markMs: number }
+  | { readonly phase: 'quarantined'; readonly markMs: number; readonly quarantinedMs: number };
+
+export type AgentStateName = 'idle' | 'busy' | 'exited';
+
+export interface AgentState {
+  readonly state: AgentStateName;
+  readonly jobId?: string;
+  readonly atMs: number;
+  readonly ackMarkMs?: number;
+}
+
+export interface JobEvidence {
+  readonly status: 'in_progress' | 'completed';
+  readonly jobId: string;
+  readonly atMs: number;
+}
+
+const INT = '(\\d{1,16})';
+
+export function encodeLifecycle(lifecycle: Lifecycle): string {
+  return lifecycle.phase === 'retiring'
+    ? `retiring@${lifecycle.markMs}`
+    : `quarantined@${lifecycle.markMs}/${lifecycle.quarantinedMs}`;
+}
+
+export function decodeLifecycle(value: string | undefined): Lifecycle | undefined {
+  if (value === undefined) return undefined;
+  const retiring = new RegExp(`^retiring@${INT}$`).exec(value);
+  if (retiring) return { phase: 'retiring', markMs: Number(retiring[1]) };
+  const quarantined = new RegExp(`^quarantined@${INT}/${INT}$`).exec(value);
+  if (quarantined) {
+    return { phase: 'quarantined', markMs: Number(quarantined[1]), quarantinedMs: Number(quarantined[2]) };
+  }
+  return undefined;
+}
+
+export function encodeAgentState(state: AgentState): string {
+  const head = state.state === 'busy' ? `busy:${state.jobId ?? 'unknown'}` : state.state;
+  const ack = state.ackMarkMs === undefined ? '' : `/ack:${state.ackMarkMs}`;
+  return `${head}@${state.atMs}${ack}`;
+}
+
+export function decodeAgentState(value: string | undefined): AgentState | undefined {
+  if (value === undefined) return undefined;
+  const match = new RegExp(`^(idle|exited|busy:([A-Za-z0-9._-]{1,64}))@${INT}(?:/ack:${INT})?$`).exec(value);
+  if (!match) return undefined;
+  const [, head, jobId, at, ack] = match;
+  const state: AgentStateName = head!.startsWith('busy') ? 'busy' : (head as 'idle' | 'exited');
+  return {
+    state,
+    ...(jobId === undefined ? {} : { jobId }),
+    atMs: Number(at),
+    ...(ack === undefined ? {} : { ackMarkMs: Number(ack) }),
+  };
+}
+
+export function encodeJobEvidence(evidence: JobEvidence): string {
+  return `${evidence.status}:${evidence.jobId}@${evidence.atMs}`;
+}
+
+export function decodeJobEvidence(value: string | undefined): JobEvidence | undefined {
+  if (value === undefined) return undefined;
+  const match = new RegExp(`^(in_progress|completed):([A-Za-z0-9._-]{1,64})@${INT}$`).exec(value);
+  if (!match) return undefined;
+  return { status: match[1] as JobEvidence['status'], jobId: match[2]!, atMs: Number(match[3]) };
+}
