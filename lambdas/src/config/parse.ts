@@ -8,6 +8,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${path === '(root)' ? key : `${path}.${key}`}: unknown key (typo?)`).join('\n  - ');
   }
+  if (issue.code === 'invalid_key' || issue.code === 'invalid_element') {
+    // Record keys: the schema's own message ("tag keys must be …") sits one level down.
+    return `${path}: ${issue.issues.map((inner) => inner.message).join('; ')}`;
+  }
   return `${path}: ${issue.message}`;
 }
 

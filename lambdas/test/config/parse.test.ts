@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseConfig, scaleDownConfigSchema, scaleUpConfigSchema, webhookConfigSchema } from '../../src/config/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { validPool, validScaleDownConfig } from './fixtures.js';
+
+function expectConfigError(act: () => unknown): ConfigError {
+  try {
+    act();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('parses a valid scale-down configuration and fills every default once', () => {
+    // Act
+    const config = parseConfig(scaleDownConfigSchema, JSON.stringify(validScaleDownConfig), 'scale-down');
+
+    // Assess
+    expect(config.settleSeconds).toBe(90);
+    expect(config.strategy).toBe('quarantine');
+    expect(config.concurrency).toEqual({ global: 10, perOwner: 4 });
+    expect(config.github.apiUrl).toBe('https://api.github.com');
+    expect(config.pools['linux']?.ephemeral).toBe(true);
+    expect(config.pools['linux']?.minimumRunningTimeMinutes).toBe(5);
+  });
+
+  it('fails once, naming all three bad keys and what each expects', () => {
+    // Prepare
+    const bad = {
+      ...validScaleDownConfig,
+      settleSeconds: 'ninety',
+      github: { ...validScaleDownConfig.github, appIdParameter: 'no-leading-slash' },
+      pools: { linux: { ...validPool, maxRunners: -1 } },
+    };
+
+    // Act
+    const error = expectConfigError(() => parseConfig(scaleDownConfigSchema, JSON.stringify(bad), 'scale-down'));
+
+    // Assess
+    expect(error.problems).toHaveLength(3);
+    expect(error.message).toContain('3 invalid keys');
+    expect(error.message).toMatch(/settleSeconds: .*number/);
+    expect(error.message).toMatch(/github\.appIdParameter: expected an SSM parameter name/);
+    expect(error.message).toMatch(/pools\.linux\.maxRunners: .*>=0/);
+  });
+
+  it('names unknown keys, so a typo is not silently ignored', () => {
+    const error = expectConfigError(() =>
+      parseConfig(scaleDownConfigSchema, JSON.stringify({ ...validScaleDownConfig, setleSeconds: 30 }), 'scale-down'),
+    );
+    expect(error.message).toContain('setleSeconds: unknown key');
+  });
+
+  it('reports a missing variable and invalid JSON with the variable name', () => {
+    expect(expectConfigError(() => parseConfig(webhookConfigSchema, undefined, 'webhook')).message).toContain(
+      'FLEET_CONFIG is not set',
+    );
+    expect(expectConfigError(() => parseConfig(scaleUpConfigSchema, '{"environment":', 'scale-up')).message).toContain(
+      'FLEET_CONFIG is not valid JSON',
+    );
+  });
+
+  it('refuses tag keys that instance metadata cannot carry', () => {
+    const config = {
+      ...validScaleDownConfig,
+      strategy: undefined,
+      settleSeconds: undefined,
+      concurrency: undefined,
+      lease: undefined,
+      confirmWindowSeconds: undefined,
+      quarantineGroupName: undefined,
+      registration: 'jit',
+      extraTags: { 'team/name': 'x' },
+    };
+    const error = expectConfigError(() => parseConfig(scaleUpConfigSchema, JSON.stringify(config), 'scale-up'));
+    expect(error.message).toMatch(/extraTags\.team\/name: tag keys must be legal in instance metadata/);
+  });
+});
