@@ -1,0 +1,27 @@
+// Runs a TypeScript entry point of this project: bundles it with esbuild (about a second)
+// into dist/.run/ and calls its exported `main(argv, io)`, whose number is the exit code.
+// Used by `npm start` and `npm run bench`, so both run exactly the code the tests check.
+import * as esbuild from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function runTs(entry, argv) {
+  const outfile = join(root, 'dist', '.run', entry.replace(/[/\\]/g, '_').replace(/\.ts$/, '.mjs'));
+  await esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  const module = await import(pathToFileURL(outfile).href);
+  const code = await module.main(argv, { stdout: process.stdout, stderr: process.stderr });
+  return typeof code === 'number' ? code : 0;
+}
