@@ -4,7 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 const sources = [
-  { name: 'jest', file: '.ci/results/jest.json', passed: (r) => r.numPassedTests, failed: (r) => r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) },
+  {
+    name: 'jest',
+    file: '.ci/results/jest.json',
+    passed: (r) => r.numPassedTests,
+    failed: (r) => r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0),
+  },
   { name: 'terraform test', file: '.ci/results/terraform.json', passed: (r) => r.passed, failed: (r) => r.failed },
 ];
 let passed = 0;

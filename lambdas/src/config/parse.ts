@@ -19,7 +19,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * Parses the raw JSON text of the configuration against a schema. Fails once, with every
  * problem named, so a bad deployment is fixed in one round trip instead of one per key.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, raw: string | undefined, functionName: string): z.output<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  raw: string | undefined,
+  functionName: string,
+): z.output<S> {
   if (raw === undefined || raw.trim() === '') {
     throw new ConfigError(
       `${functionName}: environment variable ${CONFIG_VARIABLE} is not set; it must hold the JSON configuration Terraform renders`,

@@ -72,7 +72,10 @@ export const commonSchema = {
   environment: z.string().regex(/^[A-Za-z0-9_.:@+=-]{1,64}$/, 'expected 1-64 letters, digits or _ . : @ + = -'),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   github: githubSchema,
-  pools: z.record(z.string().regex(/^[a-z0-9-]{1,32}$/, 'pool names are 1-32 lowercase letters, digits, dashes'), poolSchema),
+  pools: z.record(
+    z.string().regex(/^[a-z0-9-]{1,32}$/, 'pool names are 1-32 lowercase letters, digits, dashes'),
+    poolSchema,
+  ),
 };
 
 export const webhookConfigSchema = z.strictObject({

@@ -46,7 +46,8 @@ export class SecretRegistry {
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [key, inner] of Object.entries(value)) {
-        out[key] = SECRET_KEY.test(key) && inner !== undefined && inner !== null ? REDACTED : this.scrub(inner, depth + 1);
+        out[key] =
+          SECRET_KEY.test(key) && inner !== undefined && inner !== null ? REDACTED : this.scrub(inner, depth + 1);
       }
       return out;
     }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseConfig, scaleDownConfigSchema, scaleUpConfigSchema, webhookConfigSchema } from '../../src/config/index.js';
+import {
+  parseConfig,
+  scaleDownConfigSchema,
+  scaleUpConfigSchema,
+  webhookConfigSchema,
+} from '../../src/config/index.js';
 import { ConfigError } from '../../src/errors.js';
 import { validPool, validScaleDownConfig } from './fixtures.js';
 

@@ -18,23 +18,34 @@ const jobId = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
 describe('tag codecs', () => {
   it('round-trips every agent state, with and without an acknowledgement', () => {
     fc.assert(
-      fc.property(fc.constantFrom('idle', 'busy', 'exited'), jobId, ms, fc.option(ms, { nil: undefined }), (name, job, at, ack) => {
-        const state: AgentState = {
-          state: name as AgentState['state'],
-          ...(name === 'busy' ? { jobId: job } : {}),
-          atMs: at,
-          ...(ack === undefined ? {} : { ackMarkMs: ack }),
-        };
-        expect(decodeAgentState(encodeAgentState(state))).toEqual(state);
-      }),
+      fc.property(
+        fc.constantFrom('idle', 'busy', 'exited'),
+        jobId,
+        ms,
+        fc.option(ms, { nil: undefined }),
+        (name, job, at, ack) => {
+          const state: AgentState = {
+            state: name as AgentState['state'],
+            ...(name === 'busy' ? { jobId: job } : {}),
+            atMs: at,
+            ...(ack === undefined ? {} : { ackMarkMs: ack }),
+          };
+          expect(decodeAgentState(encodeAgentState(state))).toEqual(state);
+        },
+      ),
     );
   });
 
   it('round-trips lifecycle and job evidence', () => {
     fc.assert(
       fc.property(ms, ms, jobId, (mark, quarantined, job) => {
-        expect(decodeLifecycle(encodeLifecycle({ phase: 'retiring', markMs: mark }))).toEqual({ phase: 'retiring', markMs: mark });
-        expect(decodeLifecycle(encodeLifecycle({ phase: 'quarantined', markMs: mark, quarantinedMs: quarantined }))).toEqual({
+        expect(decodeLifecycle(encodeLifecycle({ phase: 'retiring', markMs: mark }))).toEqual({
+          phase: 'retiring',
+          markMs: mark,
+        });
+        expect(
+          decodeLifecycle(encodeLifecycle({ phase: 'quarantined', markMs: mark, quarantinedMs: quarantined })),
+        ).toEqual({
           phase: 'quarantined',
           markMs: mark,
           quarantinedMs: quarantined,

@@ -61,7 +61,11 @@ describe('defineHandler', () => {
     expect(handled.map((l) => l['limit'])).toEqual([3, 3]);
     // resetKeys: keys appended in one invocation do not leak into the next one
     expect(handled.some((l) => l['eventNumber'] !== undefined)).toBe(false);
-    expect(parse(lines).filter((l) => l['message'] === 'after append').map((l) => l['eventNumber'])).toEqual([1, 2]);
+    expect(
+      parse(lines)
+        .filter((l) => l['message'] === 'after append')
+        .map((l) => l['eventNumber']),
+    ).toEqual([1, 2]);
     // EMF metrics are flushed per invocation
     expect(lines.filter((l) => l.includes('"_aws"') && l.includes('handled')).length).toBe(2);
   });
@@ -90,10 +94,14 @@ describe('defineHandler', () => {
 
   it('never prints the GitHub App key, an installation token or a JIT config', async () => {
     // Prepare
-    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
     const base64Key = Buffer.from(pem).toString('base64');
     const token = 'ghs_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4';
-    const jit = Buffer.from(JSON.stringify({ '.runner': 'x'.repeat(40), '.credentials': 'y'.repeat(40) })).toString('base64');
+    const jit = Buffer.from(JSON.stringify({ '.runner': 'x'.repeat(40), '.credentials': 'y'.repeat(40) })).toString(
+      'base64',
+    );
     secrets.register(base64Key);
     secrets.register(jit);
     const handler = defineHandler(

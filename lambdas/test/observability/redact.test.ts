@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { REDACTED, SecretRegistry } from '../../src/observability/redact.js';
 
-const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const pem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
 
 describe('SecretRegistry', () => {
   it('removes registered values and their base64 form from nested strings', () => {
@@ -12,7 +14,10 @@ describe('SecretRegistry', () => {
 
     // Act
     const out = JSON.stringify(
-      registry.scrub({ a: ['x s3cr3t-webhook-value y'], b: { c: Buffer.from('s3cr3t-webhook-value').toString('base64') } }),
+      registry.scrub({
+        a: ['x s3cr3t-webhook-value y'],
+        b: { c: Buffer.from('s3cr3t-webhook-value').toString('base64') },
+      }),
     );
 
     // Assess
@@ -32,7 +37,9 @@ describe('SecretRegistry', () => {
 
   it('blanks values under keys that name a secret, and keeps the rest', () => {
     const registry = new SecretRegistry();
-    expect(registry.scrub({ token: 'short', encodedJitConfig: 'abc', privateKey: 'k', runnerId: 42, name: 'i-1' })).toEqual({
+    expect(
+      registry.scrub({ token: 'short', encodedJitConfig: 'abc', privateKey: 'k', runnerId: 42, name: 'i-1' }),
+    ).toEqual({
       token: REDACTED,
       encodedJitConfig: REDACTED,
       privateKey: REDACTED,

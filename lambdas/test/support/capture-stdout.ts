@@ -2,7 +2,9 @@
  * Captures what Powertools writes (it prints JSON lines to stdout/stderr through its own
  * Console), so tests can read log lines as the Lambda runtime would ship them.
  */
-export async function captureOutput<T>(act: () => Promise<T>): Promise<{ result?: T; error?: unknown; lines: string[] }> {
+export async function captureOutput<T>(
+  act: () => Promise<T>,
+): Promise<{ result?: T; error?: unknown; lines: string[] }> {
   const chunks: string[] = [];
   const originalOut = process.stdout.write.bind(process.stdout);
   const originalErr = process.stderr.write.bind(process.stderr);

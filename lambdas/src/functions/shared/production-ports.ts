@@ -9,7 +9,10 @@ import { systemClock, type Ports } from '../../ports/index.js';
  * Lambda runtime) and Octokit authenticated as the GitHub App whose credentials live in SSM.
  * Called once per container, at cold start.
  */
-export function createProductionPorts(tools: { readonly config: { readonly github: GitHubConfig }; readonly log: Log }): Ports {
+export function createProductionPorts(tools: {
+  readonly config: { readonly github: GitHubConfig };
+  readonly log: Log;
+}): Ports {
   const aws = createAwsPorts();
   const github = new OctokitGitHub({
     config: tools.config.github,

@@ -1,0 +1,103 @@
+/**
+ * SsmPort over AWS SDK v3. Every read asks for decryption (the values are SecureStrings); error
+ * messages name the parameter but never carry its value, nor SSM's own message.
+ */
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  GetParametersCommand,
+  PutParameterCommand,
+  type Parameter as SdkParameter,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { Parameter, PutParameterRequest, SsmPort } from '../../ports/index.js';
+import { PermanentError } from '../../errors.js';
+import { chunk } from './batch.js';
+import { awsCall, type AwsCallContext } from './errors.js';
+
+/** GetParameters accepts at most 10 names per call (SSM API reference). */
+export const GET_PARAMETERS_CHUNK = 10;
+
+function context(operation: string, subject?: string): AwsCallContext {
+  return { service: 'SSM', operation, subject, includeServerMessage: false };
+}
+
+export function toParameter(raw: SdkParameter): Parameter | undefined {
+  if (raw.Name === undefined || raw.Value === undefined) return undefined;
+  return {
+    name: raw.Name,
+    value: raw.Value,
+    version: raw.Version ?? 0,
+    lastModifiedMs: raw.LastModifiedDate?.getTime() ?? 0,
+  };
+}
+
+function present(raws: readonly SdkParameter[] | undefined): Parameter[] {
+  return (raws ?? []).flatMap((raw) => {
+    const parameter = toParameter(raw);
+    return parameter === undefined ? [] : [parameter];
+  });
+}
+
+export class SdkSsm implements SsmPort {
+  constructor(private readonly client: SSMClient) {}
+
+  async getParameter(name: string): Promise<Parameter> {
+    const response = await awsCall(context('GetParameter', name), () =>
+      this.client.send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+    );
+    const parameter = response.Parameter === undefined ? undefined : toParameter(response.Parameter);
+    if (parameter === undefined) throw new PermanentError(`SSM GetParameter ${name} returned no value`);
+    return parameter;
+  }
+
+  async getParameters(names: readonly string[]): Promise<Parameter[]> {
+    const found: Parameter[] = [];
+    for (const batch of chunk([...new Set(names)], GET_PARAMETERS_CHUNK)) {
+      const response = await awsCall(context('GetParameters', batch[0]), () =>
+        this.client.send(new GetParametersCommand({ Names: batch, WithDecryption: true })),
+      );
+      found.push(...present(response.Parameters));
+    }
+    return found;
+  }
+
+  async putParameter(request: PutParameterRequest): Promise<{ version: number }> {
+    const response = await awsCall(context('PutParameter', request.name), () =>
+      this.client.send(
+        new PutParameterCommand({
+          Name: request.name,
+          Value: request.value,
+          Type: request.type,
+          Overwrite: request.overwrite,
+          Description: request.description,
+        }),
+      ),
+    );
+    return { version: response.Version ?? 0 };
+  }
+
+  async deleteParameter(name: string): Promise<void> {
+    await awsCall(context('DeleteParameter', name), () => this.client.send(new DeleteParameterCommand({ Name: name })));
+  }
+
+  async getParametersByPath(path: string): Promise<Parameter[]> {
+    const found: Parameter[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await awsCall(context('GetParametersByPath', path), () =>
+        this.client.send(
+          new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: true, NextToken: nextToken }),
+        ),
+      );
+      found.push(...present(page.Parameters));
+      nextToken = page.NextToken === '' ? undefined : page.NextToken;
+    } while (nextToken !== undefined);
+    return found;
+  }
+}
+
+export function createSsmPort(client: SSMClient): SsmPort {
+  return new SdkSsm(client);
+}
