@@ -1,0 +1,20 @@
+export { APPLICATION, fleetTags, launchInstances, type Launched } from './launch.js';
+export { outcomeOfError, processJobs, type PendingJob } from './job.js';
+export * from './messages.js';
+export {
+  decideRecycle,
+  processRecycle,
+  recycleStaleReason,
+  type RecycleDecision,
+  type RecycleInput,
+} from './recycle.js';
+export {
+  configParameterName,
+  decodeRunnerConfigReady,
+  encodeRunnerConfigReady,
+  provisionRunnerConfig,
+  RUNNER_CONFIG_TAG,
+  webUrl,
+} from './runner-config.js';
+export { handleScaleUpBatch, type ScaleUpRecord, type ScaleUpResult } from './scale-up.js';
+export type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';

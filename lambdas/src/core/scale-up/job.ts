@@ -1,0 +1,143 @@
+import type { PoolConfig } from '../../config/schema.js';
+import { describeError, isRetryable, NotFoundError } from '../../errors.js';
+import { TAG } from '../tags.js';
+import { fleetTags, launchInstances } from './launch.js';
+import type { JobMessage } from './messages.js';
+import { provisionRunnerConfig } from './runner-config.js';
+import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
+
+/**
+ * Queued jobs → new runners, one per job. The jobs of one pool in a batch share one CreateFleet
+ * (EC2 mutating calls share an account-wide token bucket: architecture.md §6). Instances of the
+ * pool that are pending or running count against `maxRunners`, retiring ones included:
+ * scale-up never touches a retiring runner; scale-down alone returns it to service
+ * (architecture.md §3, "One writer"). Two scale-up invocations running at once can each see
+ * the same count; the event source mapping's maximum concurrency bounds that overshoot.
+ */
+
+export interface PendingJob {
+  readonly messageId: string;
+  readonly message: JobMessage;
+}
+
+/** GitHub still holds the job queued? A job GitHub no longer knows is not ours to serve. */
+async function stillQueued(deps: ScaleUpDeps, message: JobMessage): Promise<boolean> {
+  try {
+    const job = await deps.github.getJob(message.repo, message.jobId);
+    return job.status === 'queued';
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
+/** The outcome an error gives a message: rate limits, 5xx and capacity retry; the rest would fail again. */
+export function outcomeOfError(error: unknown): Outcome {
+  const { name } = describeError(error);
+  return isRetryable(error) ? { kind: 'retry', reason: name } : { kind: 'drop', reason: name };
+}
+
+/** Step 1, per message: is there a job to launch for? */
+async function screen(job: PendingJob, deps: ScaleUpDeps, ctx: ScaleUpContext): Promise<Outcome | undefined> {
+  if (ctx.config.pools[job.message.pool] === undefined) return { kind: 'drop', reason: 'unknown_pool' };
+  if (!ctx.config.checkJobQueued) return undefined;
+  try {
+    return (await stillQueued(deps, job.message)) ? undefined : { kind: 'drop', reason: 'job_not_queued' };
+  } catch (error) {
+    ctx.log.warn('job status check failed', { jobId: job.message.jobId, error: describeError(error) });
+    return outcomeOfError(error);
+  }
+}
+
+/** Step 2, per pool: launch what fits under the maximum, configure each instance, map instances to messages. */
+async function launchForPool(
+  poolName: string,
+  pool: PoolConfig,
+  jobs: readonly PendingJob[],
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+  outcomes: Map<string, Outcome>,
+): Promise<void> {
+  const live = await deps.ec2.listInstances({
+    tags: { [TAG.environment]: ctx.config.environment, [TAG.pool]: poolName },
+    states: ['pending', 'running'],
+  });
+  const room = Math.max(0, pool.maxRunners - live.length);
+  const served = jobs.slice(0, room);
+  for (const job of jobs.slice(room)) {
+    // Retried after the visibility timeout: with one-job runners nothing else would serve this
+    // job once the pool has room again; `checkJobQueued` drops it then if another runner took it.
+    outcomes.set(job.messageId, { kind: 'retry', reason: 'pool_at_maximum' });
+  }
+  if (jobs.length > served.length) ctx.metrics.count('ScaleUpAtMaximum', jobs.length - served.length);
+  if (served.length === 0) return;
+
+  const launched = await launchInstances(deps.ec2, pool, served.length, fleetTags(ctx.config, poolName, pool));
+  ctx.metrics.count('ScaleUpLaunched', launched.instanceIds.length);
+  if (launched.capacityType !== pool.capacityType) ctx.metrics.count('ScaleUpOnDemandFallback');
+
+  const unconfigured: string[] = [];
+  for (const [index, job] of served.entries()) {
+    const instanceId = launched.instanceIds[index];
+    if (instanceId === undefined) {
+      outcomes.set(job.messageId, { kind: 'retry', reason: 'partial_launch' });
+      continue;
+    }
+    const attributes = { jobId: job.message.jobId, pool: poolName, instanceId };
+    try {
+      await provisionRunnerConfig(deps, ctx, pool, instanceId);
+      outcomes.set(job.messageId, { kind: 'done', instanceIds: [instanceId] });
+      ctx.log.info('runner launched', { ...attributes, capacityType: launched.capacityType });
+    } catch (error) {
+      unconfigured.push(instanceId);
+      // Nothing half-made: the instance is ended and the job retried, whatever the cause.
+      outcomes.set(job.messageId, { kind: 'retry', reason: 'runner_config_failed' });
+      ctx.log.error('runner config failed; terminating the instance', { ...attributes, error: describeError(error) });
+    }
+  }
+  // CreateFleet may launch more than asked for only in theory; an extra would have no job and no config.
+  unconfigured.push(...launched.instanceIds.slice(served.length));
+  if (unconfigured.length === 0) return;
+  ctx.metrics.count('ScaleUpConfigFailed', unconfigured.length);
+  try {
+    await deps.ec2.terminateInstances(unconfigured);
+  } catch (error) {
+    // Left with fleet tags and no registration: scale-down's boot-timeout backstop ends them.
+    ctx.log.error('terminating unconfigured instances failed', {
+      instanceIds: unconfigured,
+      error: describeError(error),
+    });
+  }
+}
+
+/** Every job message of a batch → its outcome, by message id. */
+export async function processJobs(
+  jobs: readonly PendingJob[],
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  const byPool = new Map<string, PendingJob[]>();
+  for (const job of jobs) {
+    const screened = await screen(job, deps, ctx);
+    if (screened !== undefined) {
+      outcomes.set(job.messageId, screened);
+      continue;
+    }
+    byPool.set(job.message.pool, [...(byPool.get(job.message.pool) ?? []), job]);
+  }
+  for (const [poolName, poolJobs] of byPool) {
+    const pool = ctx.config.pools[poolName];
+    if (pool === undefined) continue;
+    try {
+      await launchForPool(poolName, pool, poolJobs, deps, ctx, outcomes);
+    } catch (error) {
+      const outcome = outcomeOfError(error);
+      const attributes = { pool: poolName, jobs: poolJobs.length, error: describeError(error), outcome: outcome.kind };
+      if (outcome.kind === 'retry') ctx.log.warn('launch failed', attributes);
+      else ctx.log.error('launch failed', attributes);
+      for (const job of poolJobs) if (!outcomes.has(job.messageId)) outcomes.set(job.messageId, outcome);
+    }
+  }
+  return outcomes;
+}

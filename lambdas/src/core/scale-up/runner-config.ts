@@ -1,0 +1,157 @@
+import type { GitHubConfig, PoolConfig, ScaleUpConfig } from '../../config/schema.js';
+import { describeError } from '../../errors.js';
+import type { SecretRegistry } from '../../observability/redact.js';
+import type { Log } from '../../observability/types.js';
+import type { Clock, Ec2Port, GitHubPort, RunnerOwner, SsmPort } from '../../ports/index.js';
+import { parseOwner } from '../../ports/index.js';
+import { TAG } from '../tags.js';
+import { runnerLabels } from '../webhook/labels.js';
+
+/**
+ * The runner configuration of one instance: generated at GitHub, stored as a SecureString at
+ * `${runnerConfigPath}/${instanceId}` (the agent reads and deletes it), announced by tags.
+ *
+ * What the agent finds in the parameter (its contract):
+ * - JIT (`registration: 'jit'`): the `encoded_jit_config` as is, for `run.sh --jitconfig <value>`.
+ * - Token (GHES without JIT): `config.sh` arguments on one line, starting with `--url`
+ *   (`--url U --token T --name N --labels a,b --unattended --no-default-labels [--runnergroup G] [--ephemeral]`).
+ *   None of the values contains a space (labels are validated without spaces or commas).
+ */
+
+/** Written by scale-up when a fresh config waits in SSM; the agent watches it through instance metadata. */
+export const RUNNER_CONFIG_TAG = 'ghr:runner-config';
+
+export function encodeRunnerConfigReady(atMs: number): string {
+  return `ready@${atMs}`;
+}
+
+export function decodeRunnerConfigReady(value: string | undefined): number | undefined {
+  const match = value === undefined ? null : /^ready@(\d{1,16})$/.exec(value);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function runnerOwner(pool: Pick<PoolConfig, 'owner'>): RunnerOwner {
+  return parseOwner(pool.owner);
+}
+
+export function configParameterName(runnerConfigPath: string, instanceId: string): string {
+  return `${runnerConfigPath.replace(/\/+$/, '')}/${instanceId}`;
+}
+
+/** `https://api.github.com` → `https://github.com`; GHES `https://HOST/api/v3` → `https://HOST`. */
+export function webUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  const path = url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '');
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+export interface ProvisionDeps {
+  readonly github: Pick<
+    GitHubPort,
+    'generateJitConfig' | 'createRegistrationToken' | 'listRunnerGroups' | 'deleteRunner'
+  >;
+  readonly ssm: Pick<SsmPort, 'putParameter' | 'deleteParameter'>;
+  readonly ec2: Pick<Ec2Port, 'createTags' | 'terminateInstances'>;
+  readonly clock: Clock;
+  readonly secrets: SecretRegistry;
+}
+
+export interface ProvisionContext {
+  readonly config: Pick<ScaleUpConfig, 'registration' | 'runnerConfigPath'> & {
+    readonly github: Pick<GitHubConfig, 'apiUrl'>;
+  };
+  readonly log: Log;
+}
+
+async function tokenConfig(
+  deps: ProvisionDeps,
+  ctx: ProvisionContext,
+  pool: PoolConfig,
+  name: string,
+): Promise<string> {
+  const owner = runnerOwner(pool);
+  const token = await deps.github.createRegistrationToken(owner);
+  deps.secrets.register(token.token);
+  const args = [
+    '--url',
+    `${webUrl(ctx.config.github.apiUrl)}/${pool.owner}`,
+    '--token',
+    token.token,
+    '--name',
+    name,
+    '--labels',
+    runnerLabels(pool).join(','),
+    '--unattended',
+    '--no-default-labels',
+  ];
+  if (owner.kind === 'org' && pool.runnerGroupId !== 1) {
+    const group = (await deps.github.listRunnerGroups(owner.org)).find((g) => g.id === pool.runnerGroupId);
+    if (group !== undefined && !/\s/.test(group.name)) args.push('--runnergroup', group.name);
+  }
+  if (pool.ephemeral) args.push('--ephemeral');
+  return args.join(' ');
+}
+
+/**
+ * Generates, stores and announces the runner config of one instance. Returns the GitHub runner
+ * id (JIT) when there is one. On failure it undoes what it made (registration, parameter) and
+ * rethrows; the caller decides about the instance.
+ */
+export async function provisionRunnerConfig(
+  deps: ProvisionDeps,
+  ctx: ProvisionContext,
+  pool: PoolConfig,
+  instanceId: string,
+): Promise<{ runnerId?: number }> {
+  const owner = runnerOwner(pool);
+  let runnerId: number | undefined;
+  let value: string;
+  if (ctx.config.registration === 'jit') {
+    const jit = await deps.github.generateJitConfig(owner, {
+      name: instanceId,
+      labels: runnerLabels(pool),
+      runnerGroupId: pool.ownerType === 'org' ? pool.runnerGroupId : 1,
+    });
+    deps.secrets.register(jit.encodedJitConfig);
+    runnerId = jit.runnerId;
+    value = jit.encodedJitConfig;
+  } else {
+    value = await tokenConfig(deps, ctx, pool, instanceId);
+  }
+  const name = configParameterName(ctx.config.runnerConfigPath, instanceId);
+  let stored = false;
+  try {
+    await deps.ssm.putParameter({ name, value, type: 'SecureString', overwrite: true });
+    stored = true;
+    await deps.ec2.createTags([instanceId], {
+      [RUNNER_CONFIG_TAG]: encodeRunnerConfigReady(deps.clock.now()),
+      ...(runnerId === undefined ? {} : { [TAG.runnerId]: String(runnerId) }),
+    });
+  } catch (error) {
+    await undo(deps, ctx, owner, runnerId, stored ? name : undefined);
+    throw error;
+  }
+  return runnerId === undefined ? {} : { runnerId };
+}
+
+/** Best effort: a leftover is caught by housekeeping (parameters) or GitHub (offline JIT runners). */
+async function undo(
+  deps: ProvisionDeps,
+  ctx: ProvisionContext,
+  owner: RunnerOwner,
+  runnerId: number | undefined,
+  parameterName: string | undefined,
+): Promise<void> {
+  if (parameterName !== undefined) {
+    await deps.ssm.deleteParameter(parameterName).catch((error: unknown) => {
+      ctx.log.warn('runner config cleanup failed', { parameterName, error: describeError(error) });
+    });
+  }
+  if (runnerId !== undefined) {
+    // The registration was never handed to a runner process: deleting it cannot cancel a job.
+    await deps.github.deleteRunner(owner, runnerId).catch((error: unknown) => {
+      ctx.log.warn('runner registration cleanup failed', { runnerId, error: describeError(error) });
+    });
+  }
+}

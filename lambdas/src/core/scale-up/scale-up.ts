@@ -1,0 +1,91 @@
+import { describeError } from '../../errors.js';
+import { outcomeOfError, processJobs, type PendingJob } from './job.js';
+import { decodeMessage, type PoolMessage, type RecycleMessage } from './messages.js';
+import { processRecycle } from './recycle.js';
+import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
+
+/** The part of an SQS event record scale-up reads (structurally `SQSRecord`). */
+export interface ScaleUpRecord {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+export interface ScaleUpResult {
+  readonly batchItemFailures: { itemIdentifier: string }[];
+}
+
+function dedupKey(message: PoolMessage): string | undefined {
+  return message.deliveryId === undefined ? undefined : `${message.kind}:${message.deliveryId}`;
+}
+
+async function recycleOutcome(message: RecycleMessage, deps: ScaleUpDeps, ctx: ScaleUpContext): Promise<Outcome> {
+  try {
+    return await processRecycle(message, deps, ctx);
+  } catch (error) {
+    const outcome = outcomeOfError(error);
+    const attributes = { instanceId: message.instanceId, error: describeError(error), outcome: outcome.kind };
+    if (outcome.kind === 'retry') ctx.log.warn('recycle failed', attributes);
+    else ctx.log.error('recycle failed', attributes);
+    return outcome;
+  }
+}
+
+/**
+ * The SQS batch handler. Each message gets its own outcome (see `Outcome`); only `retry` is
+ * reported in `batchItemFailures`, so SQS redelivers just those (`ReportBatchItemFailures`).
+ * A message whose delivery id this container already acted on (or that repeats one in this
+ * batch) is dropped: SQS standard queues deliver at least once, and GitHub may redeliver.
+ */
+export async function handleScaleUpBatch(
+  records: readonly ScaleUpRecord[],
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+): Promise<ScaleUpResult> {
+  const outcomes = new Map<string, Outcome>();
+  const messages = new Map<string, PoolMessage>();
+  const inBatch = new Set<string>();
+  const jobs: PendingJob[] = [];
+  const recycles: { messageId: string; message: RecycleMessage }[] = [];
+
+  for (const record of records) {
+    const decoded = decodeMessage(record.body);
+    if (!decoded.ok) {
+      // Never the body: it is whatever reached the queue.
+      ctx.log.error('scale-up message malformed', { messageId: record.messageId, reason: decoded.reason });
+      outcomes.set(record.messageId, { kind: 'drop', reason: 'malformed' });
+      continue;
+    }
+    const message = decoded.message;
+    messages.set(record.messageId, message);
+    const key = dedupKey(message);
+    if (key !== undefined && (deps.processed.has(key) || inBatch.has(key))) {
+      outcomes.set(record.messageId, { kind: 'drop', reason: 'duplicate_delivery' });
+      continue;
+    }
+    if (key !== undefined) inBatch.add(key);
+    if (message.kind === 'job') jobs.push({ messageId: record.messageId, message });
+    else recycles.push({ messageId: record.messageId, message });
+  }
+
+  for (const [messageId, outcome] of await processJobs(jobs, deps, ctx)) outcomes.set(messageId, outcome);
+  for (const { messageId, message } of recycles) outcomes.set(messageId, await recycleOutcome(message, deps, ctx));
+
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    const outcome = outcomes.get(record.messageId) ?? { kind: 'retry', reason: 'not_processed' };
+    const message = messages.get(record.messageId);
+    const attributes = { messageId: record.messageId, kind: message?.kind, pool: message?.pool };
+    const key = message === undefined ? undefined : dedupKey(message);
+    if (outcome.kind === 'done') {
+      if (key !== undefined) deps.processed.add(key);
+    } else if (outcome.kind === 'retry') {
+      ctx.metrics.count('ScaleUpRetried');
+      ctx.log.info('scale-up message retried', { ...attributes, reason: outcome.reason });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    } else {
+      ctx.metrics.count('ScaleUpDropped');
+      ctx.log.info('scale-up message dropped', { ...attributes, reason: outcome.reason });
+    }
+  }
+  return { batchItemFailures };
+}
