@@ -17,6 +17,11 @@ const SECRET_SHAPES: readonly RegExp[] = [
 ];
 /** Shorter values would scrub innocent text (and are not secrets worth the name). */
 const MIN_REGISTERED_LENGTH = 8;
+/**
+ * A warm container registers a JIT config per launched runner; keep the newest ones only.
+ * The oldest entries are registrations long consumed, and the shape rules still catch tokens.
+ */
+const MAX_REGISTERED = 2_000;
 
 export class SecretRegistry {
   private readonly values = new Set<string>();
@@ -24,9 +29,23 @@ export class SecretRegistry {
   /** Registers a secret (and its base64 form) so every later log line is scrubbed of it. */
   register(value: string): void {
     if (value.length < MIN_REGISTERED_LENGTH) return;
+    this.add(value);
+    this.add(Buffer.from(value, 'utf8').toString('base64'));
+    for (const line of value.split('\n')) if (line.trim().length >= 32) this.add(line.trim());
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  private add(value: string): void {
+    // Re-adding moves a value to the newest end, so the long-lived app key is never evicted by churn.
+    this.values.delete(value);
     this.values.add(value);
-    this.values.add(Buffer.from(value, 'utf8').toString('base64'));
-    for (const line of value.split('\n')) if (line.trim().length >= 32) this.values.add(line.trim());
+    if (this.values.size > MAX_REGISTERED) {
+      const oldest = this.values.values().next().value;
+      if (oldest !== undefined) this.values.delete(oldest);
+    }
   }
 
   scrubString(text: string): string {

@@ -55,3 +55,12 @@ describe('SecretRegistry', () => {
     expect(JSON.stringify(scrubbed)).not.toContain('installation-token-123456');
   });
 });
+
+describe('SecretRegistry bounds', () => {
+  it('keeps memory bounded under a stream of JIT configs and still scrubs the newest', () => {
+    const registry = new SecretRegistry();
+    for (let i = 0; i < 5_000; i++) registry.register(`jit-config-number-${i}-abcdefgh`);
+    expect(registry.size).toBeLessThanOrEqual(2_000);
+    expect(registry.scrubString('x jit-config-number-4999-abcdefgh y')).toBe(`x ${REDACTED} y`);
+  });
+});

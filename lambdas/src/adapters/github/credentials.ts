@@ -3,6 +3,7 @@ import type { GitHubConfig } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SsmPort } from '../../ports/ssm.js';
+import { secrets } from '../../observability/redact.js';
 
 /** The GitHub App's identity, as read from SSM. The key is a secret: never log it, never put it in a message. */
 export interface AppCredentials {
@@ -49,6 +50,8 @@ export class AppCredentialsProvider {
     if (keyValue === undefined) {
       throw new ConfigError(`SSM parameter ${this.config.privateKeyParameter} (GitHub App private key) not found`);
     }
+    // Every log line of this process is scrubbed of the key, in either encoding, from now on.
+    secrets.register(keyValue.trim());
     const appId = parseAppId(appIdValue, this.config.appIdParameter);
     const raw = `${appId}\n${keyValue}`;
     if (this.cached && this.cached.raw === raw) {
@@ -78,6 +81,7 @@ function parseAppId(value: string, parameter: string): string {
 function parsePrivateKey(value: string, parameter: string): KeyObject {
   const trimmed = value.trim();
   const pem = trimmed.startsWith('-----BEGIN') ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8').trim();
+  if (pem.startsWith('-----BEGIN')) secrets.register(pem);
   const problem = `SSM parameter ${parameter} does not hold a base64-encoded PEM private key`;
   if (!pem.startsWith('-----BEGIN')) throw new ConfigError(problem);
   try {
