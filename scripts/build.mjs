@@ -45,6 +45,8 @@ export async function build(outDir = join(root, 'dist', 'lambdas')) {
       format: 'esm',
       mainFields: ['module', 'main'],
       minify: true,
+      // Error class names (ConfigError, RateLimitedError, …) are what an operator reads in the logs.
+      keepNames: true,
       legalComments: 'none',
       logLevel: 'warning',
       // Bundled CommonJS dependencies call require(); give ESM output one.

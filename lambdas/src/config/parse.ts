@@ -12,6 +12,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     // Record keys: the schema's own message ("tag keys must be …") sits one level down.
     return `${path}: ${issue.issues.map((inner) => inner.message).join('; ')}`;
   }
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return `${path}: missing (expected ${issue.expected})`;
+  }
   return `${path}: ${issue.message}`;
 }
 
