@@ -6,11 +6,14 @@ import { ConfigError } from '../../src/errors.js';
 import { captureOutput, lambdaContext } from '../support/capture-stdout.js';
 
 /** What Terraform deploys is `index.handler`: it must be the middy chain, not the bare function. */
-describe.each([
-  ['webhook', webhook],
-  ['scale-up', scaleUp],
-  ['scale-down', scaleDown],
-] as const)('%s handler export', (name, handler) => {
+type Invoke = (context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+const exported: [string, { use: unknown; before: unknown; after: unknown }, Invoke][] = [
+  ['webhook', webhook, (context) => webhook({ headers: {}, body: '' } as never, context)],
+  ['scale-up', scaleUp, (context) => scaleUp({ Records: [] } as never, context)],
+  ['scale-down', scaleDown, (context) => scaleDown({}, context)],
+];
+
+describe.each(exported)('%s handler export', (name, handler, invoke) => {
   it('is the middy-wrapped handler', () => {
     expect(typeof handler.use).toBe('function');
     expect(typeof handler.before).toBe('function');
@@ -21,7 +24,7 @@ describe.each([
     const previous = process.env['FLEET_CONFIG'];
     delete process.env['FLEET_CONFIG'];
     try {
-      const { error, lines } = await captureOutput(() => handler({} as never, lambdaContext(`req-${name}`)));
+      const { error, lines } = await captureOutput(() => invoke(lambdaContext(`req-${name}`)));
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toContain(`${name}: environment variable FLEET_CONFIG is not set`);
       expect(lines.some((l) => l.includes('"cold start failed"') && l.includes(`req-${name}`))).toBe(true);

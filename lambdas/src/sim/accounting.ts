@@ -1,0 +1,102 @@
+import type { ScaleDownReport } from '../core/strategy.js';
+import type { World } from './world/world.js';
+
+/** world-model.md, "Accounting": what every run reports. */
+export interface Accounting {
+  readonly jobsSubmitted: number;
+  readonly jobsCompleted: number;
+  /** Assigned and not completed because of a control-plane action. */
+  readonly jobsKilled: number;
+  readonly jobsKilledByCause: { readonly terminate: number; readonly delete: number; readonly label: number };
+  readonly jobsLostToSpot: number;
+  readonly jobsQueuedAtEnd: number;
+  /** Assigned or running when the run ended. */
+  readonly jobsRunningAtEnd: number;
+  readonly instancesLaunched: number;
+  /** Not terminated at the end, with no runner running for longer than boot timeout + one schedule. */
+  readonly instancesLeaked: number;
+  readonly instanceHours: number;
+  readonly idleInstanceHours: number;
+  readonly githubCalls: number;
+  readonly awsCalls: number;
+  readonly githubCallsByEndpoint: Readonly<Record<string, { calls: number; points: number }>>;
+  readonly awsCallsByAction: Readonly<Record<string, number>>;
+  readonly rateLimitHits: number;
+  /** The longest a runner waited idle before its instance went (terminated with no job). */
+  readonly maxSurplusIdleSeconds: number;
+  readonly orphansReaped: number;
+}
+
+const HOUR = 3_600_000;
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function sorted<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  const result: Record<string, T> = {};
+  for (const key of [...map.keys()].sort()) result[key] = map.get(key)!;
+  return result;
+}
+
+export function account(world: World, reports: readonly ScaleDownReport[], scheduleMinutes: number): Accounting {
+  const end = world.now;
+  const byCause = { terminate: 0, delete: 0, label: 0 };
+  let completed = 0;
+  let spot = 0;
+  let queued = 0;
+  let running = 0;
+  const busyByInstance = new Map<string, number>();
+  for (const job of world.github.jobs.values()) {
+    if (job.status === 'completed') completed++;
+    else if (job.status === 'queued') queued++;
+    else if (job.status === 'killed') {
+      if (job.cause === 'spot') spot++;
+      else if (job.cause === 'delete') byCause.delete++;
+      else if (job.cause === 'label') byCause.label++;
+      // Our own agent shutting an instance down under a job is the control plane too.
+      else byCause.terminate++;
+    } else running++;
+    if (job.instanceId !== undefined && job.assignedMs !== undefined) {
+      const busy = Math.min(job.endMs ?? end, end) - job.assignedMs;
+      busyByInstance.set(job.instanceId, (busyByInstance.get(job.instanceId) ?? 0) + busy);
+    }
+  }
+  let totalMs = 0;
+  let busyMs = 0;
+  let leaked = 0;
+  for (const instance of world.ec2.instances.values()) {
+    const life = Math.min(instance.terminatedMs ?? end, end) - instance.launchMs;
+    totalMs += life;
+    busyMs += Math.min(life, busyByInstance.get(instance.id) ?? 0);
+    const live = instance.state === 'pending' || instance.state === 'running';
+    const host = world.hosts.hosts.get(instance.id);
+    const pool = world.pools.get(instance.pool);
+    const bound = ((pool?.config.bootTimeoutMinutes ?? 8) + scheduleMinutes) * 60_000;
+    // Between two JIT registrations an instance is briefly without a runner: only a long gap is a leak.
+    const offlineSince = host?.offlineSinceMs;
+    if (live && host && !host.job && offlineSince !== undefined && end - offlineSince > bound) leaked++;
+  }
+  const counters = world.counters;
+  return {
+    jobsSubmitted: world.github.jobs.size,
+    jobsCompleted: completed,
+    jobsKilled: byCause.terminate + byCause.delete + byCause.label,
+    jobsKilledByCause: byCause,
+    jobsLostToSpot: spot,
+    jobsQueuedAtEnd: queued,
+    jobsRunningAtEnd: running,
+    instancesLaunched: world.ec2.instances.size,
+    instancesLeaked: leaked,
+    instanceHours: round(totalMs / HOUR, 3),
+    idleInstanceHours: round((totalMs - busyMs) / HOUR, 3),
+    githubCalls: counters.totalGithubCalls(),
+    awsCalls: counters.totalAwsCalls(),
+    githubCallsByEndpoint: sorted(counters.github),
+    awsCallsByAction: sorted(counters.aws),
+    rateLimitHits: counters.rateLimitHits,
+    maxSurplusIdleSeconds: round(world.maxSurplusIdleMs / 1000, 3),
+    orphansReaped: reports.reduce((n, report) => n + report.orphansTerminated, 0),
+  };
+}

@@ -1,0 +1,1 @@
+export { ImdsFacade, type ImdsFacadeOptions, type TagSource } from './imds-facade.js';

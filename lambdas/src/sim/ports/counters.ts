@@ -1,0 +1,67 @@
+import { RateLimitedError } from '../../errors.js';
+import type { WorldContext } from '../world/context.js';
+
+/**
+ * Every call through a door is counted: GitHub by endpoint with points (world-model.md:
+ * mutations cost 5 points against the secondary limit), AWS by action, and rate-limit hits.
+ * The primary (per installation and hour) and secondary (points per minute and endpoint)
+ * limits answer RateLimitedError.
+ */
+export class CallCounters {
+  readonly github = new Map<string, { calls: number; points: number }>();
+  readonly aws = new Map<string, number>();
+  rateLimitHits = 0;
+  private readonly primary = new Map<string, { hour: number; used: number }>();
+  private readonly secondary = new Map<string, { minute: number; points: number }>();
+
+  constructor(private readonly ctx: WorldContext) {}
+
+  /** Counts a GitHub call; throws RateLimitedError when a limit is exhausted. */
+  githubCall(installation: string, endpoint: string, mutation: boolean): void {
+    const now = this.ctx.now;
+    const gh = this.ctx.params.github;
+    const points = mutation ? gh.mutationPoints : 1;
+    const hour = Math.floor(now / 3_600_000);
+    const primary = this.primary.get(installation) ?? { hour, used: 0 };
+    if (primary.hour !== hour) Object.assign(primary, { hour, used: 0 });
+    this.primary.set(installation, primary);
+    const minute = Math.floor(now / 60_000);
+    const secondary = this.secondary.get(endpoint) ?? { minute, points: 0 };
+    if (secondary.minute !== minute) Object.assign(secondary, { minute, points: 0 });
+    this.secondary.set(endpoint, secondary);
+    const entry = this.github.get(endpoint) ?? { calls: 0, points: 0 };
+    entry.calls++;
+    entry.points += points;
+    this.github.set(endpoint, entry);
+    if (primary.used >= gh.primaryLimitPerHour) {
+      this.rateLimitHits++;
+      throw new RateLimitedError('primary rate limit exhausted', (hour + 1) * 3_600_000);
+    }
+    if (secondary.points + points > gh.secondaryPointsPerMinute) {
+      this.rateLimitHits++;
+      throw new RateLimitedError('secondary rate limit', (minute + 1) * 60_000);
+    }
+    primary.used++;
+    secondary.points += points;
+  }
+
+  awsCall(action: string): void {
+    this.aws.set(action, (this.aws.get(action) ?? 0) + 1);
+  }
+
+  awsThrottled(): void {
+    this.rateLimitHits++;
+  }
+
+  totalGithubCalls(): number {
+    let total = 0;
+    for (const entry of this.github.values()) total += entry.calls;
+    return total;
+  }
+
+  totalAwsCalls(): number {
+    let total = 0;
+    for (const n of this.aws.values()) total += n;
+    return total;
+  }
+}

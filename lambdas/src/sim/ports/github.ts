@@ -1,0 +1,106 @@
+import type {
+  GitHubPort,
+  GitHubRunner,
+  JitConfig,
+  JitConfigRequest,
+  RegistrationToken,
+  RepoRef,
+  RunnerGroup,
+  RunnerLabel,
+  RunnerOwner,
+  WorkflowJob,
+} from '../../ports/github.js';
+import { ownerKey } from '../../ports/github.js';
+import type { World } from '../world/world.js';
+import { gated, openGate, type CallGate } from './gate.js';
+
+function base(owner: RunnerOwner): string {
+  return owner.kind === 'org' ? '/orgs/{org}' : '/repos/{owner}/{repo}';
+}
+
+/** The GitHub port over the world, in process: every call counted and rate limited like the REST door. */
+export class InProcessGitHub implements GitHubPort {
+  constructor(
+    private readonly world: World,
+    private readonly gate: CallGate = openGate,
+  ) {}
+
+  private call<T>(installation: string, endpoint: string, run: () => T): Promise<T> {
+    const mutation = !endpoint.startsWith('GET ');
+    return gated(
+      this.gate,
+      `github.${endpoint}`,
+      () => {
+        this.world.counters.githubCall(installation, endpoint, mutation);
+        return run();
+      },
+      this.world.latency('github'),
+    );
+  }
+
+  listRunners(owner: RunnerOwner): Promise<GitHubRunner[]> {
+    const rest = this.world.rest;
+    return this.call(ownerKey(owner), `GET ${base(owner)}/actions/runners`, () => rest.listRunners(owner));
+  }
+
+  getRunner(owner: RunnerOwner, runnerId: number): Promise<GitHubRunner> {
+    return this.call(ownerKey(owner), `GET ${base(owner)}/actions/runners/{id}`, () =>
+      this.world.rest.getRunner(owner, runnerId),
+    );
+  }
+
+  deleteRunner(owner: RunnerOwner, runnerId: number): Promise<void> {
+    return this.call(ownerKey(owner), `DELETE ${base(owner)}/actions/runners/{id}`, () =>
+      this.world.rest.deleteRunner(owner, runnerId),
+    );
+  }
+
+  setCustomLabels(owner: RunnerOwner, runnerId: number, labels: readonly string[]): Promise<RunnerLabel[]> {
+    return this.call(ownerKey(owner), `PUT ${base(owner)}/actions/runners/{id}/labels`, () =>
+      this.world.rest.setCustomLabels(owner, runnerId, labels),
+    );
+  }
+
+  removeCustomLabels(owner: RunnerOwner, runnerId: number): Promise<RunnerLabel[]> {
+    return this.call(ownerKey(owner), `DELETE ${base(owner)}/actions/runners/{id}/labels`, () =>
+      this.world.rest.removeCustomLabels(owner, runnerId),
+    );
+  }
+
+  createRegistrationToken(owner: RunnerOwner): Promise<RegistrationToken> {
+    return this.call(ownerKey(owner), `POST ${base(owner)}/actions/runners/registration-token`, () =>
+      this.world.rest.createRegistrationToken(owner),
+    );
+  }
+
+  generateJitConfig(owner: RunnerOwner, request: JitConfigRequest): Promise<JitConfig> {
+    return this.call(ownerKey(owner), `POST ${base(owner)}/actions/runners/generate-jitconfig`, () =>
+      this.world.rest.generateJitConfig(owner, request),
+    );
+  }
+
+  getJob(repo: RepoRef, jobId: number): Promise<WorkflowJob> {
+    return this.call(`${repo.owner}/${repo.repo}`, 'GET /repos/{owner}/{repo}/actions/jobs/{id}', () =>
+      this.world.rest.getJob(repo, jobId),
+    );
+  }
+
+  listRunnerGroups(org: string): Promise<RunnerGroup[]> {
+    return this.call(org, 'GET /orgs/{org}/actions/runner-groups', () => this.world.rest.listRunnerGroups(org));
+  }
+
+  createRunnerGroup(
+    org: string,
+    group: { name: string; visibility: 'selected' | 'all'; selectedRepositoryIds?: readonly number[] },
+  ): Promise<RunnerGroup> {
+    return this.call(org, 'POST /orgs/{org}/actions/runner-groups', () =>
+      this.world.rest.createRunnerGroup(org, group),
+    );
+  }
+
+  addRunnerToGroup(org: string, groupId: number, runnerId: number): Promise<void> {
+    return this.call(org, 'PUT /orgs/{org}/actions/runner-groups/{group}/runners/{id}', () =>
+      this.world.rest.addRunnerToGroup(org, groupId, runnerId),
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import burst from './burst.json' with { type: 'json' };
+import chaos from './chaos.json' with { type: 'json' };
+import lagHeavy from './lag-heavy.json' with { type: 'json' };
+import staleFlag from './stale-flag.json' with { type: 'json' };
+import staleLabels from './stale-labels.json' with { type: 'json' };
+import steady from './steady.json' with { type: 'json' };
+import webhookLoss from './webhook-loss.json' with { type: 'json' };
+
+/** Built-in scenarios, imported as JSON so a bundled CLI carries them. Validated by `loadScenario`. */
+export const BUILTIN_SCENARIOS: Readonly<Record<string, unknown>> = {
+  steady,
+  burst,
+  'lag-heavy': lagHeavy,
+  'stale-flag': staleFlag,
+  'webhook-loss': webhookLoss,
+  'stale-labels': staleLabels,
+  chaos,
+};

@@ -1,0 +1,195 @@
+import { ConflictError, NotFoundError, PermanentError } from '../../errors.js';
+import type {
+  GitHubRunner,
+  JitConfig,
+  RegistrationToken,
+  RepoRef,
+  RunnerGroup,
+  RunnerLabel,
+  RunnerOwner,
+  WorkflowJob,
+} from '../../ports/github.js';
+import { ownerKey } from '../../ports/github.js';
+import type { WorldContext } from './context.js';
+import type { GitHubWorld, GroupRecord } from './github.js';
+import type { Registration } from './types.js';
+
+/**
+ * GitHub's REST semantics over the world (world-model.md, GitHub table): what both doors
+ * (in-process port and HTTP facade) answer. Throws the port's typed errors.
+ */
+export class GitHubRest {
+  private tokenSeq = 0;
+
+  constructor(
+    private readonly ctx: WorldContext,
+    private readonly world: GitHubWorld,
+  ) {}
+
+  private visible(owner: RunnerOwner, runnerId: number): Registration {
+    const registration = this.world.registrations.get(runnerId);
+    if (!registration || registration.deleted || registration.consumed || registration.ownerKey !== ownerKey(owner)) {
+      throw new NotFoundError(`runner ${runnerId} not found`);
+    }
+    return registration;
+  }
+
+  view(registration: Registration): GitHubRunner {
+    return {
+      id: registration.id,
+      name: registration.name,
+      os: 'linux',
+      status: registration.online ? 'online' : 'offline',
+      busy: this.world.busyView(registration),
+      labels: registration.labels.map((l) => ({ ...l })),
+      ...(registration.owner.kind === 'org' ? { runnerGroupId: registration.groupId } : {}),
+    };
+  }
+
+  listRunners(owner: RunnerOwner): GitHubRunner[] {
+    const key = ownerKey(owner);
+    const result: GitHubRunner[] = [];
+    for (const registration of this.world.registrations.values()) {
+      const listed = !registration.consumed || this.ctx.params.github.consumedJitListed;
+      if (registration.ownerKey === key && !registration.deleted && listed) {
+        result.push(this.view(registration));
+      }
+    }
+    return result;
+  }
+
+  getRunner(owner: RunnerOwner, runnerId: number): GitHubRunner {
+    return this.view(this.visible(owner, runnerId));
+  }
+
+  /** 422 on a busy REST view, 204 otherwise (also on a stale view); 404 once gone or consumed. */
+  deleteRunner(owner: RunnerOwner, runnerId: number): void {
+    const registration = this.world.registrations.get(runnerId);
+    const pessimisticJit = registration?.consumed === true && this.ctx.params.github.jitDeleteCancels;
+    if (!pessimisticJit) this.visible(owner, runnerId);
+    if (!registration) throw new NotFoundError(`runner ${runnerId} not found`);
+    if (!pessimisticJit && this.world.busyView(registration)) {
+      this.ctx.record('gh.delete.refused', { runner: runnerId });
+      throw new ConflictError(`runner ${runnerId} is busy`);
+    }
+    registration.deleted = true;
+    this.ctx.record('gh.delete', { runner: runnerId, job: registration.jobId });
+    this.world.hooks.onDeleted(registration);
+  }
+
+  private changeLabels(registration: Registration, custom: readonly string[]): RunnerLabel[] {
+    const readOnly = registration.labels.filter((l) => l.type === 'read-only');
+    registration.labels = [...readOnly, ...custom.map((name) => ({ name, type: 'custom' as const }))];
+    const next = new Set(registration.labels.map((l) => l.name));
+    this.ctx.record('gh.labels', { runner: registration.id, labels: custom.join(',') });
+    // actions/runner #4225 (pessimistic variant): the matcher keeps the session's labels.
+    if (!this.ctx.params.github.staleLabels) {
+      this.ctx.engine.cancel(registration.pendingLabelChange);
+      const delay = this.ctx.drawMs('github.propagation', this.ctx.params.github.labelPropagationSeconds);
+      registration.pendingLabelChange = this.ctx.engine.after(delay, 'labels', () => {
+        registration.matchLabels = next;
+        this.ctx.record('gh.labels.effective', { runner: registration.id });
+        this.world.matchRunner(registration);
+      });
+    }
+    return registration.labels.map((l) => ({ ...l }));
+  }
+
+  setCustomLabels(owner: RunnerOwner, runnerId: number, labels: readonly string[]): RunnerLabel[] {
+    return this.changeLabels(this.visible(owner, runnerId), labels);
+  }
+
+  removeCustomLabels(owner: RunnerOwner, runnerId: number): RunnerLabel[] {
+    return this.changeLabels(this.visible(owner, runnerId), []);
+  }
+
+  createRegistrationToken(_owner: RunnerOwner): RegistrationToken {
+    return { token: `SIMREG${String(++this.tokenSeq).padStart(24, '0')}`, expiresAtMs: this.ctx.now + 3_600_000 };
+  }
+
+  generateJitConfig(
+    owner: RunnerOwner,
+    request: { name: string; labels: readonly string[]; runnerGroupId: number },
+  ): JitConfig {
+    for (const registration of this.world.registrations.values()) {
+      if (
+        registration.ownerKey === ownerKey(owner) &&
+        registration.name === request.name &&
+        !registration.deleted &&
+        !registration.consumed
+      ) {
+        throw new ConflictError(`a runner named ${request.name} exists`);
+      }
+    }
+    const registration = this.world.register({
+      owner,
+      name: request.name,
+      customLabels: request.labels,
+      groupId: request.runnerGroupId,
+      jit: true,
+      // Runners are named after their instance (as upstream names them); the instance finds its config by it.
+      instanceId: request.name,
+    });
+    return { runnerId: registration.id, runnerName: registration.name, encodedJitConfig: `JIT${registration.id}` };
+  }
+
+  getJob(repo: RepoRef, jobId: number): WorkflowJob {
+    const job = this.world.jobs.get(jobId);
+    if (!job || job.repo.owner !== repo.owner || job.repo.repo !== repo.repo)
+      throw new NotFoundError(`job ${jobId} not found`);
+    const status =
+      job.status === 'queued'
+        ? 'queued'
+        : job.status === 'assigned' || job.status === 'running'
+          ? 'in_progress'
+          : 'completed';
+    return {
+      id: job.id,
+      runId: job.runId,
+      status,
+      conclusion: job.status === 'completed' ? 'success' : job.status === 'killed' ? 'cancelled' : null,
+      labels: [...job.labels],
+      runnerId: job.runnerId ?? null,
+      runnerName: job.runnerName ?? null,
+    };
+  }
+
+  private group(record: GroupRecord): RunnerGroup {
+    return {
+      id: record.id,
+      name: record.name,
+      visibility: record.visibility,
+      selectedRepositoryIds: [...record.selectedRepositoryIds],
+    };
+  }
+
+  listRunnerGroups(org: string): RunnerGroup[] {
+    const defaults: RunnerGroup = { id: 1, name: 'Default', visibility: 'all', selectedRepositoryIds: [] };
+    return [defaults, ...[...this.world.groups.values()].filter((g) => g.org === org).map((g) => this.group(g))];
+  }
+
+  createRunnerGroup(
+    org: string,
+    group: { name: string; visibility: 'selected' | 'all'; selectedRepositoryIds?: readonly number[] },
+  ): RunnerGroup {
+    if (this.listRunnerGroups(org).some((g) => g.name === group.name)) {
+      throw new ConflictError(`runner group ${group.name} exists`);
+    }
+    return this.group(this.world.createGroup(org, group.name, group.visibility, group.selectedRepositoryIds ?? []));
+  }
+
+  addRunnerToGroup(org: string, groupId: number, runnerId: number): void {
+    if (groupId !== 1 && !this.world.groups.has(groupId)) throw new NotFoundError(`runner group ${groupId} not found`);
+    const registration = this.visible({ kind: 'org', org }, runnerId);
+    if (registration.owner.kind !== 'org') throw new PermanentError('repository runners have no group');
+    registration.groupId = groupId;
+    this.ctx.record('gh.group.move', { runner: runnerId, group: groupId });
+    this.ctx.engine.cancel(registration.pendingGroupChange);
+    const delay = this.ctx.drawMs('github.propagation', this.ctx.params.github.labelPropagationSeconds);
+    registration.pendingGroupChange = this.ctx.engine.after(delay, 'group', () => {
+      registration.matchGroupId = groupId;
+      this.ctx.record('gh.group.effective', { runner: runnerId, group: groupId });
+      this.world.matchRunner(registration);
+    });
+  }
+}

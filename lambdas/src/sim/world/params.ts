@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Every behaviour of world-model.md as a parameter with its default, in one place.
+ * Ranges are `[min, max]` in seconds, drawn uniformly.
+ */
+const range = (min: number, max: number) =>
+  z
+    .tuple([z.number().min(0), z.number().min(0)])
+    .refine(([a, b]) => a <= b, 'expected [min, max] with min <= max')
+    .default([min, max]);
+
+const share = (value: number) => z.number().min(0).max(1).default(value);
+
+const tokenBucket = z.strictObject({ burst: z.number().positive(), perSecond: z.number().positive() });
+
+export const githubParamsSchema = z.strictObject({
+  /** A queued job reaches an online idle runner's listener within (world-model.md, "job assignment"). */
+  receiveSeconds: range(0, 2),
+  /** Variant A: REST `busy` lags assignment; upstream PR #5228 / issue #5085 saw 25–60+ s. */
+  busyLag: z
+    .strictObject({ fastShare: share(0.9), fastSeconds: range(0, 5), slowSeconds: range(25, 60) })
+    .default({ fastShare: 0.9, fastSeconds: [0, 5], slowSeconds: [25, 60] }),
+  /** Variant B: REST `busy` reads false mid-job (PR #5228: 12 min 15 s into a job). */
+  staleFalse: z
+    .strictObject({ chance: share(0.01), seconds: range(60, 900) })
+    .default({ chance: 0.01, seconds: [60, 900] }),
+  /** A busy listener notices its registration was deleted and cancels the job (Runner.cs). */
+  deleteNoticeSeconds: range(0, 50),
+  /** An idle listener exits within one poll after its registration is deleted. */
+  idleExitSeconds: range(0, 50),
+  /** Pessimistic variant: DELETE of an assigned JIT runner answers 204 and the job is cancelled. */
+  jitDeleteCancels: z.boolean().default(false),
+  /**
+   * Whether list runners still shows a consumed JIT runner while its job runs (GET and DELETE
+   * answer 404 either way). No public evidence; listing it keeps the upstream module's
+   * ephemeral pools from reaping every job past the boot timeout, which production does not report.
+   */
+  consumedJitListed: z.boolean().default(true),
+  /** Label or runner-group changes take effect for matching after this delay (no public figure). */
+  labelPropagationSeconds: range(0, 5),
+  /** actions/runner #4225: the matcher keeps a runner's old labels until its listener opens a new session. */
+  staleLabels: z.boolean().default(false),
+  /** Labels GitHub gives a JIT runner besides its custom ones. */
+  defaultLabels: z.array(z.string()).default(['self-hosted', 'linux', 'x64']),
+  webhookDelaySeconds: range(1, 10),
+  webhookLossRate: share(0.01),
+  installationTokenSeconds: z.number().positive().default(3600),
+  /** Primary limit per installation and hour; the secondary limit in points per minute and endpoint. */
+  /** Request latency of a REST call (not in world-model.md: off; scenarios widen race windows with it). */
+  callLatencySeconds: range(0, 0),
+  primaryLimitPerHour: z.number().int().positive().default(5000),
+  secondaryPointsPerMinute: z.number().int().positive().default(900),
+  mutationPoints: z.number().int().positive().default(5),
+});
+
+export const ec2ParamsSchema = z.strictObject({
+  /** `pending` to `running`. */
+  runningSeconds: range(5, 20),
+  /** CreateFleet (instant) to runner online: peers' published figures. */
+  bootSeconds: range(30, 90),
+  /** Share of instances whose runner never comes online (orphans). Not in world-model.md: off. */
+  bootFailureRate: share(0),
+  /** `shutting-down` to `terminated`. */
+  shutdownSeconds: range(10, 40),
+  /** DescribeInstances sees a tag write after (EC2 docs: eventually consistent). */
+  tagReadLagSeconds: range(0, 2),
+  /** Instance metadata shows the instance its own tags after. */
+  imdsLagSeconds: range(0, 10),
+  /** Request latency of an EC2/SSM/SQS call (not in world-model.md: off). */
+  callLatencySeconds: range(0, 0),
+  /** RequestLimitExceeded at random, per call. */
+  throttleRate: share(0),
+  /** Account-wide token buckets; off by default (pessimistic at-scale values in world-model.md). */
+  tokenBuckets: z.strictObject({ describe: tokenBucket, mutating: tokenBucket }).nullable().default(null),
+  /** Spot interruptions per spot instance-hour, with a 2-minute warning. Off by default. */
+  spotInterruptionsPerHour: z.number().min(0).default(0),
+  spotWarningSeconds: z.number().min(0).default(120),
+});
+
+export const runnerParamsSchema = z.strictObject({
+  /** The listener spawns the worker after receiving the job. */
+  workerSpawnSeconds: range(0, 2),
+  /** Job-started hook runs inside the worker after action download. */
+  hookSeconds: range(2, 30),
+  /** The agent sees a worker appear or go. */
+  agentNoticeSeconds: range(0, 1),
+  /** One state-tag write takes. */
+  agentWriteSeconds: range(0, 3),
+  /** A reusable instance's fresh JIT registration comes online after the new config arrives. */
+  reconfigureSeconds: range(2, 10),
+  /** Chance per instance that its agent dies silently at some point of its life (scenarios). */
+  agentDeathChance: share(0),
+});
+
+export const worldParamsSchema = z.strictObject({
+  github: githubParamsSchema.default(githubParamsSchema.parse({})),
+  ec2: ec2ParamsSchema.default(ec2ParamsSchema.parse({})),
+  runner: runnerParamsSchema.default(runnerParamsSchema.parse({})),
+});
+
+export type WorldParams = z.output<typeof worldParamsSchema>;
+export type WorldParamsInput = z.input<typeof worldParamsSchema>;
+export type Range = readonly [number, number];
+
+export const defaultWorldParams: WorldParams = worldParamsSchema.parse({});

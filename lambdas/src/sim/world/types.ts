@@ -1,0 +1,87 @@
+import type { QueuedEvent } from '../engine/queue.js';
+import type { InstanceState } from '../../ports/ec2.js';
+import type { RepoRef, RunnerLabel, RunnerOwner } from '../../ports/github.js';
+
+/** Why an assigned job did not complete. Control-plane causes count as kills; spot apart. */
+export type KillCause = 'terminate' | 'delete' | 'label' | 'spot' | 'agent';
+
+export interface Job {
+  readonly id: number;
+  readonly runId: number;
+  readonly repo: RepoRef;
+  readonly labels: readonly string[];
+  readonly pool: string | undefined;
+  readonly arrivalMs: number;
+  readonly durationMs: number;
+  status: 'queued' | 'assigned' | 'running' | 'completed' | 'killed';
+  runnerId?: number;
+  runnerName?: string;
+  instanceId?: string;
+  assignedMs?: number;
+  workerStartMs?: number;
+  /** REST `busy` reads true from here (variant A). */
+  busyVisibleMs?: number;
+  /** REST `busy` reads false again in [from, to) (variant B), absolute times. */
+  staleFromMs?: number;
+  staleToMs?: number;
+  endMs?: number;
+  cause?: KillCause;
+  /** Scripted timelines: the runner (by instance index) this job must go to. */
+  pinnedInstance?: string;
+  /** Scripted overrides of the drawn lags, milliseconds. */
+  pinnedBusyLagMs?: number;
+  pinnedStale?: readonly { readonly offsetMs: number; readonly durationMs: number }[];
+}
+
+export interface Registration {
+  readonly id: number;
+  readonly name: string;
+  readonly owner: RunnerOwner;
+  readonly ownerKey: string;
+  readonly jit: boolean;
+  readonly instanceId: string;
+  labels: RunnerLabel[];
+  /** The labels and group matching uses; they follow REST changes after a propagation delay. */
+  matchLabels: ReadonlySet<string>;
+  groupId: number;
+  matchGroupId: number;
+  online: boolean;
+  /** Deleted by REST DELETE, or consumed by a JIT assignment: REST answers 404. */
+  deleted: boolean;
+  consumed: boolean;
+  jobId?: number;
+  /** Test hook (contract suite): GitHub's REST view of `busy`, pinned. */
+  forcedBusy?: boolean;
+  pendingLabelChange?: QueuedEvent;
+  pendingGroupChange?: QueuedEvent;
+}
+
+export interface TagEntry {
+  readonly value: string | undefined;
+  readonly visibleMs: number;
+}
+
+export interface Instance {
+  readonly id: string;
+  readonly pool: string;
+  readonly launchMs: number;
+  readonly instanceType: string;
+  readonly lifecycle: 'spot' | 'on-demand';
+  state: InstanceState;
+  /** Per key, the writes still becoming visible and the last visible one (oldest first). */
+  readonly tags: Map<string, TagEntry[]>;
+  /** The instance's own view through instance metadata: the same writes, with the IMDS lag. */
+  readonly imdsTags: Map<string, TagEntry[]>;
+  /** The current truth (what both views converge to). */
+  readonly truth: Map<string, string>;
+  registrationId?: number;
+  everOnline: boolean;
+  /** The instance's whole life split into busy (a job assigned) and idle time. */
+  busySinceMs?: number;
+  busyMs: number;
+  idleSinceMs: number;
+  terminatedMs?: number;
+  terminatedBy?: 'control-plane' | 'self' | 'spot';
+  bootFailed: boolean;
+  shutdownEvent?: QueuedEvent;
+}
