@@ -1,0 +1,288 @@
+/**
+ * The real agent/ghr-agent.sh against the simulator's EC2/SSM/SQS facades, an IMDSv2 facade and a
+ * fake runner (issue 5, "Done when": busy and idle tags appear within the stated latency, the
+ * instance shuts itself down after its runner exits, and never while a worker runs).
+ *
+ * Stated latency: world-model.md ("The runner on an instance"): the agent sees a worker within 1 s
+ * and writes the state tag within 0–3 s, so a change is on the tag within 4 s. The agent polls every
+ * 0.2 s here. With the real AWS CLI (GHR_TEST_AWS=cli) most of the latency is the CLI's start-up
+ * (0.5–1 s a call, more on a loaded machine).
+ *
+ * The scenarios run concurrently (each has its own facades, instance, worker name and temp
+ * directory) to keep the wall time near that of the longest one.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { decodeAgentState } from '../../src/core/tags.js';
+import { AgentWorld, QUEUE_URL, POOL, STATE_TAG, awsMode, sha256, sleep, waitFor } from './harness.js';
+
+const LATENCY_MS = 4_000;
+/** Generous bound for things that only need to happen eventually (CLI start-up is ~0.5 s a call). */
+const EVENTUALLY_MS = 20_000;
+
+/** Runs a scenario in its own world and always tears it down (processes, servers, files). */
+async function withWorld(scenario: (w: AgentWorld) => Promise<void>): Promise<void> {
+  const world = new AgentWorld();
+  try {
+    await world.start();
+    await scenario(world);
+  } finally {
+    await world.close();
+  }
+}
+
+const stateOf = (value: string | undefined) => decodeAgentState(value);
+const heads = (w: AgentWorld) =>
+  w.writes().map((write) => {
+    const state = stateOf(write.value);
+    return state?.state === 'busy' ? `busy:${state.jobId}` : (state?.state ?? `invalid:${write.value}`);
+  });
+const lastWrite = (w: AgentWorld) => w.writes().at(-1);
+const firstWrite = (w: AgentWorld, head: string) => w.writes()[heads(w).indexOf(head)];
+
+describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'aws-shim.mjs'})`, () => {
+  test.concurrent(
+    'ephemeral pool: config read and deleted, idle/busy published in time, a mark acknowledged once, shutdown after exit',
+    () =>
+      withWorld(async (w) => {
+        // Prepare
+        const secret = await w.putConfig();
+
+        // Act: boot
+        w.launchAgent({ ephemeral: true });
+        await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+        // Assess: the runner got the config; the parameter is gone; idle came within the latency
+        const [run] = w.runs();
+        expect(run?.configDigest).toBe(sha256(secret));
+        expect(await w.configExists()).toBe(false);
+        const idle = firstWrite(w, 'idle');
+        expect(idle).toBeDefined();
+        expect((idle?.atMs ?? Infinity) - (run?.startedMs ?? 0)).toBeLessThanOrEqual(LATENCY_MS);
+        expect(stateOf(idle?.value)?.atMs).toBeGreaterThan(0);
+
+        // Act: scale-down marks the instance, then quarantines it (same mark)
+        const mark = Date.now();
+        const writesBeforeMark = w.writes().length;
+        await w.setTag('ghr:lifecycle', `retiring@${mark}`);
+        await waitFor(() => w.writes().length > writesBeforeMark, EVENTUALLY_MS, 'the acknowledgement');
+        await sleep(1_000); // several tag polls (0.3 s) with the same mark
+        await w.setTag('ghr:lifecycle', `quarantined@${mark}/${mark + 1}`);
+        await sleep(1_000);
+
+        // Assess: exactly one write answered the mark: the current state with /ack:<mark>
+        const answers = w.writes().slice(writesBeforeMark);
+        expect(answers).toHaveLength(1);
+        expect(stateOf(answers[0]?.value)).toEqual({
+          state: 'idle',
+          atMs: stateOf(idle?.value)?.atMs,
+          ackMarkMs: mark,
+        });
+
+        // Act: a job starts
+        w.signal('start-job');
+        await waitFor(() => heads(w).includes('busy:build'), EVENTUALLY_MS, 'the busy state');
+
+        // Assess: busy within the latency of the worker's start, still acknowledging the mark
+        const [workerStartMs] = w.workerStarts();
+        const busy = firstWrite(w, 'busy:build');
+        expect((busy?.atMs ?? Infinity) - (workerStartMs ?? 0)).toBeLessThanOrEqual(LATENCY_MS);
+        expect(stateOf(busy?.value)?.ackMarkMs).toBe(mark);
+        await sleep(1_000);
+        expect(w.shutdownLog()).toEqual([]);
+
+        // Act: the job ends; the one-job runner exits
+        w.signal('finish-job');
+        await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
+        const code = await w.waitForExit(EVENTUALLY_MS);
+
+        // Assess: exited published before the shutdown, no worker at shutdown, states in order
+        const [shutdown] = w.shutdownLog();
+        expect(shutdown).toMatch(/ worker=no$/);
+        const exited = lastWrite(w);
+        expect(stateOf(exited?.value)?.state).toBe('exited');
+        expect(exited?.atMs ?? Infinity).toBeLessThanOrEqual(Number(shutdown?.split(' ')[0]));
+        expect(heads(w).join(' ')).toMatch(/^(idle )+(busy:build )+(idle )*exited$/);
+        expect(code).toBe(0);
+        expect(w.shutdownLog()).toHaveLength(1);
+        expect(w.runs()).toHaveLength(1);
+
+        // Assess: the secret is in neither the agent's output nor its files
+        expect(w.output).toContain('runner config read and deleted');
+        expect(w.output).not.toContain(secret);
+        expect(w.agentFiles()).not.toContain(secret);
+      }),
+  );
+
+  test.concurrent('never shuts down while a worker runs, even when the listener died', () =>
+    withWorld(async (w) => {
+      // Prepare
+      await w.putConfig();
+      w.launchAgent({ ephemeral: true, exitEarly: true });
+      await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+      // Act: the job starts and the listener exits at once, leaving its worker running
+      w.signal('start-job');
+      await waitFor(() => heads(w).includes('busy:build'), EVENTUALLY_MS, 'the busy state');
+      // A retirement mark arrives meanwhile: the answer must say busy (the re-check then leaves it).
+      const mark = Date.now();
+      await w.setTag('ghr:lifecycle', `retiring@${mark}`);
+      await waitFor(() => stateOf(lastWrite(w)?.value)?.ackMarkMs === mark, EVENTUALLY_MS, 'the acknowledgement');
+      await sleep(1_500);
+
+      // Assess: still busy (and said so in the acknowledgement), no shutdown, agent alive
+      expect(w.shutdownLog()).toEqual([]);
+      expect(stateOf(lastWrite(w)?.value)).toMatchObject({ state: 'busy', jobId: 'build', ackMarkMs: mark });
+      expect(w.exitCode).toBeUndefined();
+
+      // Act: the worker ends
+      w.signal('finish-job');
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
+
+      // Assess
+      expect(w.shutdownLog()[0]).toMatch(/ worker=no$/);
+      expect(stateOf(lastWrite(w)?.value)?.state).toBe('exited');
+      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+    }),
+  );
+
+  test.concurrent('reusable pool: asks for a fresh registration, runs it, and ends itself when no answer comes', () =>
+    withWorld(async (w) => {
+      // Prepare
+      const first = await w.putConfig();
+      w.launchAgent({ ephemeral: false, jobMs: 1_500, recycleTimeoutSeconds: 3 });
+      await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+      // Act: one job, then the one-job runner exits
+      w.signal('start-job');
+      await waitFor(() => heads(w).includes('exited'), EVENTUALLY_MS, 'the exited state');
+      const firstRequests = await receiveAll(w, 1);
+
+      // Assess: a recycle request on the pool's queue, no shutdown
+      expect(firstRequests).toEqual([{ kind: 'recycle', instanceId: w.instanceId, pool: POOL }]);
+      expect(w.shutdownLog()).toEqual([]);
+
+      // Act: scale-up answers with a fresh config and the signal the agent reads through IMDS
+      const second = await w.putConfig();
+      await w.setTag('ghr:runner-config', `ready@${Date.now()}`);
+      await waitFor(() => w.runs().length === 2, EVENTUALLY_MS, 'the second runner');
+      const exitedIndex = heads(w).lastIndexOf('exited');
+      await waitFor(() => heads(w).slice(exitedIndex).includes('idle'), EVENTUALLY_MS, 'idle again');
+
+      // Assess: the new runner got the new config, which is deleted; the tag went back to idle
+      expect(w.runs().map((r) => r.configDigest)).toEqual([sha256(first), sha256(second)]);
+      expect(await w.configExists()).toBe(false);
+
+      // Act: a second job; then nobody answers the recycle request
+      w.signal('start-job');
+      const secondRequests = await receiveAll(w, 1);
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown after the recycle timeout');
+
+      // Assess
+      expect(secondRequests).toEqual([{ kind: 'recycle', instanceId: w.instanceId, pool: POOL }]);
+      expect(w.shutdownLog()[0]).toMatch(/ worker=no$/);
+      expect(heads(w).join(' ')).toMatch(
+        /^(idle )+(busy:build )+(idle )*(exited )+(idle )+(busy:build )+(idle )*exited$/,
+      );
+      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+      expect(w.runs()).toHaveLength(2);
+      expect(w.output).not.toContain(first);
+      expect(w.output).not.toContain(second);
+      expect((await w.tags())[STATE_TAG]).toMatch(/^exited@\d+$/);
+    }),
+  );
+
+  test.concurrent(
+    "token fallback (GHES without JIT): config.sh with scale-up's arguments plus what is missing, then run.sh",
+    () =>
+      withWorld(async (w) => {
+        // Prepare: scale-up's format (runner-config.ts), here without --ephemeral
+        const token = `AABBCC${Date.now()}`;
+        const args = `--url https://ghes.example.com/acme --token ${token} --name ${w.instanceId} --labels linux,x64 --unattended --no-default-labels`;
+        await w.putConfig(args);
+
+        // Act
+        w.launchAgent({ ephemeral: true, jobMs: 300 });
+        await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+        w.signal('start-job');
+        await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
+
+        // Assess: nothing doubled, --ephemeral added for the ephemeral pool
+        expect(w.configuredDigest()).toBe(sha256(`${args} --ephemeral`));
+        expect(w.runs()).toHaveLength(1);
+        expect(await w.configExists()).toBe(false);
+        expect(stateOf(lastWrite(w)?.value)?.state).toBe('exited');
+        expect(w.output).not.toContain(token);
+        expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+      }),
+  );
+
+  test.concurrent('reusable pool: an unanswered recycle request is sent again until the timeout', () =>
+    withWorld(async (w) => {
+      // Prepare
+      await w.putConfig();
+      w.launchAgent({ ephemeral: false, jobMs: 300, recycleTimeoutSeconds: 4, recycleResendSeconds: 1 });
+      await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+      // Act: one job, then nobody answers
+      w.signal('start-job');
+      const requests = await receiveAll(w, 2);
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown after the recycle timeout');
+
+      // Assess: the same request each time, then the instance ended itself
+      expect(new Set(requests.map((r) => JSON.stringify(r)))).toEqual(
+        new Set([JSON.stringify({ kind: 'recycle', instanceId: w.instanceId, pool: POOL })]),
+      );
+      expect(w.runs()).toHaveLength(1);
+      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+    }),
+  );
+
+  test.concurrent('throttled state writes are retried, and what lands is the current state', () =>
+    withWorld(async (w) => {
+      // Prepare: EC2 refuses the first three state writes
+      await w.putConfig();
+      w.ec2.throttleStateWrites = 3;
+
+      // Act
+      w.launchAgent({ ephemeral: true, jobMs: 1_500 });
+      await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+      w.signal('start-job');
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
+
+      // Assess
+      expect(w.ec2.refusedStateWrites).toBe(3);
+      expect(heads(w).join(' ')).toMatch(/^(idle )+(busy:build )+(idle )*exited$/);
+    }),
+  );
+
+  test.concurrent('no runner config within the wait: publishes exited and ends the instance', () =>
+    withWorld(async (w) => {
+      // Act: nothing was stored for this instance
+      w.launchAgent({ ephemeral: true, configWaitSeconds: 1 });
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
+
+      // Assess: no runner ran; the state says exited
+      expect(w.runs()).toEqual([]);
+      expect(heads(w)).toEqual(['exited']);
+      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+    }),
+  );
+});
+
+/** Waits for `count` messages on the pool's queue and deletes them. */
+async function receiveAll(w: AgentWorld, count: number): Promise<unknown[]> {
+  const bodies: unknown[] = [];
+  await waitFor(
+    async () => {
+      const messages = await w.sqs.receiveMessages(QUEUE_URL, { maxMessages: 10, visibilityTimeoutSeconds: 60 });
+      for (const message of messages) {
+        bodies.push(JSON.parse(message.body));
+        await w.sqs.deleteMessage(QUEUE_URL, message.receiptHandle);
+      }
+      return bodies.length >= count;
+    },
+    EVENTUALLY_MS,
+    `${count} recycle request(s)`,
+  );
+  return bodies;
+}
