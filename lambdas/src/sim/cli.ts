@@ -10,7 +10,7 @@ export interface CliIo {
 
 const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--hours N] [--seed N] [--json]
   --scenario  built-in (steady, burst, lag-heavy, stale-flag, webhook-loss, chaos) or a JSON file; default steady
-  --strategy  ${Object.keys(STRATEGIES).join(', ')}; default naive
+  --strategy  ${Object.keys(STRATEGIES).join(', ')}; default quarantine (ours)
   --hours     simulated hours; default: the scenario's
   --seed      RNG seed (integer); default 1
   --json      print only one JSON object with the results on stdout
@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       args: argv,
       options: {
         scenario: { type: 'string', default: 'steady' },
-        strategy: { type: 'string', default: 'naive' },
+        strategy: { type: 'string', default: 'quarantine' },
         hours: { type: 'string' },
         seed: { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
