@@ -1,0 +1,160 @@
+import type { ScaleDownConfig } from '../../config/schema.js';
+import { FleetError, describeError } from '../../errors.js';
+import type { Log } from '../../observability/types.js';
+import type { FleetInstance, GitHubRunner, Ports, RunnerOwner } from '../../ports/index.js';
+import { ownerKey, parseOwner } from '../../ports/index.js';
+import { TAG, decodeAgentState, decodeJobEvidence, decodeLifecycle } from '../tags.js';
+import { KeyedLimiter } from './limiter.js';
+import type { FleetObservation, ObservedInstance, ObservedOwner, ObservedPool } from './types.js';
+
+export interface RunnerIndex {
+  readonly byName: ReadonlyMap<string, GitHubRunner>;
+  readonly byId: ReadonlyMap<number, GitHubRunner>;
+}
+
+export function indexRunners(runners: readonly GitHubRunner[]): RunnerIndex {
+  return { byName: new Map(runners.map((r) => [r.name, r])), byId: new Map(runners.map((r) => [r.id, r])) };
+}
+
+function poolOwner(pool: { owner: string; ownerType: 'org' | 'repo' }): RunnerOwner {
+  return parseOwner(pool.owner);
+}
+
+function parseNumber(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,16}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** `ghr:orphan` holds the time we tagged it; upstream writes `true`, which we read as "long ago". */
+function parseOrphan(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return parseNumber(value) ?? 0;
+}
+
+async function listOwner(
+  ports: Ports,
+  owner: RunnerOwner,
+  log: Log,
+): Promise<{ index?: RunnerIndex; runnerCount: number }> {
+  try {
+    const runners = await ports.github.listRunners(owner);
+    return { index: indexRunners(runners), runnerCount: runners.length };
+  } catch (error) {
+    // An owner we cannot list is left alone this run: no registration fact means no decision.
+    if (!(error instanceof FleetError)) throw error;
+    log.warn('runner list failed', { owner: ownerKey(owner), error: describeError(error) });
+    return { runnerCount: 0 };
+  }
+}
+
+async function queueDepth(ports: Ports, queueUrl: string, pool: string, log: Log): Promise<number | undefined> {
+  try {
+    const depth = await ports.sqs.getQueueDepth(queueUrl);
+    return depth.visible + depth.inFlight + depth.delayed;
+  } catch (error) {
+    if (!(error instanceof FleetError)) throw error;
+    log.warn('queue depth unavailable', { pool, error: describeError(error) });
+    return undefined;
+  }
+}
+
+/**
+ * Reads the fleet once per run: instances by environment tag, one paginated runner list per
+ * owner (owners from the pools and from `ghr:Owner` tags), each pool's queue depth. Instances
+ * are joined to runners by name (the runner is named after its instance) or by the
+ * `ghr:github_runner_id` tag. Only the EC2 listing may fail the run: without it there is nothing to plan.
+ */
+export async function observeFleet(
+  ports: Ports,
+  config: ScaleDownConfig,
+  log: Log,
+  maxConcurrentLists: number = config.concurrency.global,
+): Promise<FleetObservation> {
+  const observedAtMs = ports.clock.now();
+  const instances = await ports.ec2.listInstances({
+    tags: { [TAG.environment]: config.environment },
+    states: ['pending', 'running'],
+  });
+
+  const owners = new Map<string, RunnerOwner>();
+  for (const pool of Object.values(config.pools)) {
+    const owner = poolOwner(pool);
+    owners.set(ownerKey(owner), owner);
+  }
+  for (const instance of instances) {
+    const tag = instance.tags[TAG.owner];
+    if (tag !== undefined && tag !== '') owners.set(ownerKey(parseOwner(tag)), parseOwner(tag));
+  }
+
+  const ownerEntries = [...owners.entries()];
+  const limiter = new KeyedLimiter({ global: maxConcurrentLists, perKey: 1 });
+  const [listings, depths] = await Promise.all([
+    // Bounded like every other GitHub call of the run: one list at a time per owner.
+    Promise.all(ownerEntries.map(([key, owner]) => limiter.run(key, () => listOwner(ports, owner, log)))),
+    Promise.all(
+      Object.entries(config.pools).map(async ([name, pool]): Promise<[string, ObservedPool]> => {
+        const depth = await queueDepth(ports, pool.queueUrl, name, log);
+        return [name, depth === undefined ? { name } : { name, queueDepth: depth }];
+      }),
+    ),
+  ]);
+  const indexes = new Map<string, RunnerIndex | undefined>();
+  const observedOwners: ObservedOwner[] = ownerEntries.map(([key, owner], i) => {
+    const listing = listings[i] ?? { runnerCount: 0 };
+    indexes.set(key, listing.index);
+    return { owner, key, listed: listing.index !== undefined, runnerCount: listing.runnerCount };
+  });
+
+  const observed = instances.map((instance) => observeInstance(instance, config, (key) => indexes.get(key)));
+
+  return { observedAtMs, instances: observed, owners: observedOwners, pools: Object.fromEntries(depths) };
+}
+
+/** Decodes one instance's tags and joins it to its runner (by name, then by the runner id tag). */
+export function observeInstance(
+  instance: FleetInstance,
+  config: Pick<ScaleDownConfig, 'pools'>,
+  indexOf: (ownerKey: string) => RunnerIndex | undefined,
+): ObservedInstance {
+  const ownerTag = instance.tags[TAG.owner];
+  const pool = instance.tags[TAG.pool] ?? poolByOwner(config, ownerTag);
+  const poolConfig = pool === undefined ? undefined : config.pools[pool];
+  const owner =
+    ownerTag !== undefined && ownerTag !== '' ? parseOwner(ownerTag) : poolConfig ? poolOwner(poolConfig) : undefined;
+  const key = owner === undefined ? undefined : ownerKey(owner);
+  const index = key === undefined ? undefined : indexOf(key);
+  const runnerIdTag = parseNumber(instance.tags[TAG.runnerId]);
+  const runner =
+    index?.byName.get(instance.instanceId) ?? (runnerIdTag === undefined ? undefined : index?.byId.get(runnerIdTag));
+  const lifecycle = decodeLifecycle(instance.tags[TAG.lifecycle]);
+  const agent = decodeAgentState(instance.tags[TAG.agentState]);
+  const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
+  const orphanSinceMs = parseOrphan(instance.tags[TAG.orphan]);
+  const bypass = instance.tags[TAG.bypassRemoval];
+  return {
+    instanceId: instance.instanceId,
+    state: instance.state,
+    launchTimeMs: instance.launchTimeMs,
+    ...(pool === undefined ? {} : { pool }),
+    ...(owner === undefined ? {} : { owner, ownerKey: key }),
+    ...(runner === undefined ? {} : { runner }),
+    registrationKnown: index !== undefined,
+    ...(runnerIdTag === undefined ? {} : { runnerIdTag }),
+    ...(lifecycle === undefined ? {} : { lifecycle }),
+    ...(agent === undefined ? {} : { agent }),
+    ...(evidence === undefined ? {} : { evidence }),
+    ...(orphanSinceMs === undefined ? {} : { orphanSinceMs }),
+    bypassRemoval: bypass !== undefined && bypass !== 'false',
+    tags: instance.tags,
+  };
+}
+
+/**
+ * Instances launched by the upstream module carry no `ghr:pool`: when exactly one pool serves
+ * their `ghr:Owner`, they belong to it (a migration path); otherwise they stay unknown and untouched.
+ */
+function poolByOwner(config: Pick<ScaleDownConfig, 'pools'>, ownerTag: string | undefined): string | undefined {
+  if (ownerTag === undefined) return undefined;
+  const matches = Object.entries(config.pools).filter(([, pool]) => pool.owner === ownerTag);
+  return matches.length === 1 ? matches[0]![0] : undefined;
+}

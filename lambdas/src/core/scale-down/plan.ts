@@ -1,0 +1,183 @@
+import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
+import type { GitHubRunner } from '../../ports/index.js';
+import { idleQuota, splitByQuota } from '../capacity/idle-quota.js';
+import { hasQuarantineLabels, registeredWorkSignal, unregisteredWorkSignal } from './signals.js';
+import type { FleetObservation, ObservedInstance, PlannedAction, ScaleDownPlan, SkippedInstance } from './types.js';
+import { recheckVerdict } from './verdict.js';
+
+const MINUTE = 60_000;
+
+interface Known {
+  readonly instance: ObservedInstance;
+  readonly pool: string;
+  readonly poolConfig: PoolConfig;
+  readonly base: { instanceId: string; pool: string; owner: NonNullable<ObservedInstance['owner']>; ownerKey: string };
+}
+
+function registrationOf(runner: GitHubRunner | undefined): { runnerId?: number; runner?: GitHubRunner } {
+  return runner === undefined ? {} : { runnerId: runner.id, runner };
+}
+
+type Step = PlannedAction | SkippedInstance | 'idle';
+
+function skip(known: Known, reason: SkippedInstance['reason'], signal?: SkippedInstance['signal']): SkippedInstance {
+  return { instanceId: known.instance.instanceId, pool: known.pool, reason, ...(signal ? { signal } : {}) };
+}
+
+/** An instance scale-down already marked: resume, undo, or wait (architecture.md §3 steps 2-6). */
+function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleMs: number): Step {
+  const { instance, poolConfig, base } = known;
+  const lifecycle = instance.lifecycle!;
+  const runner = instance.runner;
+  const ownerType = poolConfig.ownerType;
+  const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
+  // One writer: scale-down alone returns a quarantined runner to its pool when jobs wait.
+  // Without a listed registration there is nothing to restore, but clearing the mark lets
+  // scale-up give the instance its next registration (scale-up never touches a retiring one).
+  if (jobsWaiting) {
+    return { ...base, kind: 'return-to-service', ownerType, ...(runner === undefined ? {} : { runnerId: runner.id }) };
+  }
+  const registration = registrationOf(runner);
+  const resume = { ...base, kind: 'retire' as const, ownerType, markMs: lifecycle.markMs };
+  // The runner's own state must agree with the tag: a repo runner carries only its quarantine
+  // label; an org runner seen in its pool's group is not quarantined (e.g. an instance retired
+  // between registrations that registered after all). Either way: quarantine (again).
+  const visiblyUnquarantined =
+    runner !== undefined &&
+    (ownerType === 'repo' ? !hasQuarantineLabels(instance) : runner.runnerGroupId === poolConfig.runnerGroupId);
+  const needsQuarantine = lifecycle.phase === 'retiring' || visiblyUnquarantined;
+  if (needsQuarantine) return { ...resume, from: 'quarantine', ...registration };
+  if (lifecycle.phase !== 'quarantined') return skip(known, 'retiring-wait'); // unreachable: narrowed above
+  const quarantinedMs = lifecycle.quarantinedMs;
+  const recheck = {
+    ...resume,
+    from: 'recheck' as const,
+    quarantinedMs,
+    ...registration,
+  };
+  // Still settling (an earlier run stopped mid-way): the executor waits out the rest and re-checks.
+  if (nowMs < quarantinedMs + settleMs) return recheck;
+  const verdict = recheckVerdict({
+    instance,
+    expectRunner: runner !== undefined,
+    markMs: lifecycle.markMs,
+    quarantinedMs,
+    nowMs,
+    maxJobMs,
+  });
+  switch (verdict.kind) {
+    case 'retire':
+    case 'remark':
+    case 'backstop':
+      return recheck;
+    case 'busy':
+      return skip(known, 'retiring-wait', verdict.signal);
+    default:
+      return skip(known, 'retiring-wait');
+  }
+}
+
+/** A registered runner not in the protocol: idle (a candidate for the quota split), busy, or young. */
+function planRegistered(known: Known, nowMs: number): Step {
+  const { instance, poolConfig, base } = known;
+  // A registration that never came online and an agent that never wrote: a failed boot. JIT
+  // registrations are listed (offline) from the moment scale-up creates them, so this is an orphan too.
+  if (instance.agent === undefined && instance.runner?.status === 'offline') return planUnregistered(known, nowMs);
+  if (instance.orphanSinceMs !== undefined) return { ...base, kind: 'clear-orphan' };
+  if (nowMs - instance.launchTimeMs < poolConfig.minimumRunningTimeMinutes * MINUTE) return skip(known, 'young');
+  const signal = registeredWorkSignal(instance, nowMs, poolConfig.maxJobDurationMinutes * MINUTE);
+  return signal === undefined ? 'idle' : skip(known, 'busy', signal);
+}
+
+/**
+ * No registration listed. A running JIT job consumed it (agent busy or evidence), or the
+ * instance is between registrations (reusable pool, agent `exited`), or it never registered.
+ * Orphans are tagged first and terminated on a later run if nothing changed (architecture.md §3 "Backstops").
+ */
+function planUnregistered(known: Known, nowMs: number): Step {
+  const { instance, poolConfig, base } = known;
+  const agent = instance.agent;
+  const orphanSince = instance.orphanSinceMs;
+  const signal = unregisteredWorkSignal(instance, nowMs, poolConfig.maxJobDurationMinutes * MINUTE);
+  if (signal !== undefined)
+    return orphanSince === undefined ? skip(known, 'busy', signal) : { ...base, kind: 'clear-orphan' };
+  if (orphanSince !== undefined && agent !== undefined && agent.atMs > orphanSince && orphanSince > 0) {
+    return { ...base, kind: 'clear-orphan' }; // it showed life after the tag: not an orphan
+  }
+  const sinceMs = Math.max(instance.launchTimeMs, agent?.atMs ?? 0);
+  const young = nowMs - instance.launchTimeMs < poolConfig.minimumRunningTimeMinutes * MINUTE;
+  const withinBoot = nowMs - sinceMs < poolConfig.bootTimeoutMinutes * MINUTE;
+  // A reusable instance between registrations holds nothing: surplus ones may go (after a mark and an ack).
+  if (!poolConfig.ephemeral && agent?.state === 'exited' && orphanSince === undefined && withinBoot) {
+    return young ? skip(known, 'young') : 'idle';
+  }
+  if (withinBoot) return skip(known, 'booting');
+  if (orphanSince === undefined) return { ...base, kind: 'tag-orphan' };
+  return { ...base, kind: 'terminate-orphan', orphanSinceMs: orphanSince };
+}
+
+/**
+ * Decides one scale-down run from one observation, without I/O. Every instance gets exactly
+ * one action or one skip reason.
+ */
+export function planScaleDown(observation: FleetObservation, config: ScaleDownConfig, nowMs: number): ScaleDownPlan {
+  const actions: PlannedAction[] = [];
+  const skipped: SkippedInstance[] = [];
+  const idleByPool = new Map<string, Known[]>();
+  const settleMs = config.settleSeconds * 1000;
+
+  for (const instance of observation.instances) {
+    const pool = instance.pool;
+    const poolConfig = pool === undefined ? undefined : config.pools[pool];
+    if (pool === undefined || poolConfig === undefined || instance.owner === undefined) {
+      skipped.push({ instanceId: instance.instanceId, ...(pool ? { pool } : {}), reason: 'unknown-pool' });
+      continue;
+    }
+    const known: Known = {
+      instance,
+      pool,
+      poolConfig,
+      base: { instanceId: instance.instanceId, pool, owner: instance.owner, ownerKey: instance.ownerKey ?? '' },
+    };
+    if (instance.bypassRemoval) {
+      skipped.push(skip(known, 'bypass-removal'));
+      continue;
+    }
+    if (!instance.registrationKnown) {
+      skipped.push(skip(known, 'owner-not-listed'));
+      continue;
+    }
+    const jobsWaiting = (observation.pools[pool]?.queueDepth ?? 0) > 0;
+    const step =
+      instance.lifecycle !== undefined
+        ? planRetiring(known, jobsWaiting, nowMs, settleMs)
+        : instance.runner !== undefined
+          ? planRegistered(known, nowMs)
+          : planUnregistered(known, nowMs);
+    if (step === 'idle') {
+      if (jobsWaiting) skipped.push(skip(known, 'jobs-waiting'));
+      else idleByPool.set(pool, [...(idleByPool.get(pool) ?? []), known]);
+    } else if ('kind' in step) actions.push(step);
+    else skipped.push(step);
+  }
+
+  for (const [pool, idle] of idleByPool) {
+    const poolConfig = config.pools[pool]!;
+    const quota = idleQuota(poolConfig.idleConfig, nowMs);
+    const { keep, surplus } = splitByQuota(
+      idle.map((k) => ({ ...k, instanceId: k.instance.instanceId, launchTimeMs: k.instance.launchTimeMs })),
+      quota,
+    );
+    for (const k of keep) skipped.push(skip(k, 'kept-idle'));
+    for (const k of surplus) {
+      actions.push({
+        ...k.base,
+        kind: 'retire',
+        from: 'mark',
+        ownerType: poolConfig.ownerType,
+        ...registrationOf(k.instance.runner),
+      });
+    }
+  }
+  return { actions, skipped };
+}

@@ -1,0 +1,126 @@
+import { NotFoundError } from '../../errors.js';
+import { TAG, encodeLifecycle } from '../tags.js';
+import { forEachLimited, type KeyedLimiter } from './limiter.js';
+import { quarantineRunner } from './quarantine.js';
+import type { RunState } from './run-state.js';
+import { attrs } from './steps.js';
+import type { RetireAction } from './types.js';
+
+/** A retirement waiting for its settle period to end, then for the re-check. */
+export interface Settling {
+  readonly action: RetireAction;
+  readonly markMs: number;
+  readonly quarantinedMs: number;
+}
+
+interface Marked {
+  readonly action: RetireAction;
+  readonly markMs: number;
+}
+
+/**
+ * EC2 tag writes share an account-wide token bucket (world-model.md, "account-wide request
+ * token buckets"; architecture.md §6): one CreateTags per batch of instances, not per instance.
+ */
+export const TAG_BATCH = 500;
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Writes one lifecycle value on a batch of instances; true when written. */
+async function tagBatch(run: RunState, ids: readonly string[], value: string): Promise<boolean> {
+  let written = false;
+  await run.guard({ instances: ids.length, step: 'lifecycle-tag' }, async () => {
+    await run.ec2(() => run.deps.ports.ec2.createTags(ids, { [TAG.lifecycle]: value }));
+    written = true;
+  });
+  return written;
+}
+
+/**
+ * Steps 2-3 of the protocol for every candidate of the run: mark (before any other write, so
+ * a crash later is resumed by the next run), quarantine, record the quarantine time. Every
+ * write is idempotent: a rerun that finds the same tags repeats or skips it.
+ * Returns the candidates ready to settle, those resumed at the re-check included.
+ */
+export async function prepareRetirements(
+  run: RunState,
+  limiter: KeyedLimiter,
+  actions: readonly RetireAction[],
+): Promise<{ settling: Settling[]; failures: PromiseSettledResult<void>[] }> {
+  const { ports, log } = run.deps;
+  const settling: Settling[] = actions
+    .filter((a) => a.from === 'recheck')
+    .map((a) => ({ action: a, markMs: a.markMs ?? 0, quarantinedMs: a.quarantinedMs ?? a.markMs ?? 0 }));
+
+  // Step 2: one mark time for the whole run.
+  const markMs = run.now();
+  const marked: Marked[] = [];
+  for (const batch of chunk(
+    actions.filter((a) => a.from === 'mark'),
+    TAG_BATCH,
+  )) {
+    const ids = batch.map((a) => a.instanceId);
+    if (await tagBatch(run, ids, encodeLifecycle({ phase: 'retiring', markMs }))) {
+      marked.push(...batch.map((action) => ({ action, markMs })));
+      for (const action of batch) log.info('runner marked retiring', attrs(action));
+    }
+  }
+  for (const action of actions) {
+    if (action.from === 'quarantine') marked.push({ action, markMs: action.markMs ?? markMs });
+  }
+
+  // Step 3: quarantine, concurrently within the limits.
+  const quarantined: Marked[] = [];
+  const failures = await forEachLimited(
+    limiter,
+    marked,
+    (m) => m.action.ownerKey,
+    (m) =>
+      run.guard(attrs(m.action), async () => {
+        const runnerId = m.action.runnerId;
+        if (runnerId !== undefined) {
+          try {
+            await run.github(m.action.ownerKey, () =>
+              quarantineRunner(ports.github, run.groups, m.action.owner, runnerId, m.action.instanceId),
+            );
+          } catch (error) {
+            // Not found: taken by a job (JIT) or gone. The mark stays; the next run decides on the agent's word.
+            if (!(error instanceof NotFoundError)) throw error;
+            run.count('taken');
+            log.info('runner taken or gone before quarantine', attrs(m.action));
+            return;
+          }
+        }
+        quarantined.push(m);
+      }),
+  );
+  if (run.aborted) return { settling, failures };
+
+  // Record the quarantine time, one write per mark time and batch.
+  const quarantinedMs = run.now();
+  const byMark = new Map<number, Marked[]>();
+  for (const m of quarantined) byMark.set(m.markMs, [...(byMark.get(m.markMs) ?? []), m]);
+  for (const [mark, group] of byMark) {
+    for (const batch of chunk(group, TAG_BATCH)) {
+      const value = encodeLifecycle({ phase: 'quarantined', markMs: mark, quarantinedMs });
+      if (
+        !(await tagBatch(
+          run,
+          batch.map((m) => m.action.instanceId),
+          value,
+        ))
+      )
+        continue;
+      for (const m of batch) {
+        run.count('quarantined');
+        log.info('runner quarantined', attrs(m.action));
+        settling.push({ action: m.action, markMs: mark, quarantinedMs });
+      }
+    }
+  }
+  return { settling, failures };
+}

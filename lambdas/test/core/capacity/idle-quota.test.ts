@@ -1,0 +1,61 @@
+import { describe, expect, test } from '@jest/globals';
+import { idleQuota, ruleMatches, splitByQuota } from '../../../src/core/capacity/idle-quota.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('ruleMatches', () => {
+  test.each([
+    ['weekday office hours, Tuesday 10:30 UTC', '* 9-17 * * 1-5', 'UTC', '2026-11-24T10:30:15Z', true],
+    ['weekday office hours, Saturday', '* 9-17 * * 1-5', 'UTC', '2026-11-28T10:30:00Z', false],
+    ['office hours in Berlin, 08:30 UTC is 09:30 CET', '* 9-17 * * 1-5', 'Europe/Berlin', '2026-11-24T08:30:00Z', true],
+    [
+      'office hours in Berlin, 16:30 UTC is 17:30 CET',
+      '* 9-16 * * 1-5',
+      'Europe/Berlin',
+      '2026-11-24T16:30:00Z',
+      false,
+    ],
+    ['exact minute, seconds ignored', '30 10 * * *', 'UTC', '2026-11-24T10:30:59Z', true],
+    ['next minute does not match', '30 10 * * *', 'UTC', '2026-11-24T10:31:00Z', false],
+  ])('%s', (_name, cron, timeZone, now, expected) => {
+    // Prepare / Act
+    const matches = ruleMatches({ cron, timeZone }, at(now));
+    // Assess
+    expect(matches).toBe(expected);
+  });
+});
+
+describe('idleQuota', () => {
+  const rules = [
+    { cron: '* 9-17 * * 1-5', timeZone: 'UTC', idleCount: 3, evictionStrategy: 'newest_first' as const },
+    { cron: '* * * * *', timeZone: 'UTC', idleCount: 1, evictionStrategy: 'oldest_first' as const },
+  ];
+
+  test('the first matching rule wins', () => {
+    expect(idleQuota(rules, at('2026-11-24T10:00:00Z'))).toEqual({ idleCount: 3, evictionStrategy: 'newest_first' });
+  });
+  test('a later rule applies when the first does not match', () => {
+    expect(idleQuota(rules, at('2026-11-28T10:00:00Z'))).toEqual({ idleCount: 1, evictionStrategy: 'oldest_first' });
+  });
+  test('no rules keep nothing idle', () => {
+    expect(idleQuota([], at('2026-11-28T10:00:00Z')).idleCount).toBe(0);
+  });
+});
+
+describe('splitByQuota', () => {
+  const idle = [
+    { instanceId: 'i-b', launchTimeMs: 2 },
+    { instanceId: 'i-a', launchTimeMs: 1 },
+    { instanceId: 'i-c', launchTimeMs: 3 },
+  ];
+  test.each([
+    ['oldest_first evicts the oldest', 'oldest_first' as const, 1, ['i-a', 'i-b'], ['i-c']],
+    ['newest_first evicts the newest', 'newest_first' as const, 1, ['i-c', 'i-b'], ['i-a']],
+    ['a quota above the count keeps all', 'oldest_first' as const, 5, [], ['i-a', 'i-b', 'i-c']],
+    ['a zero quota evicts all', 'newest_first' as const, 0, ['i-c', 'i-b', 'i-a'], []],
+  ])('%s', (_name, evictionStrategy, idleCount, surplus, keep) => {
+    const result = splitByQuota(idle, { idleCount, evictionStrategy });
+    expect(result.surplus.map((i) => i.instanceId)).toEqual(surplus);
+    expect(result.keep.map((i) => i.instanceId).sort()).toEqual(keep);
+  });
+});

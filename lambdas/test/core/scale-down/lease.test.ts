@@ -1,0 +1,40 @@
+import { describe, expect, test } from '@jest/globals';
+import { acquireLease } from '../../../src/core/scale-down/lease.js';
+import { FakeClock, FakeSsm } from '../fakes/fake-aws.js';
+import { T0 } from '../fakes/world.js';
+
+function setup() {
+  const clock = new FakeClock(T0);
+  const ssm = new FakeSsm(clock);
+  const lease = (holder: string) => acquireLease({ ssm, clock, parameterName: '/l', ttlSeconds: 900, holder });
+  return { clock, ssm, lease };
+}
+
+describe('acquireLease', () => {
+  test('the first run gets it; a second run does not until it is released', async () => {
+    const { ssm, lease } = setup();
+    const first = await lease('a');
+    const second = await lease('b');
+    expect(first?.holder).toBe('a');
+    expect(second).toBeUndefined();
+    expect(JSON.parse(ssm.parameters.get('/l')!.value)).toEqual({ holder: 'a', expiresAtMs: T0 + 900_000 });
+    await first!.release();
+    expect((await lease('b'))?.holder).toBe('b');
+  });
+
+  test('an expired lease is taken over; the old holder cannot release the new one', async () => {
+    const { clock, ssm, lease } = setup();
+    const old = await lease('old');
+    clock.nowMs += 901_000;
+    const fresh = await lease('new');
+    await old!.release();
+    expect(fresh?.holder).toBe('new');
+    expect(ssm.parameters.get('/l')?.value).toContain('"new"');
+  });
+
+  test('an unreadable value is treated as expired', async () => {
+    const { ssm, lease } = setup();
+    await ssm.putParameter({ name: '/l', value: 'garbage', type: 'String', overwrite: false });
+    expect((await lease('a'))?.holder).toBe('a');
+  });
+});

@@ -1,0 +1,258 @@
+import { describe, expect, test } from '@jest/globals';
+import { runScaleDown } from '../../../src/core/scale-down/index.js';
+import { TAG, decodeLifecycle } from '../../../src/core/tags.js';
+import { RateLimitedError } from '../../../src/errors.js';
+import { MIN, T0, World, makeConfig } from '../fakes/world.js';
+
+describe('runScaleDown: the quarantine protocol end to end on fakes', () => {
+  test('an idle surplus repo runner is marked, quarantined, settled, re-checked, deregistered, terminated', async () => {
+    // Prepare
+    const world = new World();
+    world.addRunner({ id: 'i-1' });
+    const order: string[] = [];
+    world.github.after = (call) => order.push(`gh:${call}`);
+    const ec2After = world.ec2.after;
+    world.ec2.after = (call, ids, tags) => {
+      ec2After(call, ids, tags);
+      order.push(`ec2:${call}${tags?.[TAG.lifecycle] ? `:${tags[TAG.lifecycle]!.split('@')[0]}` : ''}`);
+    };
+    // Act
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(report).toMatchObject({ retired: 1, quarantined: 1, skippedBusy: 0, leaseHeld: false });
+    expect(world.state('i-1')).toBe('terminated');
+    expect(world.github.runners.size).toBe(0);
+    expect(world.clock.now() - T0).toBe(90_000); // the settle default, waited inside the run
+    expect(order.filter((c) => c !== 'gh:listRunners' && c !== 'ec2:listInstances')).toEqual([
+      'ec2:createTags:retiring',
+      'gh:setCustomLabels',
+      'ec2:createTags:quarantined',
+      'gh:deleteRunner',
+      'ec2:terminateInstances',
+    ]);
+    expect(world.ssm.parameters.size).toBe(0); // lease released
+    expect(world.metrics.get('retired')).toBe(1);
+    expect(world.metrics.get('quarantined')).toBe(1);
+  });
+
+  test('org runners are moved into a quarantine group that admits no repository', async () => {
+    const world = new World();
+    world.addRunner({ id: 'i-1', pool: 'org' });
+    const moves: number[] = [];
+    world.github.before = (call) => {
+      if (call === 'addRunnerToGroup') moves.push(world.github.groups.get('acme')?.[0]?.id ?? -1);
+    };
+    const report = await runScaleDown(world.context());
+    expect(report.retired).toBe(1);
+    expect(world.github.groups.get('acme')).toEqual([
+      { id: 100, name: 'ghr-quarantine', visibility: 'selected', selectedRepositoryIds: [] },
+    ]);
+    expect(moves).toEqual([100]);
+  });
+
+  test('an org group of that name which admits repositories is refused, and nothing is deleted', async () => {
+    const world = new World();
+    world.github.groups.set('acme', [{ id: 5, name: 'ghr-quarantine', visibility: 'all', selectedRepositoryIds: [] }]);
+    world.addRunner({ id: 'i-1', pool: 'org' });
+    const report = await runScaleDown(world.context());
+    expect(report.retired).toBe(0);
+    expect(world.github.runners.size).toBe(1);
+    expect(world.state('i-1')).toBe('running');
+    expect(world.log.lines.some((l) => l.message === 'scale-down step failed')).toBe(true);
+  });
+
+  test.each([
+    ['agent turns busy during settle (REST still lags)', { agent: true, rest: false, consume: false }],
+    ['REST turns busy during settle', { agent: false, rest: true, consume: false }],
+    ['a JIT job consumes the registration during settle', { agent: true, rest: false, consume: true }],
+  ])('%s: left retiring, never terminated', async (_name, job) => {
+    // Prepare
+    const world = new World();
+    const { runner } = world.addRunner({ id: 'i-1' });
+    world.clock.onSleep = (_from, to) => {
+      const instance = world.ec2.instances.get('i-1')!;
+      if (job.agent)
+        instance.tags[TAG.agentState] =
+          `busy:42@${to - 1000}/ack:${decodeLifecycle(instance.tags[TAG.lifecycle])!.markMs}`;
+      if (job.rest) runner!.busy = true;
+      if (job.consume) world.github.runners.delete(runner!.id);
+    };
+    // Act
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(report.retired).toBe(0);
+    expect(world.state('i-1')).toBe('running');
+    // Not deregistered: either no DELETE, or GitHub refused it (422) because it holds the runner busy.
+    if (!job.consume) expect(world.github.runners.has(runner!.id)).toBe(true);
+    expect(decodeLifecycle(world.tag('i-1', TAG.lifecycle))?.phase).toBe('quarantined');
+  });
+
+  test('a DELETE answered 422 means taken: the instance is left to end by itself', async () => {
+    const world = new World();
+    const { runner } = world.addRunner({ id: 'i-1' });
+    world.github.before = (call) => {
+      if (call === 'deleteRunner') runner!.busy = true;
+    };
+    const report = await runScaleDown(world.context());
+    expect(report.retired).toBe(0);
+    expect(world.state('i-1')).toBe('running');
+    expect(world.metrics.get('taken')).toBe(1);
+  });
+
+  test('a silent agent: no termination before quarantine + max job duration, then the backstop', async () => {
+    // Prepare
+    const world = new World();
+    world.ackAgents = false;
+    world.addRunner({ id: 'i-1' });
+    // Act: first run quarantines, waits, finds no acknowledgement
+    const first = await runScaleDown(world.context());
+    world.clock.nowMs += 60 * MIN;
+    const second = await runScaleDown(world.context());
+    world.clock.nowMs += 360 * MIN;
+    const third = await runScaleDown(world.context());
+    // Assess
+    expect(first.retired + second.retired).toBe(0);
+    expect(third.retired).toBe(1);
+    expect(third.counts?.backstops).toBe(1);
+    expect(world.state('i-1')).toBe('terminated');
+  });
+
+  test('jobs waiting in the pool: a quarantined runner returns to service', async () => {
+    // Prepare: a first run that leaves the runner quarantined (its agent reports a job)
+    const world = new World();
+    const { runner } = world.addRunner({ id: 'i-1' });
+    world.clock.onSleep = () => {
+      runner!.busy = true;
+    };
+    await runScaleDown(world.context());
+    world.clock.onSleep = () => {};
+    runner!.busy = false;
+    world.sqs.depth.set('https://sqs.test/repo', 3);
+    // Act
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(report.returnedToService).toBe(1);
+    expect(world.tag('i-1', TAG.lifecycle)).toBeUndefined();
+    expect(runner!.labels.filter((l) => l.type === 'custom').map((l) => l.name)).toEqual(['pool-a']);
+    expect(world.state('i-1')).toBe('running');
+  });
+
+  test('a run that finds an unexpired lease does nothing', async () => {
+    const world = new World();
+    world.addRunner({ id: 'i-1' });
+    world.ssm.parameters.set('/ghr/lease', {
+      name: '/ghr/lease',
+      value: JSON.stringify({ holder: 'other', expiresAtMs: T0 + MIN }),
+      version: 1,
+      lastModifiedMs: T0,
+    });
+    const report = await runScaleDown(world.context());
+    expect(report.leaseHeld).toBe(true);
+    expect(world.ec2.calls).toEqual([]);
+    expect(world.ssm.parameters.get('/ghr/lease')?.value).toContain('other');
+  });
+
+  test('an expired lease is taken over', async () => {
+    const world = new World();
+    world.addRunner({ id: 'i-1' });
+    world.ssm.parameters.set('/ghr/lease', {
+      name: '/ghr/lease',
+      value: JSON.stringify({ holder: 'crashed', expiresAtMs: T0 - 1 }),
+      version: 1,
+      lastModifiedMs: T0 - 20 * MIN,
+    });
+    const report = await runScaleDown(world.context());
+    expect(report).toMatchObject({ leaseHeld: false, retired: 1 });
+    expect(world.ssm.parameters.size).toBe(0);
+  });
+
+  test('a rate-limited owner is left for the next run; other owners proceed', async () => {
+    // Prepare
+    const world = new World();
+    world.addRunner({ id: 'i-repo' });
+    world.addRunner({ id: 'i-org', pool: 'org' });
+    world.github.before = (call) => {
+      if (call === 'setCustomLabels') throw new RateLimitedError('secondary rate limit', T0 + MIN);
+    };
+    // Act
+    const first = await runScaleDown(world.context());
+    world.github.before = () => {};
+    world.clock.nowMs += 5 * MIN;
+    const second = await runScaleDown(world.context());
+    // Assess
+    expect(first.retired).toBe(1);
+    expect(first.rateLimitedOwners).toEqual(['acme/app']);
+    expect(world.state('i-org')).toBe('terminated');
+    expect(second.retired).toBe(1);
+    expect(world.state('i-repo')).toBe('terminated');
+  });
+
+  test('orphans: tagged, then a last check after the in-run wait, then terminated', async () => {
+    // Prepare
+    const world = new World();
+    world.addRunner({ id: 'i-1', registered: false, agent: '', launchedMinutesAgo: 20 });
+    let taggedBeforeWait: string | undefined;
+    world.clock.onSleep = () => {
+      taggedBeforeWait = world.tag('i-1', TAG.orphan);
+    };
+    // Act
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(taggedBeforeWait).toBe(String(T0));
+    expect(report.orphansTerminated).toBe(1);
+    expect(world.state('i-1')).toBe('terminated');
+    expect(world.clock.now() - T0).toBe(90_000);
+  });
+
+  test('an orphan tagged by an earlier run is terminated after its last check', async () => {
+    const world = new World();
+    world.addRunner({
+      id: 'i-1',
+      registered: false,
+      agent: '',
+      launchedMinutesAgo: 20,
+      tags: { [TAG.orphan]: String(T0 - 5 * MIN) },
+    });
+    const report = await runScaleDown(world.context());
+    expect(report.orphansTerminated).toBe(1);
+    expect(world.clock.now()).toBe(T0); // nothing to wait for
+  });
+
+  test('an orphan whose agent writes during the wait is spared, and its tag cleared on the next run', async () => {
+    // Prepare
+    const world = new World();
+    world.addRunner({ id: 'i-1', registered: false, agent: '', launchedMinutesAgo: 20 });
+    world.clock.onSleep = (_from, to) => {
+      world.ec2.instances.get('i-1')!.tags[TAG.agentState] = `busy:9@${to - 1000}`;
+    };
+    // Act
+    const first = await runScaleDown(world.context());
+    world.clock.onSleep = () => {};
+    world.clock.nowMs += 5 * MIN;
+    await runScaleDown(world.context());
+    // Assess
+    expect(first.orphansTerminated).toBe(0);
+    expect(world.state('i-1')).toBe('running');
+    expect(world.tag('i-1', TAG.orphan)).toBeUndefined();
+  });
+
+  test('bypass-removal and busy runners are never touched', async () => {
+    const world = new World();
+    world.addRunner({ id: 'i-bypass', tags: { [TAG.bypassRemoval]: 'true' } });
+    world.addRunner({ id: 'i-busy', busy: true });
+    const report = await runScaleDown(world.context());
+    expect(report.retired).toBe(0);
+    expect(report.skippedBusy).toBe(1);
+    expect(world.metrics.get('skippedBusy.rest')).toBe(1);
+    expect(world.ec2.calls).not.toContain('createTags');
+  });
+
+  test('logs carry instance ids and constant messages, never configuration secrets', async () => {
+    const world = new World(makeConfig());
+    world.addRunner({ id: 'i-1' });
+    await runScaleDown(world.context());
+    const retired = world.log.lines.find((l) => l.message === 'runner retired');
+    expect(retired?.attributes).toMatchObject({ instanceId: 'i-1', pool: 'repo' });
+    expect(JSON.stringify(world.log.lines)).not.toContain('/gh/key');
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, test } from '@jest/globals';
+import { recheckVerdict, type Verdict } from '../../../src/core/scale-down/verdict.js';
+import type { ObservedInstance } from '../../../src/core/scale-down/types.js';
+import type { AgentState, JobEvidence } from '../../../src/core/tags.js';
+import { MIN, REPO, T0 } from '../fakes/world.js';
+
+const MARK = T0 - 2 * MIN;
+const QUAR = MARK + 1000;
+const MAX_JOB = 360 * MIN;
+
+function instance(opts: {
+  runner?: { busy: boolean } | null;
+  agent?: AgentState;
+  evidence?: JobEvidence;
+}): ObservedInstance {
+  return {
+    instanceId: 'i-1',
+    state: 'running',
+    launchTimeMs: T0 - 60 * MIN,
+    pool: 'repo',
+    owner: REPO,
+    ownerKey: 'acme/app',
+    ...(opts.runner
+      ? { runner: { id: 1, name: 'i-1', os: 'linux', status: 'online', busy: opts.runner.busy, labels: [] } }
+      : {}),
+    registrationKnown: true,
+    ...(opts.agent ? { agent: opts.agent } : {}),
+    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+    bypassRemoval: false,
+    tags: {},
+  };
+}
+
+const ack = (state: AgentState['state'], extra: Partial<AgentState> = {}): AgentState => ({
+  state,
+  atMs: MARK + 3000,
+  ackMarkMs: MARK,
+  ...extra,
+});
+
+describe('recheckVerdict', () => {
+  const rows: [string, Parameters<typeof instance>[0], boolean, number, Verdict['kind'], string][] = [
+    ['acknowledged idle, REST idle: retire', { runner: { busy: false }, agent: ack('idle') }, true, T0, 'retire', ''],
+    [
+      'acknowledged busy: busy (agent)',
+      { runner: { busy: false }, agent: ack('busy', { jobId: '5' }) },
+      true,
+      T0,
+      'busy',
+      'agent',
+    ],
+    ['REST busy wins over an idle ack', { runner: { busy: true }, agent: ack('idle') }, true, T0, 'busy', 'rest'],
+    [
+      'in-progress evidence wins over an idle ack',
+      {
+        runner: { busy: false },
+        agent: ack('idle', { atMs: MARK }),
+        evidence: { status: 'in_progress', jobId: '5', atMs: MARK + 10_000 },
+      },
+      true,
+      T0,
+      'busy',
+      'evidence',
+    ],
+    ['runner gone: taken, never idle', { runner: null, agent: ack('idle') }, true, T0, 'taken', ''],
+    [
+      'ack of an older mark does not count',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK - 5000, ackMarkMs: MARK - 60_000 } },
+      true,
+      T0,
+      'wait-ack',
+      '',
+    ],
+    [
+      'no ack, agent wrote after the mark: remark',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK + 5000 } },
+      true,
+      T0,
+      'remark',
+      '',
+    ],
+    [
+      'no ack, agent silent, before backstop: wait',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK - 5000 } },
+      true,
+      T0,
+      'wait-ack',
+      '',
+    ],
+    [
+      'no ack, agent silent, past quarantine + max job: backstop',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK - 5000 } },
+      true,
+      QUAR + MAX_JOB,
+      'backstop',
+      '',
+    ],
+    [
+      'no ack, stale busy from before quarantine, past max job: backstop',
+      { runner: { busy: false }, agent: { state: 'busy', jobId: '1', atMs: MARK - 5000 } },
+      true,
+      QUAR + MAX_JOB,
+      'backstop',
+      '',
+    ],
+    [
+      'no ack, busy written after quarantine: busy even past max job',
+      { runner: { busy: false }, agent: { state: 'busy', jobId: '1', atMs: QUAR + 5000 } },
+      true,
+      QUAR + MAX_JOB,
+      'busy',
+      'agent',
+    ],
+    [
+      'no ack, REST busy past max job: busy',
+      { runner: { busy: true }, agent: { state: 'idle', atMs: MARK - 5000 } },
+      true,
+      QUAR + MAX_JOB,
+      'busy',
+      'rest',
+    ],
+    ['between registrations: acked exited: retire', { runner: null, agent: ack('exited') }, false, T0, 'retire', ''],
+    [
+      'between registrations: acked idle means a runner started: busy',
+      { runner: null, agent: ack('idle') },
+      false,
+      T0,
+      'busy',
+      'agent',
+    ],
+    [
+      'between registrations but now registered: registered',
+      { runner: { busy: false }, agent: ack('idle') },
+      false,
+      T0,
+      'registered',
+      '',
+    ],
+  ];
+
+  test.each(rows)('%s', (_name, spec, expectRunner, nowMs, kind, signal) => {
+    // Act
+    const verdict = recheckVerdict({
+      instance: instance(spec),
+      expectRunner,
+      markMs: MARK,
+      quarantinedMs: QUAR,
+      nowMs,
+      maxJobMs: MAX_JOB,
+    });
+    // Assess
+    expect(verdict.kind).toBe(kind);
+    if (signal !== '') expect(verdict).toEqual({ kind: 'busy', signal });
+  });
+});
