@@ -63,9 +63,11 @@ export class RunState {
     return this.deps.ports.clock.now();
   }
 
-  count(name: keyof RunCounts, metric: string = name, value = 1): void {
+  /** Counts `name` (always emitted as a metric, which the alarms watch) and, when given, its breakdown `detail`. */
+  count(name: keyof RunCounts, detail?: string, value = 1): void {
     this.counts[name] += value;
-    this.deps.metrics.count(metric, value);
+    this.deps.metrics.count(name, value);
+    if (detail !== undefined && detail !== name) this.deps.metrics.count(detail, value);
   }
 
   /** A GitHub call on behalf of `ownerKey`, unless that owner is rate limited for this run. */

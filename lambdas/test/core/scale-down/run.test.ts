@@ -244,6 +244,8 @@ describe('runScaleDown: the quarantine protocol end to end on fakes', () => {
     expect(report.retired).toBe(0);
     expect(report.skippedBusy).toBe(1);
     expect(world.metrics.get('skippedBusy.rest')).toBe(1);
+    // The total is what the Terraform alarm watches (alarms.skipped_busy_metric_name).
+    expect(world.metrics.get('skippedBusy')).toBe(1);
     expect(world.ec2.calls).not.toContain('createTags');
   });
 
