@@ -13,7 +13,10 @@ export interface Accounting {
   /** Assigned or running when the run ended. */
   readonly jobsRunningAtEnd: number;
   readonly instancesLaunched: number;
-  /** Not terminated at the end, with no runner running for longer than boot timeout + one schedule. */
+  /**
+   * Not terminated at the end, with no runner running for longer than its bound: boot timeout
+   * + two schedules (one to tag the orphan, one to end it), plus the backstop wait for silent agents.
+   */
   readonly instancesLeaked: number;
   readonly instanceHours: number;
   readonly idleInstanceHours: number;
@@ -22,8 +25,15 @@ export interface Accounting {
   readonly githubCallsByEndpoint: Readonly<Record<string, { calls: number; points: number }>>;
   readonly awsCallsByAction: Readonly<Record<string, number>>;
   readonly rateLimitHits: number;
-  /** The longest a runner waited idle before its instance went (terminated with no job). */
+  /**
+   * The longest an instance stayed surplus — idle, past its minimum running time, its agent
+   * alive — before it went, or until the end of the run if it is still there (L1).
+   */
   readonly maxSurplusIdleSeconds: number;
+  /** The same for instances whose agent died silently (the backstop's case, reported apart). */
+  readonly maxSilentAgentIdleSeconds: number;
+  /** The longest life of an instance that never ran a runner, gone or still there (L2). */
+  readonly maxOrphanSeconds: number;
   readonly orphansReaped: number;
 }
 
@@ -66,6 +76,8 @@ export function account(world: World, reports: readonly ScaleDownReport[], sched
   let totalMs = 0;
   let busyMs = 0;
   let leaked = 0;
+  let maxSurplusMs = world.maxSurplusIdleMs;
+  let maxOrphanMs = world.maxOrphanLifetimeMs;
   for (const instance of world.ec2.instances.values()) {
     const life = Math.min(instance.terminatedMs ?? end, end) - instance.launchMs;
     totalMs += life;
@@ -73,10 +85,18 @@ export function account(world: World, reports: readonly ScaleDownReport[], sched
     const live = instance.state === 'pending' || instance.state === 'running';
     const host = world.hosts.hosts.get(instance.id);
     const pool = world.pools.get(instance.pool);
-    const bound = ((pool?.config.bootTimeoutMinutes ?? 8) + scheduleMinutes) * 60_000;
+    // A silent agent's instance is ended by the backstop only after quarantine + the maximum
+    // job duration (architecture.md §3), and its last `busy` is trusted for that long first.
+    const silentAgentMs = host && !host.agentAlive ? 2 * (pool?.config.maxJobDurationMinutes ?? 360) * 60_000 : 0;
+    const bound = ((pool?.config.bootTimeoutMinutes ?? 8) + 2 * scheduleMinutes) * 60_000 + silentAgentMs;
     // Between two JIT registrations an instance is briefly without a runner: only a long gap is a leak.
     const offlineSince = host?.offlineSinceMs;
     if (live && host && !host.job && offlineSince !== undefined && end - offlineSince > bound) leaked++;
+    if (live && host && !instance.everOnline) maxOrphanMs = Math.max(maxOrphanMs, end - instance.launchMs);
+    const keepsIdle = (pool?.config.idleConfig.length ?? 0) > 0;
+    if (live && host && instance.everOnline && !host.job && host.agentAlive && !keepsIdle) {
+      maxSurplusMs = Math.max(maxSurplusMs, end - world.hosts.surplusSinceMs(host));
+    }
   }
   const counters = world.counters;
   return {
@@ -96,7 +116,9 @@ export function account(world: World, reports: readonly ScaleDownReport[], sched
     githubCallsByEndpoint: sorted(counters.github),
     awsCallsByAction: sorted(counters.aws),
     rateLimitHits: counters.rateLimitHits,
-    maxSurplusIdleSeconds: round(world.maxSurplusIdleMs / 1000, 3),
+    maxSurplusIdleSeconds: round(maxSurplusMs / 1000, 3),
+    maxSilentAgentIdleSeconds: round(world.maxSilentAgentIdleMs / 1000, 3),
+    maxOrphanSeconds: round(maxOrphanMs / 1000, 3),
     orphansReaped: reports.reduce((n, report) => n + report.orphansTerminated, 0),
   };
 }

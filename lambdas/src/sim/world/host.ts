@@ -14,6 +14,8 @@ export interface Host {
   runnerAlive: boolean;
   job?: Job;
   jobEvent?: QueuedEvent;
+  /** A worker process runs (the job was received and started): what the agent can see. */
+  workerRunning?: boolean;
   agentAlive: boolean;
   agentState: AgentState;
   writing: boolean;
@@ -26,12 +28,15 @@ export interface Host {
 /** Hooks out of the host: a reusable JIT instance asks the (modelled) scale-up for a new registration. */
 export interface HostHooks {
   onRecycleRequest(host: Host): void;
-  onSurplusIdleEnd(host: Host, idleMs: number): void;
+  /** An online instance with no job went: how long it had been surplus (idle and past minimum running time). */
+  onSurplusIdleEnd(host: Host, surplusMs: number): void;
+  /** An instance that never ran a runner went (an orphan): how long it lived. */
+  onOrphanEnd(host: Host, lifetimeMs: number): void;
 }
 
 export class HostModel {
   readonly hosts = new Map<string, Host>();
-  hooks: HostHooks = { onRecycleRequest() {}, onSurplusIdleEnd() {} };
+  hooks: HostHooks = { onRecycleRequest() {}, onSurplusIdleEnd() {}, onOrphanEnd() {} };
 
   constructor(
     private readonly ctx: WorldContext,
@@ -131,6 +136,8 @@ export class HostModel {
     host.idleSinceMs = this.ctx.now;
     instance.everOnline = true;
     this.github.setOnline(registration, true);
+    // The agent writes its state as soon as it has started the runner: `idle` replaces the `exited` of the last registration.
+    if (host.agentAlive) this.agentNotices(host);
   }
 
   /** GitHub assigned a job: the listener receives it, the worker starts, the agent notices. */
@@ -145,7 +152,8 @@ export class HostModel {
     host.jobEvent = this.ctx.engine.after(startMs, 'worker', () => {
       this.github.markRunning(job);
       this.ctx.record('job.running', { job: job.id, instance: host.instance.id });
-      this.agentNotices(host, { state: 'busy', jobId: String(job.id), atMs: this.ctx.now });
+      host.workerRunning = true;
+      this.agentNotices(host);
       // The job-started hook runs inside the worker after action download; nothing of ours depends on it.
       const hookAt = (job.assignedMs ?? this.ctx.now) + this.ctx.drawMs('runner.hook', r.hookSeconds);
       this.ctx.engine.at(hookAt, 'hook', () => {
@@ -159,6 +167,7 @@ export class HostModel {
     this.github.finish(job);
     delete host.job;
     delete host.jobEvent;
+    delete host.workerRunning;
     host.idleSinceMs = this.ctx.now;
     const registration = host.registration;
     if (registration?.jit) {
@@ -167,10 +176,10 @@ export class HostModel {
       delete host.registration;
       host.runnerAlive = false;
       host.offlineSinceMs = this.ctx.now;
-      this.agentNotices(host, { state: 'exited', atMs: this.ctx.now }, () => this.afterJitExit(host));
+      this.agentNotices(host, () => this.afterJitExit(host));
       return;
     }
-    this.agentNotices(host, { state: 'idle', atMs: this.ctx.now });
+    this.agentNotices(host);
     if (registration) this.github.matchRunner(registration);
   }
 
@@ -196,7 +205,7 @@ export class HostModel {
       host.runnerAlive = false;
       host.offlineSinceMs = this.ctx.now;
       // The runner process exited and no worker runs: the agent shuts the instance down.
-      this.agentNotices(host, { state: 'exited', atMs: this.ctx.now }, () => {
+      this.agentNotices(host, () => {
         if (host.agentAlive) this.shutdown(host);
       });
     });
@@ -209,6 +218,7 @@ export class HostModel {
     this.github.finish(job, cause);
     delete host.job;
     delete host.jobEvent;
+    delete host.workerRunning;
   }
 
   shutdown(host: Host): void {
@@ -220,8 +230,9 @@ export class HostModel {
     const host = this.hosts.get(instance.id);
     if (!host) return;
     if (!host.job && host.instance.everOnline && by !== 'spot') {
-      this.hooks.onSurplusIdleEnd(host, this.ctx.now - host.idleSinceMs);
+      this.hooks.onSurplusIdleEnd(host, this.ctx.now - this.surplusSinceMs(host));
     }
+    if (!host.instance.everOnline && by !== 'spot') this.hooks.onOrphanEnd(host, this.ctx.now - instance.launchMs);
     this.killJob(host, by === 'control-plane' ? 'terminate' : by === 'spot' ? 'spot' : 'agent');
     const registration = host.registration;
     if (registration) {
@@ -232,20 +243,39 @@ export class HostModel {
     host.agentAlive = false;
   }
 
+  /**
+   * When an idle instance became surplus (architecture.md §4, L1): idle, and past its pool's
+   * minimum running time. Pools here keep no idle quota unless their config says so.
+   */
+  surplusSinceMs(host: Host): number {
+    const minimumMs = host.pool.config.minimumRunningTimeMinutes * 60_000;
+    return Math.max(host.idleSinceMs, host.instance.launchMs + minimumMs);
+  }
+
   killAgent(host: Host): void {
     if (!host.agentAlive) return;
     host.agentAlive = false;
     this.ctx.record('agent.dead', { instance: host.instance.id });
   }
 
-  /** The agent sees a worker appear or go within `agentNoticeSeconds`, then writes its state. */
-  private agentNotices(host: Host, state: AgentState, then?: () => void): void {
+  /**
+   * The agent sees a worker appear or go within `agentNoticeSeconds`, then writes its state —
+   * the state it observes *then*, not the one that woke it: a notice of an earlier `idle` that
+   * fires after a newer worker started must write `busy` (world-model.md: "always its current state").
+   */
+  private agentNotices(host: Host, then?: () => void): void {
     const delay = this.ctx.drawMs('agent.notice', this.ctx.params.runner.agentNoticeSeconds);
     this.ctx.engine.after(delay, 'agent-notice', () => {
       if (!host.agentAlive || this.gone(host)) return;
-      this.setAgentState(host, { ...state, atMs: this.ctx.now });
+      this.setAgentState(host, this.observedState(host));
       then?.();
     });
+  }
+
+  private observedState(host: Host): AgentState {
+    const atMs = this.ctx.now;
+    if (host.workerRunning && host.job) return { state: 'busy', jobId: String(host.job.id), atMs };
+    return host.runnerAlive ? { state: 'idle', atMs } : { state: 'exited', atMs };
   }
 
   private encoded(host: Host): string {

@@ -112,6 +112,11 @@ export class ModelledScaleUp {
     const delay = this.ctx.drawMs('scaleUp.recycle', [1, 5]);
     this.ctx.engine.after(delay, 'recycle', () => {
       if (host.instance.state !== 'running') return;
+      // Scale-up never touches a retiring instance: scale-down alone decides its fate (architecture.md §3, one writer).
+      if (this.ec2.readTags(host.instance)[TAG.lifecycle] !== undefined) {
+        this.ctx.record('scaleUp.recycle.retiring', { instance: host.instance.id });
+        return;
+      }
       const pool = host.pool;
       const waiting = this.github.queuedJobs().filter((job) => job.pool === pool.name).length;
       let idle = 0;

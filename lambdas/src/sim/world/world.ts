@@ -55,8 +55,12 @@ export class World {
   readonly tokens: InstallationTokens;
   readonly pools: ReadonlyMap<string, PoolSpec>;
   readonly startMs: number;
-  /** Surplus idle stretches that ended (ms), for maxSurplusIdleSeconds. */
+  /** The longest surplus idle stretch that ended, of instances whose agent lived (L1). */
   maxSurplusIdleMs = 0;
+  /** The same for instances whose agent died silently: they wait for the backstop, by design. */
+  maxSilentAgentIdleMs = 0;
+  /** The longest life of an instance that never ran a runner (L2). */
+  maxOrphanLifetimeMs = 0;
   private nextJobId = 1;
 
   constructor(readonly options: WorldOptions) {
@@ -98,8 +102,12 @@ export class World {
     };
     this.hosts.hooks = {
       onRecycleRequest: (host) => this.scaleUp.onRecycleRequest(host),
-      onSurplusIdleEnd: (_host, idleMs) => {
-        this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, idleMs);
+      onSurplusIdleEnd: (host, surplusMs) => {
+        if (host.agentAlive) this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, surplusMs);
+        else this.maxSilentAgentIdleMs = Math.max(this.maxSilentAgentIdleMs, surplusMs);
+      },
+      onOrphanEnd: (_host, lifetimeMs) => {
+        this.maxOrphanLifetimeMs = Math.max(this.maxOrphanLifetimeMs, lifetimeMs);
       },
     };
   }
