@@ -1,0 +1,87 @@
+locals {
+  functions = {
+    webhook    = module.webhook.function_name
+    scale-up   = module.scale_up.function_name
+    scale-down = module.scale_down.function_name
+  }
+  alarm_functions = var.alarms.enabled ? local.functions : {}
+  alarm_dlqs      = var.alarms.enabled ? module.webhook.dlq_names : {}
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
+  for_each = local.alarm_functions
+
+  alarm_name          = "${var.prefix}-${each.key}-errors"
+  alarm_description   = "The ${each.key} Lambda failed: see its log group for the error."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = var.alarms.period_seconds
+  evaluation_periods  = 1
+  threshold           = var.alarms.lambda_errors_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.actions
+  ok_actions          = var.alarms.actions
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
+  for_each = local.alarm_functions
+
+  alarm_name          = "${var.prefix}-${each.key}-throttles"
+  alarm_description   = "The ${each.key} Lambda was throttled (for scale-down, a run overlapped the previous one)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = var.alarms.period_seconds
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.actions
+  ok_actions          = var.alarms.actions
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
+  for_each = local.alarm_dlqs
+
+  alarm_name          = "${var.prefix}-${each.key}-dlq-depth"
+  alarm_description   = "Jobs of pool ${each.key} that scale-up failed on repeatedly wait in the dead-letter queue."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = each.value }
+  statistic           = "Maximum"
+  period              = var.alarms.period_seconds
+  evaluation_periods  = 1
+  threshold           = var.alarms.dlq_messages_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.actions
+  ok_actions          = var.alarms.actions
+  tags                = local.tags
+}
+
+# Many "skipped because busy" re-checks mean runners get picked for retirement while they take
+# jobs: safe (nothing is killed) but wasteful; the settle time or idle quota may be off.
+resource "aws_cloudwatch_metric_alarm" "scale_down_skipped_busy" {
+  count = var.alarms.enabled ? 1 : 0
+
+  alarm_name          = "${var.prefix}-scale-down-skipped-busy"
+  alarm_description   = "Scale-down found many retiring runners busy at the re-check."
+  namespace           = var.alarms.metrics_namespace
+  metric_name         = var.alarms.skipped_busy_metric_name
+  dimensions          = var.alarms.skipped_busy_dimensions
+  statistic           = "Sum"
+  period              = var.alarms.period_seconds
+  evaluation_periods  = 1
+  threshold           = var.alarms.skipped_busy_threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.actions
+  ok_actions          = var.alarms.actions
+  tags                = local.tags
+}

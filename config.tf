@@ -1,0 +1,56 @@
+# The one contract between Terraform and the Lambdas: each function's FLEET_CONFIG, rendered
+# from the inputs above by a pure module and parsed by lambdas/src/config/schema.ts.
+module "lambda_config" {
+  source = "./modules/lambda-config"
+
+  environment        = local.environment
+  log_level          = var.log_level
+  runner_config_path = local.runner_config_path
+
+  github = {
+    api_url                 = var.ghes_url == null ? null : "${trimsuffix(var.ghes_url, "/")}/api/v3"
+    app_id_parameter        = module.github_app.parameters.id.name
+    private_key_parameter   = module.github_app.parameters.key_base64.name
+    installation_ids        = var.github_app.installation_ids
+    secret_cache_in_seconds = var.github_app.secret_cache_in_seconds
+  }
+
+  pools = { for name, p in var.runner_pools : name => {
+    owner                           = p.owner
+    owner_type                      = p.enable_organization_runners ? "org" : "repo"
+    labels                          = p.runner_labels
+    ephemeral                       = p.enable_ephemeral_runners
+    queue_url                       = module.webhook.queue_urls[name]
+    runner_group_id                 = p.runner_group_id
+    max_runners                     = p.runners_maximum_count
+    idle_config                     = p.idle_config
+    minimum_running_time_in_minutes = p.minimum_running_time_in_minutes
+    runner_boot_time_in_minutes     = p.runner_boot_time_in_minutes
+    max_job_duration_in_minutes     = p.max_job_duration_in_minutes
+    launch_template_name            = module.runner_pool[name].launch_template_name
+    instance_types                  = p.instance_types
+    subnet_ids                      = coalesce(p.subnet_ids, var.subnet_ids)
+    capacity_type                   = p.instance_target_capacity_type
+    on_demand_fallback              = p.enable_on_demand_fallback
+  } }
+
+  webhook = {
+    secret_parameter = module.github_app.parameters.webhook_secret.name
+    max_body_bytes   = var.webhook.max_body_bytes
+  }
+
+  scale_up = {
+    registration     = var.scale_up.registration
+    check_job_queued = var.scale_up.enable_job_queued_check
+  }
+
+  scale_down = {
+    strategy              = var.scale_down.strategy
+    settle_seconds        = var.scale_down.settle_seconds
+    quarantine_group_name = var.scale_down.quarantine_group_name
+    concurrency_global    = var.scale_down.concurrency_global
+    concurrency_per_owner = var.scale_down.concurrency_per_owner
+    lease_parameter       = local.lease_parameter
+    lease_ttl_seconds     = var.scale_down.lease_ttl_seconds
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The runner user data (modules/runner-pool/templates/user-data.sh.tftpl), rendered by
+ * Terraform's own templatefile() in a provider-free root (offline), must be valid bash that
+ * installs the agent byte for byte and writes an agent settings file the agent can source,
+ * whatever characters the settings hold.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const template = join(repo, 'modules', 'runner-pool', 'templates', 'user-data.sh.tftpl');
+const agent = join(repo, 'agent', 'ghr-agent.sh');
+
+let workDir = '';
+let env: NodeJS.ProcessEnv = {};
+
+/** A JSON value is also an HCL expression once template sequences are escaped. */
+function hcl(value: unknown): string {
+  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+function sh(command: string, args: readonly string[], cwd: string, input?: string) {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', input, timeout: 120_000 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Text between `start` and the next `end` (both excluded). */
+function between(text: string, start: string, end: string): string {
+  const from = text.indexOf(start);
+  expect(from).toBeGreaterThanOrEqual(0);
+  const to = text.indexOf(end, from + start.length);
+  expect(to).toBeGreaterThan(from);
+  return text.slice(from + start.length, to);
+}
+
+const settings = {
+  GHR_POOL: 'linux-x64',
+  GHR_EPHEMERAL: 'false',
+  GHR_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux-x64',
+  GHR_CONFIG_PATH: '/github-action-runners/ghr/runners/config',
+  GHR_RUNNER_DIR: '/opt/actions-runner',
+  GHR_RUNNER_USER: 'ec2-user',
+  GHR_ENVIRONMENT: 'it\'s $HOME `date` "quoted"',
+};
+
+let rendered = '';
+
+beforeAll(() => {
+  // Prepare: a root module whose only output is the rendered template.
+  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    throw new Error(
+      `terraform CLI not found on PATH: rendering the user data needs Terraform >= 1.7 (${version.error?.message ?? version.stderr})`,
+    );
+  }
+  workDir = mkdtempSync(join(tmpdir(), 'ghr-user-data-'));
+  const rc = spawnSync('bash', [join(repo, 'scripts', 'terraform', 'cli-config.sh'), join(workDir, 'terraformrc')], {
+    encoding: 'utf8',
+  });
+  if (rc.status !== 0) throw new Error(`scripts/terraform/cli-config.sh failed: ${rc.stderr}`);
+  env = { ...process.env, TF_CLI_CONFIG_FILE: rc.stdout.trim(), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  writeFileSync(
+    join(workDir, 'main.tf'),
+    `output "user_data" {
+  value = templatefile(${hcl(template)}, {
+    agent_script          = trimspace(file(${hcl(agent)}))
+    agent_settings        = ${hcl(settings)}
+    runner_version        = "2.329.0"
+    runner_arch           = "x64"
+    run_as                = "ec2-user"
+    userdata_pre_install  = "echo pre"
+    userdata_post_install = "echo post"
+  })
+}
+`,
+  );
+
+  // Act
+  const applied = sh('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], workDir);
+  if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stdout}\n${applied.stderr}`);
+  const output = sh('terraform', ['output', '-json', 'user_data'], workDir);
+  rendered = z.string().parse(JSON.parse(output.stdout));
+});
+
+afterAll(() => {
+  if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
+});
+
+test('the rendered user data is valid bash', () => {
+  const check = sh('bash', ['-n'], workDir, rendered);
+  expect(check.stderr).toBe('');
+  expect(check.status).toBe(0);
+});
+
+test('the agent is installed exactly as the module ships it', () => {
+  const installed = between(
+    rendered,
+    "cat >/usr/local/bin/ghr-agent <<'GHR_AGENT_SCRIPT_EOF'\n",
+    '\nGHR_AGENT_SCRIPT_EOF\n',
+  );
+  expect(installed).toBe(readFileSync(agent, 'utf8').trim());
+});
+
+test('the agent settings file sources back to the exact values, quotes and $ included', () => {
+  // Prepare
+  const envFile = join(workDir, 'ghr-agent.env');
+  writeFileSync(envFile, between(rendered, "cat >/etc/ghr-agent.env <<'ENV'\n", '\nENV\n'));
+
+  // Act: source it the way the agent does and print every setting, NUL-separated.
+  const entries = Object.entries(settings);
+  const names = entries.map(([name]) => name);
+  const script = `set -eu; . "$1"; printf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}`;
+  const sourced = sh('bash', ['-c', script, 'bash', envFile], workDir);
+
+  // Assess
+  expect(sourced.status).toBe(0);
+  expect(sourced.stdout.split('\0').slice(0, -1)).toEqual(entries.map(([, value]) => value));
+});
+
+test('the pool hooks run around the installation, and the runner release is the one asked for', () => {
+  expect(rendered.indexOf('echo pre')).toBeLessThan(rendered.indexOf('actions-runner-linux-x64-2.329.0.tar.gz'));
+  expect(rendered.indexOf('echo post')).toBeLessThan(rendered.indexOf('systemctl enable --now ghr-agent.service'));
+});

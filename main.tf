@@ -1,0 +1,164 @@
+locals {
+  environment = var.prefix
+
+  ssm_base           = "/${var.ssm_paths.root}/${var.prefix}"
+  app_path           = "${local.ssm_base}/${var.ssm_paths.app}"
+  runner_config_path = "${local.ssm_base}/${var.ssm_paths.runners}/config"
+  lease_parameter    = "${local.ssm_base}/${var.ssm_paths.scale_down}/lease"
+
+  # Identity tags shared with the upstream module (ghr:*), so fleets can migrate.
+  tags = merge(var.tags, {
+    "ghr:environment" = local.environment
+  })
+
+  lambda_vpc = length(var.lambda.subnet_ids) == 0 ? null : {
+    subnet_ids         = var.lambda.subnet_ids
+    security_group_ids = var.lambda.security_group_ids
+  }
+
+  lambda_common = {
+    runtime                   = var.lambda.runtime
+    architecture              = var.lambda.architecture
+    log_retention_in_days     = var.lambda.log_retention_in_days
+    log_kms_key_arn           = var.lambda.log_kms_key_arn
+    vpc                       = local.lambda_vpc
+    role_path                 = var.lambda.role_path
+    role_permissions_boundary = var.lambda.role_permissions_boundary
+  }
+
+  # Unset packages default to this module's own `npm run build` output.
+  zips = { for fn, file in { webhook = "webhook", scale_up = "scale-up", scale_down = "scale-down" } : fn => merge(var.lambda_zips[fn], {
+    path = var.lambda_zips[fn].s3_bucket == null ? coalesce(var.lambda_zips[fn].path, "${path.module}/dist/lambdas/${file}.zip") : null
+  }) }
+
+  github_parameter_arns = [for p in values(module.github_app.parameters) : p.arn]
+  ssm_kms_key_arns      = compact([var.kms_key_arn, var.github_app.kms_key_arn])
+}
+
+module "github_app" {
+  source = "./modules/github-app"
+
+  parameter_path = local.app_path
+  secrets        = var.github_app_secrets
+  kms_key_arn    = var.kms_key_arn
+  tags           = local.tags
+
+  existing = {
+    id_ssm             = var.github_app.id_ssm
+    key_base64_ssm     = var.github_app.key_base64_ssm
+    webhook_secret_ssm = var.github_app.webhook_secret_ssm
+  }
+}
+
+module "webhook" {
+  source = "./modules/webhook"
+
+  prefix      = var.prefix
+  environment = local.environment
+  pool_names  = toset(keys(var.runner_pools))
+  ingress     = var.webhook.ingress
+  config_json = module.lambda_config.webhook_json
+  zip         = local.zips.webhook
+  lambda      = merge(local.lambda_common, { timeout = var.webhook.timeout, memory_size = var.webhook.memory_size })
+
+  queue = {
+    kms_key_arn                   = var.queues.kms_key_arn
+    message_retention_seconds     = var.queues.message_retention_seconds
+    dlq_max_receive_count         = var.queues.dlq_max_receive_count
+    dlq_message_retention_seconds = var.queues.dlq_message_retention_seconds
+    # AWS: at least six times the consumer's timeout, so a message is not redelivered mid-launch.
+    visibility_timeout_seconds = var.scale_up.timeout * 6
+  }
+
+  github_parameter_arns = local.github_parameter_arns
+  ssm_kms_key_arns      = local.ssm_kms_key_arns
+  tags                  = local.tags
+}
+
+module "runner_pool" {
+  source   = "./modules/runner-pool"
+  for_each = var.runner_pools
+
+  prefix             = var.prefix
+  environment        = local.environment
+  pool_name          = each.key
+  vpc_id             = var.vpc_id
+  queue_arn          = module.webhook.queue_arns[each.key]
+  queue_url          = module.webhook.queue_urls[each.key]
+  runner_config_path = local.runner_config_path
+  kms_key_arns       = [var.queues.kms_key_arn]
+  role_path          = var.lambda.role_path
+
+  role_permissions_boundary = var.lambda.role_permissions_boundary
+
+  pool = {
+    owner                       = each.value.owner
+    enable_organization_runners = each.value.enable_organization_runners
+    enable_ephemeral_runners    = each.value.enable_ephemeral_runners
+    runner_architecture         = each.value.runner_architecture
+    ami_id                      = each.value.ami_id
+    ami_ssm_parameter_name      = each.value.ami_ssm_parameter_name
+    volume_size_in_gb           = each.value.volume_size_in_gb
+    runner_version              = each.value.runner_version
+    runner_run_as               = each.value.runner_run_as
+    enable_ssm_on_runners       = each.value.enable_ssm_on_runners
+    userdata_pre_install        = each.value.userdata_pre_install
+    userdata_post_install       = each.value.userdata_post_install
+    key_name                    = each.value.key_name
+  }
+
+  instance_tags = merge(local.tags, {
+    "ghr:Application" = "github-action-runner"
+    "ghr:Type"        = each.value.enable_organization_runners ? "Org" : "Repo"
+    "ghr:Owner"       = each.value.owner
+    "ghr:pool"        = each.key
+    Name              = "${var.prefix}-${each.key}"
+  })
+  tags = local.tags
+}
+
+module "scale_up" {
+  source = "./modules/scale-up"
+
+  prefix      = var.prefix
+  environment = local.environment
+  config_json = module.lambda_config.scale_up_json
+  zip         = local.zips.scale_up
+  lambda = merge(local.lambda_common, {
+    timeout              = var.scale_up.timeout
+    memory_size          = var.scale_up.memory_size
+    reserved_concurrency = var.scale_up.reserved_concurrency
+  })
+
+  queue_arns        = module.webhook.queue_arns
+  queue_kms_key_arn = var.queues.kms_key_arn
+  batch = {
+    size                               = var.scale_up.batch_size
+    maximum_batching_window_in_seconds = var.scale_up.maximum_batching_window_in_seconds
+    maximum_concurrency                = var.scale_up.maximum_concurrency
+  }
+
+  github_parameter_arns = [module.github_app.parameters.id.arn, module.github_app.parameters.key_base64.arn]
+  runner_config_path    = local.runner_config_path
+  ssm_kms_key_arns      = local.ssm_kms_key_arns
+  launch_template_arns  = [for p in module.runner_pool : p.launch_template_arn]
+  runner_role_arns      = [for p in module.runner_pool : p.role_arn]
+  tags                  = local.tags
+}
+
+module "scale_down" {
+  source = "./modules/scale-down"
+
+  prefix              = var.prefix
+  environment         = local.environment
+  schedule_expression = var.scale_down.schedule_expression
+  config_json         = module.lambda_config.scale_down_json
+  zip                 = local.zips.scale_down
+  lambda              = merge(local.lambda_common, { timeout = var.scale_down.timeout, memory_size = var.scale_down.memory_size })
+
+  github_parameter_arns = [module.github_app.parameters.id.arn, module.github_app.parameters.key_base64.arn]
+  runner_config_path    = local.runner_config_path
+  lease_parameter_name  = local.lease_parameter
+  ssm_kms_key_arns      = local.ssm_kms_key_arns
+  tags                  = local.tags
+}

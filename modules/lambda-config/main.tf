@@ -1,0 +1,71 @@
+# Renders lambdas/src/config/schema.ts: camelCase keys, strict objects (no unknown keys), and
+# null fields left out so zod applies its defaults (one default, defined once, in the schema).
+# Each `{ for k, v in {...} : k => v if v != null }` below drops the fields the caller left unset.
+
+locals {
+  github = { for k, v in {
+    apiUrl              = var.github.api_url
+    appIdParameter      = var.github.app_id_parameter
+    privateKeyParameter = var.github.private_key_parameter
+    installationIds     = var.github.installation_ids
+    secretCacheSeconds  = var.github.secret_cache_in_seconds
+  } : k => v if v != null }
+
+  pools = { for name, p in var.pools : name => { for k, v in {
+    owner                     = p.owner
+    ownerType                 = p.owner_type
+    labels                    = p.labels
+    ephemeral                 = p.ephemeral
+    queueUrl                  = p.queue_url
+    runnerGroupId             = p.runner_group_id
+    maxRunners                = p.max_runners
+    minimumRunningTimeMinutes = p.minimum_running_time_in_minutes
+    bootTimeoutMinutes        = p.runner_boot_time_in_minutes
+    maxJobDurationMinutes     = p.max_job_duration_in_minutes
+    launchTemplateName        = p.launch_template_name
+    instanceTypes             = p.instance_types
+    subnetIds                 = p.subnet_ids
+    capacityType              = p.capacity_type
+    onDemandFallback          = p.on_demand_fallback
+    idleConfig = p.idle_config == null ? null : [for rule in p.idle_config : { for k, v in {
+      cron             = rule.cron
+      timeZone         = rule.timeZone
+      idleCount        = rule.idleCount
+      evictionStrategy = rule.evictionStrategy
+    } : k => v if v != null }]
+  } : k => v if v != null } }
+
+  common = { for k, v in {
+    environment = var.environment
+    logLevel    = var.log_level == null ? null : upper(var.log_level)
+    github      = local.github
+    pools       = local.pools
+  } : k => v if v != null }
+
+  concurrency = { for k, v in {
+    global   = var.scale_down.concurrency_global
+    perOwner = var.scale_down.concurrency_per_owner
+  } : k => v if v != null }
+
+  webhook = merge(local.common, { for k, v in {
+    webhookSecretParameter = var.webhook.secret_parameter
+    maxBodyBytes           = var.webhook.max_body_bytes
+  } : k => v if v != null })
+
+  scale_up = merge(local.common, { for k, v in {
+    registration     = var.scale_up.registration
+    checkJobQueued   = var.scale_up.check_job_queued
+    runnerConfigPath = var.runner_config_path
+    extraTags        = var.scale_up.extra_tags
+  } : k => v if v != null })
+
+  scale_down = merge(local.common, { for k, v in {
+    strategy             = var.scale_down.strategy
+    settleSeconds        = var.scale_down.settle_seconds
+    quarantineGroupName  = var.scale_down.quarantine_group_name
+    concurrency          = length(local.concurrency) == 0 ? null : local.concurrency
+    lease                = { for k, v in { parameterName = var.scale_down.lease_parameter, ttlSeconds = var.scale_down.lease_ttl_seconds } : k => v if v != null }
+    confirmWindowSeconds = var.scale_down.confirm_window_seconds
+    runnerConfigPath     = var.runner_config_path
+  } : k => v if v != null })
+}

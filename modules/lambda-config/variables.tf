@@ -1,0 +1,218 @@
+# Inputs mirror lambdas/src/config/schema.ts in snake_case. A null field is left out of the JSON
+# so the schema's default applies: every default of the Lambdas is defined once, in the schema.
+
+variable "environment" {
+  description = "Value of the `ghr:environment` tag: the fleet's identity in a shared account."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.:@+=-]{1,64}$", var.environment))
+    error_message = "environment must be 1-64 letters, digits or _ . : @ + = -: it is a tag value the agent reads through instance metadata."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the Lambdas (DEBUG, INFO, WARN, ERROR; case-insensitive). null: the schema's default (INFO)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_level == null || contains(["DEBUG", "INFO", "WARN", "ERROR"], upper(coalesce(var.log_level, "INFO")))
+    error_message = "log_level must be one of debug, info, warn, error."
+  }
+}
+
+variable "github" {
+  description = "GitHub App access: API URL, SSM parameter names of the app id and base64 private key, installation ids per owner, secret cache time."
+  type = object({
+    api_url                 = optional(string)
+    app_id_parameter        = string
+    private_key_parameter   = string
+    installation_ids        = optional(map(number))
+    secret_cache_in_seconds = optional(number)
+  })
+
+  validation {
+    condition     = var.github.api_url == null || can(regex("^https?://[^\\s/]+", coalesce(var.github.api_url, "-")))
+    error_message = "github.api_url must be an http(s) URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server."
+  }
+
+  validation {
+    condition     = alltrue([for p in [var.github.app_id_parameter, var.github.private_key_parameter] : can(regex("^/[A-Za-z0-9_./-]+$", p))])
+    error_message = "github.app_id_parameter and github.private_key_parameter must be SSM parameter names starting with \"/\" (letters, digits, _ . - /)."
+  }
+
+  validation {
+    condition     = alltrue([for owner, id in coalesce(var.github.installation_ids, {}) : can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9._-]{1,100})?$", owner)) && id >= 1 && floor(id) == id])
+    error_message = "github.installation_ids maps an organization or \"owner/repo\" to a positive whole installation id."
+  }
+
+  validation {
+    condition     = var.github.secret_cache_in_seconds == null || try(var.github.secret_cache_in_seconds >= 0 && var.github.secret_cache_in_seconds <= 3600, false)
+    error_message = "github.secret_cache_in_seconds must be 0-3600: credentials read from SSM are reused at most an hour."
+  }
+}
+
+variable "pools" {
+  description = "Runner pools keyed by pool name, with the resources Terraform created for them (queue URL, launch template name)."
+  type = map(object({
+    owner                           = string
+    owner_type                      = string
+    labels                          = list(string)
+    ephemeral                       = optional(bool)
+    queue_url                       = string
+    runner_group_id                 = optional(number)
+    max_runners                     = number
+    minimum_running_time_in_minutes = optional(number)
+    runner_boot_time_in_minutes     = optional(number)
+    max_job_duration_in_minutes     = optional(number)
+    launch_template_name            = string
+    instance_types                  = list(string)
+    subnet_ids                      = list(string)
+    capacity_type                   = optional(string)
+    on_demand_fallback              = optional(bool)
+    idle_config = optional(list(object({
+      cron             = string
+      timeZone         = optional(string)
+      idleCount        = number
+      evictionStrategy = optional(string)
+    })))
+  }))
+
+  validation {
+    condition     = alltrue([for name in keys(var.pools) : can(regex("^[a-z0-9-]{1,32}$", name))])
+    error_message = "Pool names must be 1-32 lowercase letters, digits and dashes: they name queues, roles and launch templates."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : contains(["org", "repo"], p.owner_type) && (p.owner_type == "org" ? can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", p.owner)) : can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", p.owner)))])
+    error_message = "Each pool's owner_type must be org or repo, with owner an organization name (org) or \"owner/repo\" (repo)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : length(p.labels) > 0 && alltrue([for l in p.labels : can(regex("^[^,\\s]{1,100}$", l))])])
+    error_message = "Each pool needs at least one custom label, each 1-100 characters without spaces or commas: jobs must target a pool by a custom label."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : p.max_runners >= 0 && p.max_runners <= 10000 && floor(p.max_runners) == p.max_runners])
+    error_message = "Each pool's max_runners must be a whole number from 0 to 10000."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : p.runner_group_id == null || try(p.runner_group_id >= 1 && floor(p.runner_group_id) == p.runner_group_id, false)])
+    error_message = "runner_group_id must be a positive whole number (1 is the Default group)."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.pools) : (
+      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= 0 && p.minimum_running_time_in_minutes <= 1440, false)) &&
+      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= 1 && p.runner_boot_time_in_minutes <= 120, false)) &&
+      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= 1 && p.max_job_duration_in_minutes <= 7200, false))
+    )])
+    error_message = "minimum_running_time_in_minutes must be 0-1440, runner_boot_time_in_minutes 1-120 and max_job_duration_in_minutes 1-7200."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : length(p.instance_types) > 0 && length(p.subnet_ids) > 0 && alltrue([for s in p.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])])
+    error_message = "Each pool needs at least one instance type and at least one subnet id (subnet-...)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : p.capacity_type == null || contains(["spot", "on-demand"], coalesce(p.capacity_type, "spot"))])
+    error_message = "capacity_type must be spot or on-demand."
+  }
+
+  validation {
+    condition = alltrue(flatten([for p in values(var.pools) : [for r in coalesce(p.idle_config, []) : (
+      length(split(" ", trimspace(r.cron))) == 5 && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
+      (r.evictionStrategy == null || contains(["oldest_first", "newest_first"], coalesce(r.evictionStrategy, "oldest_first")))
+    )]]))
+    error_message = "idle_config entries need a five-field cron, a whole idleCount >= 0 and evictionStrategy oldest_first or newest_first."
+  }
+}
+
+variable "webhook" {
+  description = "Webhook settings: SSM parameter name of the webhook secret and the largest accepted body."
+  type = object({
+    secret_parameter = string
+    max_body_bytes   = optional(number)
+  })
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.webhook.secret_parameter))
+    error_message = "webhook.secret_parameter must be an SSM parameter name starting with \"/\"."
+  }
+
+  validation {
+    condition     = var.webhook.max_body_bytes == null || try(var.webhook.max_body_bytes >= 1024 && var.webhook.max_body_bytes <= 26214400, false)
+    error_message = "webhook.max_body_bytes must be 1024-26214400: GitHub caps payloads at 25 MB."
+  }
+}
+
+variable "scale_up" {
+  description = "Scale-up settings: registration kind, queued-job check, extra instance tags."
+  type = object({
+    registration     = optional(string)
+    check_job_queued = optional(bool)
+    extra_tags       = optional(map(string))
+  })
+  default = {}
+
+  validation {
+    condition     = var.scale_up.registration == null || contains(["jit", "token"], coalesce(var.scale_up.registration, "jit"))
+    error_message = "scale_up.registration must be jit, or token only for GitHub Enterprise Server versions without JIT."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in coalesce(var.scale_up.extra_tags, {}) : can(regex("^[A-Za-z0-9+=._:@-]{1,128}$", k)) && length(v) <= 256])
+    error_message = "scale_up.extra_tags keys must be legal in instance metadata (letters, digits and + - = . , _ : @; no \"/\" or spaces) and values at most 256 characters."
+  }
+}
+
+variable "scale_down" {
+  description = "Scale-down settings: strategy, settle time, quarantine group, concurrency, lease parameter."
+  type = object({
+    strategy               = optional(string)
+    settle_seconds         = optional(number)
+    quarantine_group_name  = optional(string)
+    concurrency_global     = optional(number)
+    concurrency_per_owner  = optional(number)
+    lease_parameter        = string
+    lease_ttl_seconds      = optional(number)
+    confirm_window_seconds = optional(number)
+  })
+
+  validation {
+    condition     = var.scale_down.strategy == null || contains(["quarantine", "naive", "deregister-recheck", "confirm-window", "sequential"], coalesce(var.scale_down.strategy, "quarantine"))
+    error_message = "scale_down.strategy must be quarantine (the safe one), or a baseline: naive, deregister-recheck, confirm-window, sequential."
+  }
+
+  validation {
+    condition     = var.scale_down.settle_seconds == null || try(var.scale_down.settle_seconds >= 0 && var.scale_down.settle_seconds <= 600, false)
+    error_message = "scale_down.settle_seconds must be 0-600."
+  }
+
+  validation {
+    condition = (
+      (var.scale_down.concurrency_global == null || try(var.scale_down.concurrency_global >= 1 && var.scale_down.concurrency_global <= 100, false)) &&
+      (var.scale_down.concurrency_per_owner == null || try(var.scale_down.concurrency_per_owner >= 1 && var.scale_down.concurrency_per_owner <= 50, false))
+    )
+    error_message = "scale_down.concurrency_global must be 1-100 and concurrency_per_owner 1-50."
+  }
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.scale_down.lease_parameter)) && (var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= 60 && var.scale_down.lease_ttl_seconds <= 3600, false))
+    error_message = "scale_down.lease_parameter must be an SSM parameter name starting with \"/\" and lease_ttl_seconds 60-3600."
+  }
+}
+
+variable "runner_config_path" {
+  description = "SSM path under which scale-up writes per-instance runner configs."
+  type        = string
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.runner_config_path))
+    error_message = "runner_config_path must be an SSM path starting with \"/\"."
+  }
+}

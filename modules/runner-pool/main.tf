@@ -1,0 +1,107 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  name       = "${var.prefix}-${var.pool_name}"
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+
+  # Amazon Linux 2023 through the public SSM parameter, resolved by EC2 at every launch
+  # (`resolve:ssm:`), so new launches pick up patched AMIs without a Terraform run.
+  default_ami_parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.pool.runner_architecture == "arm64" ? "arm64" : "x86_64"}"
+  image_id              = coalesce(var.pool.ami_id, "resolve:ssm:${coalesce(var.pool.ami_ssm_parameter_name, local.default_ami_parameter)}")
+
+  # Written to /etc/ghr-agent.env in shell syntax (KEY='value'), which the agent sources.
+  agent_settings = {
+    GHR_POOL        = var.pool_name
+    GHR_EPHEMERAL   = tostring(var.pool.enable_ephemeral_runners)
+    GHR_QUEUE_URL   = var.queue_url
+    GHR_CONFIG_PATH = var.runner_config_path
+    GHR_RUNNER_DIR  = "/opt/actions-runner"
+    GHR_RUNNER_USER = var.pool.runner_run_as
+    GHR_ENVIRONMENT = var.environment
+  }
+
+  user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
+    # The agent ships once, in agent/ (tested there against the simulator's facades).
+    agent_script          = trimspace(file("${path.module}/../../agent/ghr-agent.sh"))
+    agent_settings        = local.agent_settings
+    runner_version        = var.pool.runner_version
+    runner_arch           = var.pool.runner_architecture
+    run_as                = var.pool.runner_run_as
+    userdata_pre_install  = var.pool.userdata_pre_install
+    userdata_post_install = var.pool.userdata_post_install
+  })
+}
+
+resource "aws_security_group" "this" {
+  name_prefix = "${local.name}-"
+  description = "GitHub runners of pool ${var.pool_name}: egress only, nothing may connect in"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = local.name })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "all" {
+  security_group_id = aws_security_group.this.id
+  description       = "Runners reach GitHub, package registries and AWS APIs"
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
+  tags              = var.tags
+}
+
+resource "aws_launch_template" "this" {
+  name                   = local.name
+  description            = "GitHub runners of pool ${var.pool_name} (${var.environment})"
+  image_id               = local.image_id
+  key_name               = var.pool.key_name
+  update_default_version = true
+  user_data              = base64gzip(local.user_data)
+  vpc_security_group_ids = [aws_security_group.this.id]
+
+  # An ephemeral runner powers itself off after its job: that must end the instance, not park it.
+  instance_initiated_shutdown_behavior = "terminate"
+
+  iam_instance_profile {
+    arn = aws_iam_instance_profile.this.arn
+  }
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required" # IMDSv2 only
+    http_put_response_hop_limit = 1          # containers on the runner cannot reach the instance's credentials
+    instance_metadata_tags      = "enabled"  # the agent reads its own tags (retiring mark) without API calls
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = var.pool.volume_size_in_gb
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  monitoring {
+    enabled = false
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = var.instance_tags
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags          = var.instance_tags
+  }
+
+  tags = var.tags
+}

@@ -1,0 +1,149 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  # What scale-up tags at launch (TagSpecifications: instance, volume): each must carry this
+  # fleet's environment tag from creation, so the tag conditions below cover it for life.
+  tagged_at_launch = [for type in ["instance", "volume"] : "${local.arn_prefix}:${type}/*"]
+  # Created along with them but not tagged by the request (an instant fleet, its network
+  # interfaces, spot requests): a request-tag condition could never match them.
+  untagged_at_launch = [for type in ["fleet", "network-interface", "spot-instances-request"] : "${local.arn_prefix}:${type}/*"]
+  ssm_kms_keys       = compact(var.ssm_kms_key_arns)
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "LaunchOnlyTaggedForThisFleet"
+    actions   = ["ec2:CreateFleet", "ec2:RunInstances"]
+    resources = local.tagged_at_launch
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/ghr:environment"
+      values   = [var.environment]
+    }
+  }
+
+  # The launch's other resources: only this fleet's templates; network and image as the templates say.
+  # Creating these is harmless on its own: no instance starts without the statement above.
+  statement {
+    sid     = "LaunchFromFleetTemplates"
+    actions = ["ec2:CreateFleet", "ec2:RunInstances"]
+    resources = concat(var.launch_template_arns, local.untagged_at_launch, [
+      "${local.arn_prefix}:subnet/*",
+      "${local.arn_prefix}:security-group/*",
+      "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}::image/*",
+    ])
+  }
+
+  # Tags may be written as part of a launch only (tag-on-create), and only with this fleet's environment.
+  statement {
+    sid       = "TagOnLaunch"
+    actions   = ["ec2:CreateTags"]
+    resources = local.tagged_at_launch
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:CreateAction"
+      values   = ["CreateFleet", "RunInstances"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/ghr:environment"
+      values   = [var.environment]
+    }
+  }
+
+  # Reusable pools: an instance the pool has no use for is terminated between registrations.
+  statement {
+    sid       = "ManageFleetInstances"
+    actions   = ["ec2:CreateTags", "ec2:DeleteTags", "ec2:TerminateInstances"]
+    resources = ["${local.arn_prefix}:instance/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/ghr:environment"
+      values   = [var.environment]
+    }
+  }
+
+  # Describe* cannot be scoped to resources (EC2 service authorization reference).
+  statement {
+    sid       = "Describe"
+    actions   = ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeSubnets", "ec2:DescribeImages"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "PassRunnerRole"
+    actions   = ["iam:PassRole"]
+    resources = var.runner_role_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ec2.amazonaws.com"]
+    }
+  }
+
+  # CreateFleet with spot needs the spot service-linked role once per account.
+  statement {
+    sid       = "SpotServiceLinkedRole"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["spot.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ReadGitHubAppParameters"
+    actions   = ["ssm:GetParameter", "ssm:GetParameters"]
+    resources = var.github_parameter_arns
+  }
+
+  # Per-instance JIT configs, under this deployment's path only.
+  statement {
+    sid       = "WriteRunnerConfigs"
+    actions   = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource"]
+    resources = ["arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.runner_config_path}/*"]
+  }
+
+  statement {
+    sid       = "ConsumePoolQueues"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    resources = values(var.queue_arns)
+  }
+
+  dynamic "statement" {
+    for_each = length(local.ssm_kms_keys) > 0 ? [1] : []
+
+    content {
+      sid       = "UseParameterKeys"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = local.ssm_kms_keys
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.queue_kms_key_arn == null ? [] : [var.queue_kms_key_arn]
+
+    content {
+      sid       = "DecryptQueueMessages"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}

@@ -1,0 +1,104 @@
+variable "prefix" {
+  description = "Deployment prefix; names the function."
+  type        = string
+}
+
+variable "environment" {
+  description = "Value of the `ghr:environment` tag; scale-up may only launch, tag and terminate instances carrying it."
+  type        = string
+}
+
+variable "queue_arns" {
+  description = "ARN of each pool's queue, by pool name; each gets an event source mapping."
+  type        = map(string)
+}
+
+variable "queue_kms_key_arn" {
+  description = "Customer-managed KMS key of the queues, if any."
+  type        = string
+  default     = null
+}
+
+variable "batch" {
+  description = "Event source mapping settings: messages per invocation and how long to gather them."
+  type = object({
+    size                               = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 0)
+    maximum_concurrency                = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = var.batch.size >= 1 && var.batch.size <= 10000 && var.batch.maximum_batching_window_in_seconds >= 0 && var.batch.maximum_batching_window_in_seconds <= 300
+    error_message = "batch.size must be 1-10000 and maximum_batching_window_in_seconds 0-300 (SQS event source limits)."
+  }
+
+  validation {
+    condition     = var.batch.maximum_concurrency == null || try(var.batch.maximum_concurrency >= 2 && var.batch.maximum_concurrency <= 1000, false)
+    error_message = "batch.maximum_concurrency must be 2-1000 (SQS event source limit) or null."
+  }
+}
+
+variable "lambda" {
+  description = "Settings of the shared lambda-function module for this function."
+  type = object({
+    runtime                   = string
+    architecture              = string
+    log_retention_in_days     = number
+    log_kms_key_arn           = optional(string)
+    vpc                       = optional(object({ subnet_ids = list(string), security_group_ids = list(string) }))
+    role_path                 = optional(string, "/")
+    role_permissions_boundary = optional(string)
+    timeout                   = optional(number, 60)
+    memory_size               = optional(number, 512)
+    reserved_concurrency      = optional(number, -1)
+  })
+}
+
+variable "zip" {
+  description = "Deployment package of the scale-up function (see lambda-function's `zip`)."
+  type = object({
+    path              = optional(string)
+    s3_bucket         = optional(string)
+    s3_key            = optional(string)
+    s3_object_version = optional(string)
+    source_code_hash  = optional(string)
+  })
+}
+
+variable "config_json" {
+  description = "FLEET_CONFIG of the scale-up function, rendered by modules/lambda-config."
+  type        = string
+}
+
+variable "github_parameter_arns" {
+  description = "ARNs of the GitHub App id and private key parameters."
+  type        = list(string)
+}
+
+variable "runner_config_path" {
+  description = "SSM path under which scale-up writes each instance's runner config."
+  type        = string
+}
+
+variable "ssm_kms_key_arns" {
+  description = "Customer-managed KMS keys of the GitHub App parameters and runner configs (null entries are ignored)."
+  type        = list(string)
+  default     = []
+}
+
+variable "launch_template_arns" {
+  description = "ARNs of the pools' launch templates, the only templates scale-up may launch from."
+  type        = list(string)
+}
+
+variable "runner_role_arns" {
+  description = "ARNs of the runner instance roles scale-up passes to EC2."
+  type        = list(string)
+}
+
+variable "tags" {
+  description = "Tags for every resource of this module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,167 @@
+# The configuration contract, Terraform side: what the root module renders into each
+# Lambda's FLEET_CONFIG. (The zod side is lambdas/test/terraform/config-contract.test.ts.)
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  prefix     = "ghr-test"
+  vpc_id     = "vpc-0123456789abcdef0"
+  subnet_ids = ["subnet-0123456789abcdef0"]
+  github_app_secrets = {
+    id             = "123456"
+    key_base64     = "LS0tLS1CRUdJTi0tLS0t"
+    webhook_secret = "not-a-real-secret"
+  }
+  lambda_zips = {
+    webhook    = { path = "tests/fixtures/lambda.zip" }
+    scale_up   = { path = "tests/fixtures/lambda.zip" }
+    scale_down = { path = "tests/fixtures/lambda.zip" }
+  }
+  runner_pools = {
+    linux = {
+      owner         = "acme"
+      runner_labels = ["linux-x64"]
+    }
+    app = {
+      owner                           = "acme/app"
+      enable_organization_runners     = false
+      enable_ephemeral_runners        = false
+      runner_labels                   = ["app", "gpu"]
+      runners_maximum_count           = 3
+      minimum_running_time_in_minutes = 10
+      instance_target_capacity_type   = "on-demand"
+      subnet_ids                      = ["subnet-0fedcba9876543210"]
+      idle_config                     = [{ cron = "* 8-18 * * 1-5", timeZone = "Europe/Amsterdam", idleCount = 2 }]
+    }
+  }
+}
+
+run "config_defaults_are_left_to_the_schema" {
+  command = apply
+
+  assert {
+    condition     = sort(keys(jsondecode(output.lambda_configs.scale_down))) == sort(["environment", "github", "pools", "lease", "runnerConfigPath"])
+    error_message = "Unset settings must be left out, so the schema's single default applies (no logLevel, strategy, settleSeconds...)."
+  }
+
+  assert {
+    condition     = sort(keys(jsondecode(output.lambda_configs.webhook))) == sort(["environment", "github", "pools", "webhookSecretParameter"])
+    error_message = "The webhook config holds the common keys plus webhookSecretParameter only."
+  }
+
+  assert {
+    condition     = sort(keys(jsondecode(output.lambda_configs.scale_up))) == sort(["environment", "github", "pools", "runnerConfigPath"])
+    error_message = "The scale-up config holds the common keys plus runnerConfigPath only."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_down).lease.parameterName == "/github-action-runners/ghr-test/scale-down/lease" && jsondecode(output.lambda_configs.scale_down).environment == "ghr-test"
+    error_message = "Scale-down gets its lease parameter and the environment tag value."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.webhook).github.appIdParameter == "/github-action-runners/ghr-test/app/id" && jsondecode(output.lambda_configs.webhook).webhookSecretParameter == "/github-action-runners/ghr-test/app/webhook_secret"
+    error_message = "Secrets are passed by SSM parameter name."
+  }
+
+  assert {
+    condition     = !strcontains(output.lambda_configs.webhook, "not-a-real-secret") && !strcontains(output.lambda_configs.scale_up, "LS0tLS1CRUdJTi0tLS0t")
+    error_message = "No secret value may appear in a Lambda's environment."
+  }
+
+  assert {
+    condition = jsondecode(output.lambda_configs.scale_up).pools.app == {
+      owner                     = "acme/app"
+      ownerType                 = "repo"
+      labels                    = ["app", "gpu"]
+      ephemeral                 = false
+      queueUrl                  = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock"
+      maxRunners                = 3
+      minimumRunningTimeMinutes = 10
+      launchTemplateName        = "ghr-test-app"
+      instanceTypes             = ["m7i.large", "m6i.large", "m5.large"]
+      subnetIds                 = ["subnet-0fedcba9876543210"]
+      capacityType              = "on-demand"
+      idleConfig                = [{ cron = "* 8-18 * * 1-5", timeZone = "Europe/Amsterdam", idleCount = 2 }]
+    }
+    error_message = "A repo pool renders with camelCase keys, its own subnets and idle config, and nothing else."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_up).pools.linux.ownerType == "org" && jsondecode(output.lambda_configs.scale_up).pools.linux.subnetIds == ["subnet-0123456789abcdef0"]
+    error_message = "An org pool falls back to the module's subnets."
+  }
+}
+
+run "config_passes_what_the_user_set" {
+  command = apply
+
+  variables {
+    log_level  = "debug"
+    ghes_url   = "https://github.example.com/"
+    github_app = { installation_ids = { acme = 42 }, secret_cache_in_seconds = 60 }
+    scale_up   = { registration = "token", enable_job_queued_check = false }
+    scale_down = { strategy = "confirm-window", settle_seconds = 120, concurrency_global = 5, lease_ttl_seconds = 600 }
+    webhook    = { max_body_bytes = 2048 }
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_down).logLevel == "DEBUG" && jsondecode(output.lambda_configs.scale_down).github.apiUrl == "https://github.example.com/api/v3"
+    error_message = "log_level is upper-cased for the schema; ghes_url becomes the GHES API URL."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_down).github.installationIds == { acme = 42 } && jsondecode(output.lambda_configs.webhook).github.secretCacheSeconds == 60
+    error_message = "Installation ids and the secret cache time reach every Lambda."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_up).registration == "token" && jsondecode(output.lambda_configs.scale_up).checkJobQueued == false
+    error_message = "Scale-up settings are passed through."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.lambda_configs.scale_down).strategy == "confirm-window" && jsondecode(output.lambda_configs.scale_down).settleSeconds == 120 &&
+      jsondecode(output.lambda_configs.scale_down).concurrency == { global = 5 } && jsondecode(output.lambda_configs.scale_down).lease.ttlSeconds == 600
+    )
+    error_message = "Scale-down settings are passed through, partial concurrency included."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.webhook).maxBodyBytes == 2048
+    error_message = "webhook.max_body_bytes is passed through."
+  }
+}
+
+run "lambda_config_module_rejects_what_the_schema_would" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-config"
+  }
+
+  variables {
+    environment        = "ghr-test"
+    runner_config_path = "/ghr/runners/config"
+    github             = { app_id_parameter = "/ghr/app/id", private_key_parameter = "/ghr/app/key" }
+    webhook            = { secret_parameter = "/ghr/app/webhook" }
+    scale_down         = { lease_parameter = "/ghr/lease" }
+    pools = {
+      a = {
+        owner                = "acme"
+        owner_type           = "org"
+        labels               = []
+        queue_url            = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        max_runners          = 1
+        launch_template_name = "lt"
+        instance_types       = ["m5.large"]
+        subnet_ids           = ["subnet-0a"]
+      }
+    }
+  }
+
+  expect_failures = [var.pools]
+}

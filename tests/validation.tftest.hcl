@@ -1,0 +1,260 @@
+# Every validation of the root module's inputs refuses a bad value at plan time.
+# Each run sets one bad value for each of a few different variables of an otherwise valid
+# configuration and expects exactly those variables to fail: every listed variable must fail,
+# or the run fails. (Grouped because each run starts the AWS provider: ~1 s per run.)
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  prefix     = "ghr-test"
+  vpc_id     = "vpc-0123456789abcdef0"
+  subnet_ids = ["subnet-0123456789abcdef0"]
+  github_app_secrets = {
+    id             = "123456"
+    key_base64     = "LS0tLS1CRUdJTi0tLS0t"
+    webhook_secret = "not-a-real-secret"
+  }
+  lambda_zips = {
+    webhook    = { path = "tests/fixtures/lambda.zip" }
+    scale_up   = { path = "tests/fixtures/lambda.zip" }
+    scale_down = { path = "tests/fixtures/lambda.zip" }
+  }
+  runner_pools = {
+    linux = {
+      owner         = "acme"
+      runner_labels = ["linux-x64"]
+    }
+  }
+}
+
+run "valid_baseline_plans" {
+  command = plan
+
+  assert {
+    condition     = length(module.runner_pool) == 1
+    error_message = "The baseline of this file must be valid, or the runs below prove nothing."
+  }
+}
+
+run "rejects_no_pools_and_prefix_uppercase_and_lambda_architecture_and_alarm_period" {
+  command = plan
+
+  variables {
+    runner_pools = {}
+    prefix       = "GHR"
+    lambda       = { architecture = "arm" }
+    alarms       = { period_seconds = 90 }
+  }
+
+  expect_failures = [var.runner_pools, var.prefix, var.lambda, var.alarms]
+}
+
+run "rejects_pool_name_uppercase_and_prefix_too_long_and_lambda_log_retention" {
+  command = plan
+
+  variables {
+    runner_pools = { Linux = { owner = "acme", runner_labels = ["l"] } }
+    prefix       = "a-very-long-prefix-that-exceeds-32-chars"
+    lambda       = { log_retention_in_days = 10 }
+  }
+
+  expect_failures = [var.runner_pools, var.prefix, var.lambda]
+}
+
+run "rejects_org_pool_with_repo_owner_and_tag_key_with_slash_and_lambda_vpc_without_security_group" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme/app", runner_labels = ["l"] }
+    }
+    tags   = { "team/name" = "ci" }
+    lambda = { subnet_ids = ["subnet-0123456789abcdef0"] }
+  }
+
+  expect_failures = [var.runner_pools, var.tags, var.lambda]
+}
+
+run "rejects_repo_pool_with_org_owner_and_tag_key_with_space_and_lambda_zip_path_and_s3" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", enable_organization_runners = false, runner_labels = ["l"] }
+    }
+    tags        = { "cost center" = "ci" }
+    lambda_zips = { webhook = { path = "x.zip", s3_bucket = "b", s3_key = "k" } }
+  }
+
+  expect_failures = [var.runner_pools, var.tags, var.lambda_zips]
+}
+
+run "rejects_pool_without_labels_and_tag_key_reserved_and_lambda_zip_s3_without_key" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = [] }
+    }
+    tags        = { "ghr:environment" = "other" }
+    lambda_zips = { scale_up = { s3_bucket = "b" } }
+  }
+
+  expect_failures = [var.runner_pools, var.tags, var.lambda_zips]
+}
+
+run "rejects_pool_default_label_only_and_vpc_id_and_webhook_ingress" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["self-hosted"] }
+    }
+    vpc_id  = "my-vpc"
+    webhook = { ingress = "alb" }
+  }
+
+  expect_failures = [var.runner_pools, var.vpc_id, var.webhook]
+}
+
+run "rejects_pool_label_with_comma_and_empty_subnet_ids_and_webhook_max_body" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["a,b"] }
+    }
+    subnet_ids = []
+    webhook    = { max_body_bytes = 100 }
+  }
+
+  expect_failures = [var.runner_pools, var.subnet_ids, var.webhook]
+}
+
+run "rejects_pool_max_runners_negative_and_ghes_url_with_api_path_and_queue_retention" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runners_maximum_count = -1 }
+    }
+    ghes_url = "https://github.example.com/api/v3"
+    queues   = { message_retention_seconds = 10 }
+  }
+
+  expect_failures = [var.runner_pools, var.ghes_url, var.queues]
+}
+
+run "rejects_pool_minimum_running_time_and_existing_parameter_arn_mismatch_and_queue_receive_count" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], minimum_running_time_in_minutes = 2000 }
+    }
+    github_app = { id_ssm = { name = "/gh/id", arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/other" } }
+    queues     = { dlq_max_receive_count = 0 }
+  }
+
+  expect_failures = [var.runner_pools, var.github_app, var.queues]
+}
+
+run "rejects_pool_boot_time_zero_and_installation_id_not_positive_and_scale_up_registration" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runner_boot_time_in_minutes = 0 }
+    }
+    github_app = { installation_ids = { acme = 0 } }
+    scale_up   = { registration = "pat" }
+  }
+
+  expect_failures = [var.runner_pools, var.github_app, var.scale_up]
+}
+
+run "rejects_pool_idle_config_cron_and_secret_cache_too_long_and_scale_up_timeout" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], idle_config = [{ cron = "* * * * * *", idleCount = 1 }] }
+    }
+    github_app = { secret_cache_in_seconds = 7200 }
+    scale_up   = { timeout = 5 }
+  }
+
+  expect_failures = [var.runner_pools, var.github_app, var.scale_up]
+}
+
+run "rejects_pool_idle_config_eviction_and_key_not_base64_and_scale_down_schedule" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], idle_config = [{ cron = "* 8-18 * * 1-5", idleCount = 1, evictionStrategy = "random" }] }
+    }
+    github_app_secrets = { id = "1", key_base64 = "-----BEGIN RSA PRIVATE KEY-----", webhook_secret = "s" }
+    scale_down         = { schedule_expression = "*/5 * * * *" }
+  }
+
+  expect_failures = [var.runner_pools, var.github_app_secrets, var.scale_down]
+}
+
+run "rejects_pool_capacity_type_and_kms_key_not_arn_and_scale_down_strategy" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], instance_target_capacity_type = "reserved" }
+    }
+    kms_key_arn = "alias/my-key"
+    scale_down  = { strategy = "yolo" }
+  }
+
+  expect_failures = [var.runner_pools, var.kms_key_arn, var.scale_down]
+}
+
+run "rejects_pool_subnet_ids_and_ssm_paths_leading_slash_and_scale_down_settle" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], subnet_ids = ["subnet-xyz"] }
+    }
+    ssm_paths  = { root = "/github-action-runners" }
+    scale_down = { settle_seconds = 900 }
+  }
+
+  expect_failures = [var.runner_pools, var.ssm_paths, var.scale_down]
+}
+
+run "rejects_pool_runner_version_and_log_level_and_scale_down_timeout_shorter_than_settle" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runner_version = "v2.329.0" }
+    }
+    log_level  = "verbose"
+    scale_down = { timeout = 120, settle_seconds = 90 }
+  }
+
+  expect_failures = [var.runner_pools, var.log_level, var.scale_down]
+}
+
+run "rejects_pool_volume_size_and_lambda_runtime_nodejs24_and_scale_down_lease_shorter_than_run" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], volume_size_in_gb = 4 }
+    }
+    lambda     = { runtime = "nodejs24.x" }
+    scale_down = { timeout = 300, lease_ttl_seconds = 120 }
+  }
+
+  expect_failures = [var.runner_pools, var.lambda, var.scale_down]
+}

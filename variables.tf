@@ -1,0 +1,432 @@
+# Inputs are grouped per concern. Names follow the upstream module
+# (github-aws-runners/terraform-aws-github-runner) where they mean the same; docs/migration.md maps them.
+# Lambda behaviour left null uses the default defined once in lambdas/src/config/schema.ts.
+
+variable "prefix" {
+  description = "Names every resource and is the value of the `ghr:environment` tag: the fleet's identity in a shared account."
+  type        = string
+  default     = "github-actions"
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,32}$", var.prefix))
+    error_message = "prefix names IAM roles, functions, queues and SSM paths; 1-32 lowercase letters, digits and dashes keep every derived name within AWS limits."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource, runner instances included. Keys must be legal in instance metadata: letters, digits and `+ - = . , _ : @`."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.tags) : can(regex("^[A-Za-z0-9+=.,_:@-]{1,128}$", k))])
+    error_message = "Tag keys may hold only letters, digits and + - = . , _ : @ (no \"/\" or spaces): runners read their tags through instance metadata, and EC2 refuses to launch an instance with such a key."
+  }
+
+  validation {
+    condition     = alltrue([for k, v in var.tags : !startswith(lower(k), "aws:") && !startswith(k, "ghr:") && length(v) <= 256])
+    error_message = "Tag keys starting with aws: are reserved by AWS, ghr:* keys are set by this module, and values are at most 256 characters."
+  }
+}
+
+variable "vpc_id" {
+  description = "VPC the runners run in."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    error_message = "vpc_id must be a VPC id (vpc-...)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Subnets the runners launch in (private subnets with a route to the internet; a pool may override them)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "subnet_ids needs at least one subnet id (subnet-...): scale-up spreads launches over them."
+  }
+}
+
+variable "ghes_url" {
+  description = "Base URL of GitHub Enterprise Server (e.g. https://github.example.com); null for github.com."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ghes_url == null || can(regex("^https?://[^\\s/]+/?$", coalesce(var.ghes_url, "-")))
+    error_message = "ghes_url must be the server's base URL (https://HOST), without /api/v3: the module appends it."
+  }
+}
+
+variable "github_app" {
+  description = "GitHub App settings that are not secret: existing SSM parameters to use (`id_ssm`, `key_base64_ssm`, `webhook_secret_ssm`, each `{ name, arn }`) instead of creating them, installation ids per owner, and how long Lambdas cache the credentials."
+  type = object({
+    id_ssm                  = optional(object({ name = string, arn = string }))
+    key_base64_ssm          = optional(object({ name = string, arn = string }))
+    webhook_secret_ssm      = optional(object({ name = string, arn = string }))
+    installation_ids        = optional(map(number))
+    secret_cache_in_seconds = optional(number)
+    kms_key_arn             = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition = alltrue([for ref in [var.github_app.id_ssm, var.github_app.key_base64_ssm, var.github_app.webhook_secret_ssm] :
+    ref == null || try(can(regex("^/[A-Za-z0-9_./-]+$", ref.name)) && can(regex("^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/", ref.arn)) && endswith(ref.arn, ref.name), false)])
+    error_message = "Each existing parameter needs a name starting with \"/\" and the ARN of that same parameter (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME): IAM grants read access by ARN."
+  }
+
+  validation {
+    condition     = alltrue([for owner, id in coalesce(var.github_app.installation_ids, {}) : can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9._-]{1,100})?$", owner)) && id >= 1 && floor(id) == id])
+    error_message = "github_app.installation_ids maps an organization or \"owner/repo\" to a positive whole installation id."
+  }
+
+  validation {
+    condition     = var.github_app.secret_cache_in_seconds == null || try(var.github_app.secret_cache_in_seconds >= 0 && var.github_app.secret_cache_in_seconds <= 3600, false)
+    error_message = "github_app.secret_cache_in_seconds must be 0-3600: a rotated key must be picked up within the hour."
+  }
+}
+
+variable "github_app_secrets" {
+  description = "GitHub App secrets stored by the module as SecureString parameters: `id`, `key_base64` (base64 of the PEM private key), `webhook_secret`. Leave a field null when github_app references an existing parameter for it."
+  type = object({
+    id             = optional(string)
+    key_base64     = optional(string)
+    webhook_secret = optional(string)
+  })
+  default   = {}
+  sensitive = true
+
+  validation {
+    condition     = var.github_app_secrets.key_base64 == null || can(base64decode(coalesce(var.github_app_secrets.key_base64, "-")))
+    error_message = "github_app_secrets.key_base64 must be base64 (e.g. `base64 -w0 app.private-key.pem`): the Lambdas decode it before use."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key for the GitHub App parameters the module creates; null uses the AWS-managed key aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:...); IAM grants decrypt by ARN."
+  }
+}
+
+variable "ssm_paths" {
+  description = "SSM parameter paths: `/<root>/<prefix>/<app|runners|scale_down>`. Every Lambda's SSM access is limited to these paths."
+  type = object({
+    root       = optional(string, "github-action-runners")
+    app        = optional(string, "app")
+    runners    = optional(string, "runners")
+    scale_down = optional(string, "scale-down")
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for p in [var.ssm_paths.root, var.ssm_paths.app, var.ssm_paths.runners, var.ssm_paths.scale_down] : can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", p))])
+    error_message = "ssm_paths parts hold letters, digits, _ . - and inner \"/\", with no leading or trailing \"/\": the module joins them."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the Lambdas: debug, info, warn or error. null uses the Lambdas' default (info)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_level == null || contains(["debug", "info", "warn", "error"], lower(coalesce(var.log_level, "info")))
+    error_message = "log_level must be debug, info, warn or error."
+  }
+}
+
+variable "lambda" {
+  description = "Settings shared by the three Lambdas: runtime, architecture, log retention and encryption, VPC placement, IAM role path and permissions boundary."
+  type = object({
+    runtime                   = optional(string, "nodejs22.x")
+    architecture              = optional(string, "arm64")
+    log_retention_in_days     = optional(number, 30)
+    log_kms_key_arn           = optional(string)
+    subnet_ids                = optional(list(string), [])
+    security_group_ids        = optional(list(string), [])
+    role_path                 = optional(string, "/")
+    role_permissions_boundary = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["nodejs20.x", "nodejs22.x"], var.lambda.runtime)
+    error_message = "lambda.runtime must be nodejs20.x or nodejs22.x: the bundles need Node.js 20+, and nodejs24.x is unknown to AWS provider 5.x."
+  }
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda.architecture)
+    error_message = "lambda.architecture must be arm64 or x86_64; the bundles are plain JavaScript and run on both."
+  }
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.lambda.log_retention_in_days)
+    error_message = "lambda.log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653)."
+  }
+
+  validation {
+    condition     = (length(var.lambda.subnet_ids) == 0) == (length(var.lambda.security_group_ids) == 0)
+    error_message = "lambda.subnet_ids and lambda.security_group_ids go together: a Lambda in a VPC needs both, one outside needs neither."
+  }
+}
+
+variable "lambda_zips" {
+  description = "Where each Lambda's package comes from: a local zip `path` or an S3 object (`s3_bucket`, `s3_key`, optional `s3_object_version`, `source_code_hash`). Unset: the module's own `npm run build` output, `<module>/dist/lambdas/<function>.zip`."
+  type = object({
+    webhook = optional(object({
+      path              = optional(string)
+      s3_bucket         = optional(string)
+      s3_key            = optional(string)
+      s3_object_version = optional(string)
+      source_code_hash  = optional(string)
+    }), {})
+    scale_up = optional(object({
+      path              = optional(string)
+      s3_bucket         = optional(string)
+      s3_key            = optional(string)
+      s3_object_version = optional(string)
+      source_code_hash  = optional(string)
+    }), {})
+    scale_down = optional(object({
+      path              = optional(string)
+      s3_bucket         = optional(string)
+      s3_key            = optional(string)
+      s3_object_version = optional(string)
+      source_code_hash  = optional(string)
+    }), {})
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for z in [var.lambda_zips.webhook, var.lambda_zips.scale_up, var.lambda_zips.scale_down] : !(z.path != null && z.s3_bucket != null) && (z.s3_bucket == null) == (z.s3_key == null)])
+    error_message = "Each Lambda package is a local path or an S3 object, not both; an S3 object needs both s3_bucket and s3_key."
+  }
+}
+
+variable "webhook" {
+  description = "Webhook: `ingress` (function_url or http_api), function timeout and memory, largest accepted body."
+  type = object({
+    ingress        = optional(string, "function_url")
+    timeout        = optional(number, 10)
+    memory_size    = optional(number, 256)
+    max_body_bytes = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["function_url", "http_api"], var.webhook.ingress)
+    error_message = "webhook.ingress must be function_url (a Lambda function URL) or http_api (API Gateway HTTP API)."
+  }
+
+  validation {
+    condition     = var.webhook.max_body_bytes == null || try(var.webhook.max_body_bytes >= 1024 && var.webhook.max_body_bytes <= 26214400, false)
+    error_message = "webhook.max_body_bytes must be 1024-26214400: GitHub caps webhook payloads at 25 MB."
+  }
+}
+
+variable "queues" {
+  description = "Per-pool job queues: encryption key (null: SQS-managed SSE), retention, and after how many failed receives a message moves to the dead-letter queue."
+  type = object({
+    kms_key_arn                   = optional(string)
+    message_retention_seconds     = optional(number, 86400)
+    dlq_max_receive_count         = optional(number, 3)
+    dlq_message_retention_seconds = optional(number, 1209600)
+  })
+  default = {}
+
+  validation {
+    condition     = var.queues.message_retention_seconds >= 60 && var.queues.message_retention_seconds <= 1209600 && var.queues.dlq_message_retention_seconds >= 60 && var.queues.dlq_message_retention_seconds <= 1209600
+    error_message = "Queue retention must be 60-1209600 seconds (SQS limits)."
+  }
+
+  validation {
+    condition     = var.queues.dlq_max_receive_count >= 1 && var.queues.dlq_max_receive_count <= 1000
+    error_message = "queues.dlq_max_receive_count must be 1-1000 (SQS redrive limit)."
+  }
+}
+
+variable "scale_up" {
+  description = "Scale-up: function timeout, memory and reserved concurrency; queue batch; registration kind (`jit`, or `token` for GHES without JIT); whether to check a job is still queued before launching."
+  type = object({
+    timeout                            = optional(number, 60)
+    memory_size                        = optional(number, 512)
+    reserved_concurrency               = optional(number, -1)
+    batch_size                         = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 0)
+    maximum_concurrency                = optional(number)
+    registration                       = optional(string)
+    enable_job_queued_check            = optional(bool)
+  })
+  default = {}
+
+  validation {
+    condition     = var.scale_up.registration == null || contains(["jit", "token"], coalesce(var.scale_up.registration, "jit"))
+    error_message = "scale_up.registration must be jit, or token only for GitHub Enterprise Server versions without JIT: JIT registrations are what makes retirement safe."
+  }
+
+  validation {
+    condition     = var.scale_up.timeout >= 10 && var.scale_up.timeout <= 900
+    error_message = "scale_up.timeout must be 10-900 seconds; the queue's visibility timeout is set to six times it."
+  }
+}
+
+variable "scale_down" {
+  description = "Scale-down: schedule, function timeout and memory, retirement strategy and settle time, quarantine runner group (org pools), GitHub API concurrency, lease TTL."
+  type = object({
+    schedule_expression   = optional(string, "rate(5 minutes)")
+    timeout               = optional(number, 300)
+    memory_size           = optional(number, 512)
+    strategy              = optional(string)
+    settle_seconds        = optional(number)
+    quarantine_group_name = optional(string)
+    concurrency_global    = optional(number)
+    concurrency_per_owner = optional(number)
+    lease_ttl_seconds     = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.scale_down.schedule_expression))
+    error_message = "scale_down.schedule_expression must be rate(N minutes|hours|days) or cron(...), as EventBridge Scheduler expects."
+  }
+
+  validation {
+    condition     = var.scale_down.strategy == null || contains(["quarantine", "naive", "deregister-recheck", "confirm-window", "sequential"], coalesce(var.scale_down.strategy, "quarantine"))
+    error_message = "scale_down.strategy must be quarantine (the safe default); naive, deregister-recheck, confirm-window and sequential are baselines for comparison that can kill jobs."
+  }
+
+  validation {
+    condition     = var.scale_down.settle_seconds == null || try(var.scale_down.settle_seconds >= 0 && var.scale_down.settle_seconds <= 600, false)
+    error_message = "scale_down.settle_seconds must be 0-600."
+  }
+
+  # The run waits out the settle period itself (architecture.md §3 step 4), so it must outlast it.
+  validation {
+    condition     = var.scale_down.timeout <= 900 && var.scale_down.timeout >= coalesce(var.scale_down.settle_seconds, 90) + 60
+    error_message = "scale_down.timeout must be at most 900 and at least settle_seconds (default 90) + 60: a run waits out the settle period before its re-check."
+  }
+
+  validation {
+    condition     = var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= 60 && var.scale_down.lease_ttl_seconds <= 3600 && var.scale_down.lease_ttl_seconds >= var.scale_down.timeout, false)
+    error_message = "scale_down.lease_ttl_seconds must be 60-3600 and at least scale_down.timeout, so a lease cannot expire while its run still acts."
+  }
+}
+
+variable "runner_pools" {
+  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own queue, launch template, role and security group. Jobs must target a pool by one of its `runner_labels`."
+  type = map(object({
+    owner                           = string
+    enable_organization_runners     = optional(bool, true)
+    runner_labels                   = list(string)
+    enable_ephemeral_runners        = optional(bool, true)
+    runner_group_id                 = optional(number)
+    runners_maximum_count           = optional(number, 10)
+    idle_config                     = optional(list(object({ cron = string, timeZone = optional(string), idleCount = number, evictionStrategy = optional(string) })))
+    minimum_running_time_in_minutes = optional(number)
+    runner_boot_time_in_minutes     = optional(number)
+    max_job_duration_in_minutes     = optional(number)
+    instance_types                  = optional(list(string), ["m7i.large", "m6i.large", "m5.large"])
+    instance_target_capacity_type   = optional(string, "spot")
+    enable_on_demand_fallback       = optional(bool)
+    subnet_ids                      = optional(list(string))
+    runner_architecture             = optional(string, "x64")
+    ami_id                          = optional(string)
+    ami_ssm_parameter_name          = optional(string)
+    volume_size_in_gb               = optional(number, 30)
+    runner_version                  = optional(string, "2.329.0")
+    runner_run_as                   = optional(string, "ec2-user")
+    enable_ssm_on_runners           = optional(bool, false)
+    userdata_pre_install            = optional(string, "")
+    userdata_post_install           = optional(string, "")
+    key_name                        = optional(string)
+  }))
+
+  validation {
+    condition     = length(var.runner_pools) > 0 && alltrue([for name in keys(var.runner_pools) : can(regex("^[a-z0-9-]{1,24}$", name))])
+    error_message = "runner_pools needs at least one pool; pool names are 1-24 lowercase letters, digits and dashes, so \"<prefix>-<pool>-runner\" fits IAM's 64-character role names."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.runner_pools) : p.enable_organization_runners ?
+      can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", p.owner)) :
+    can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", p.owner))])
+    error_message = "A pool's owner is an organization name when enable_organization_runners is true, and \"owner/repo\" when it is false."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : length(p.runner_labels) > 0 && alltrue([for l in p.runner_labels : can(regex("^[^,\\s]{1,100}$", l)) && !contains(["self-hosted", "linux", "x64", "arm64"], lower(l))])])
+    error_message = "Each pool needs at least one custom runner label (1-100 characters, no spaces or commas, not a default label such as self-hosted): quarantine removes custom labels, so jobs must target pools by one."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.runners_maximum_count >= 0 && p.runners_maximum_count <= 10000 && floor(p.runners_maximum_count) == p.runners_maximum_count])
+    error_message = "runners_maximum_count must be a whole number from 0 to 10000."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.runner_pools) : (
+      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= 0 && p.minimum_running_time_in_minutes <= 1440, false)) &&
+      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= 1 && p.runner_boot_time_in_minutes <= 120, false)) &&
+      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= 1 && p.max_job_duration_in_minutes <= 7200, false)) &&
+      (p.runner_group_id == null || try(p.runner_group_id >= 1 && floor(p.runner_group_id) == p.runner_group_id, false))
+    )])
+    error_message = "minimum_running_time_in_minutes must be 0-1440, runner_boot_time_in_minutes 1-120, max_job_duration_in_minutes 1-7200 (GitHub's job limit is 5 days), runner_group_id a positive whole number."
+  }
+
+  validation {
+    condition = alltrue(flatten([for p in values(var.runner_pools) : [for r in coalesce(p.idle_config, []) : (
+      length(split(" ", trimspace(r.cron))) == 5 && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
+      (r.evictionStrategy == null || contains(["oldest_first", "newest_first"], coalesce(r.evictionStrategy, "oldest_first")))
+    )]]))
+    error_message = "idle_config entries need a five-field cron (minute hour day month weekday), a whole idleCount >= 0, and evictionStrategy oldest_first or newest_first."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["spot", "on-demand"], p.instance_target_capacity_type) && length(p.instance_types) > 0])
+    error_message = "instance_target_capacity_type must be spot or on-demand, and instance_types must list at least one type (several widen spot capacity)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.subnet_ids == null || try(length(p.subnet_ids) > 0 && alltrue([for s in p.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))]), false)])
+    error_message = "A pool's subnet_ids, when set, must list at least one subnet id (subnet-...)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["x64", "arm64"], p.runner_architecture) && can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", p.runner_version))])
+    error_message = "runner_architecture must be x64 or arm64 and runner_version an actions/runner release such as 2.329.0 (no leading v)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.volume_size_in_gb >= 8 && p.volume_size_in_gb <= 16384 && can(regex("^[a-z_][a-z0-9_-]{0,31}$", p.runner_run_as))])
+    error_message = "volume_size_in_gb must be 8-16384 and runner_run_as a Linux user name."
+  }
+}
+
+variable "alarms" {
+  description = "CloudWatch alarms: Lambda errors and throttles, dead-letter queue depth, and spikes of scale-down's \"skipped because busy\" metric. `actions` are notified (e.g. SNS topic ARNs)."
+  type = object({
+    enabled                  = optional(bool, true)
+    actions                  = optional(list(string), [])
+    period_seconds           = optional(number, 300)
+    lambda_errors_threshold  = optional(number, 1)
+    dlq_messages_threshold   = optional(number, 1)
+    skipped_busy_threshold   = optional(number, 20)
+    metrics_namespace        = optional(string, "GitHubRunnerFleet")
+    skipped_busy_metric_name = optional(string, "skippedBusy")
+    skipped_busy_dimensions  = optional(map(string), { service = "scale-down" })
+  })
+  default = {}
+
+  validation {
+    condition     = var.alarms.period_seconds >= 60 && var.alarms.period_seconds % 60 == 0
+    error_message = "alarms.period_seconds must be a multiple of 60 (CloudWatch standard-resolution metrics)."
+  }
+}
