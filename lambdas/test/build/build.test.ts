@@ -34,7 +34,12 @@ function invokeBundle(bundle: string, config: string | undefined): string {
     catch (error) { console.log('RESULT ' + JSON.stringify({ name: error.name, message: error.message })); }`;
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' };
   if (config !== undefined) env['FLEET_CONFIG'] = config;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  // The bundle's own log lines (stderr) are expected here; keep them out of the test report.
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return out.split('\n').find((line) => line.startsWith('RESULT ')) ?? out;
 }
 
