@@ -2,6 +2,7 @@ import { describeError } from '../../errors.js';
 import type { ScaleDownContext, ScaleDownReport } from '../strategy.js';
 import { executePlan, type ExecutionResult } from './execute.js';
 import { acquireLease } from './lease.js';
+import { sweepRunnerConfigs } from './housekeeping.js';
 import type { ConcurrencyLimits } from './limiter.js';
 import { observeFleet } from './observe.js';
 import { planScaleDown } from './plan.js';
@@ -68,6 +69,14 @@ export async function runScaleDown(
       skipped: tally(plan.skipped.map((s) => (s.signal ? `${s.reason}:${s.signal}` : s.reason))),
     });
     result = await executePlan(plan, { ports, config, log, metrics }, concurrency);
+    const live = new Set(observation.instances.map((instance) => instance.instanceId));
+    try {
+      await sweepRunnerConfigs({ ssm: ports.ssm, config, log, metrics }, live, ports.clock.now());
+    } catch (error) {
+      // Housekeeping only: the configs stay until a later run sweeps them.
+      log.warn('runner config sweep skipped', { error: describeError(error) });
+      metrics.count('sweepFailed');
+    }
   } finally {
     try {
       await lease.release();
