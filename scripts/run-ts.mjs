@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function runTs(entry, argv) {
+  // The AWS SDK warns on every client that Node 20 support ends in 2027; the Lambdas run on nodejs22.x.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const outfile = join(root, 'dist', '.run', entry.replace(/[/\\]/g, '_').replace(/\.ts$/, '.mjs'));
   await esbuild.build({
     entryPoints: [join(root, entry)],
