@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { idleQuota, naiveStrategy } from '../../src/core/strategies/naive.js';
+import { naiveStrategy } from '../../src/core/strategies/naive.js';
 import { runSimulation } from '../../src/sim/run.js';
 import { parseScenario } from '../../src/sim/scenarios/load.js';
 import type { ScenarioInput } from '../../src/sim/scenarios/schema.js';
@@ -139,19 +139,5 @@ describe('naive strategy housekeeping', () => {
     // Runs at 10:00 (crashed: no report), 20:00 and 30:00.
     expect(result.reports).toHaveLength(2);
     expect(result.world.engine.invocationsInFlight).toBe(0);
-  });
-});
-
-describe('naive idle quota', () => {
-  test('the largest idleCount among the rules whose cron matches this minute', () => {
-    // 2026-01-05 is a Monday.
-    const mondayNine = Date.UTC(2026, 0, 5, 9, 0, 30);
-    const rules = [
-      { cron: '* 9-17 * * 1-5', timeZone: 'UTC', idleCount: 3, evictionStrategy: 'oldest_first' as const },
-      { cron: '* * * * *', timeZone: 'UTC', idleCount: 1, evictionStrategy: 'oldest_first' as const },
-    ];
-    expect(idleQuota(rules, mondayNine)).toBe(3);
-    expect(idleQuota(rules, Date.UTC(2026, 0, 5, 20, 0))).toBe(1);
-    expect(idleQuota([], mondayNine)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
-import type { IdleRule, PoolConfig } from '../../config/schema.js';
+import type { PoolConfig } from '../../config/schema.js';
+import { idleQuota } from '../capacity/idle-quota.js';
 import { ConflictError, NotFoundError, describeError } from '../../errors.js';
 import type { FleetInstance, GitHubRunner, RunnerOwner } from '../../ports/index.js';
 import { ownerKey, parseOwner } from '../../ports/index.js';
@@ -17,24 +17,6 @@ import { TAG } from '../tags.js';
  * (world-model.md); the simulator shows what that costs.
  */
 const APPLICATION = 'github-action-runner';
-
-/** The idle quota now: the largest idleCount of the rules whose cron matches this minute. */
-export function idleQuota(rules: readonly IdleRule[], nowMs: number): number {
-  let quota = 0;
-  const minute = Math.floor(nowMs / 60_000) * 60_000;
-  for (const rule of rules) {
-    try {
-      const expression = CronExpressionParser.parse(rule.cron, {
-        currentDate: new Date(minute + 1),
-        tz: rule.timeZone,
-      });
-      if (expression.prev().getTime() === minute) quota = Math.max(quota, rule.idleCount);
-    } catch {
-      // A rule that does not parse keeps nothing idle (the config schema validates crons upstream of here).
-    }
-  }
-  return quota;
-}
 
 function poolOf(instance: FleetInstance, pools: Readonly<Record<string, PoolConfig>>): PoolConfig | undefined {
   const name = instance.tags[TAG.pool];
@@ -93,7 +75,7 @@ export const naiveStrategy: ScaleDownStrategy = {
             continue;
           }
           if (now - instance.launchTimeMs < pool.minimumRunningTimeMinutes * 60_000 || runner.busy) continue;
-          if (!quotas.has(pool)) quotas.set(pool, idleQuota(pool.idleConfig, now));
+          if (!quotas.has(pool)) quotas.set(pool, idleQuota(pool.idleConfig, now).idleCount);
           const quota = quotas.get(pool) ?? 0;
           if (quota > 0) {
             quotas.set(pool, quota - 1);
