@@ -1,4 +1,4 @@
-import { describeError } from '../../errors.js';
+import { RateLimitedError, describeError } from '../../errors.js';
 import type { ScaleDownContext, ScaleDownReport } from '../strategy.js';
 import { executePlan, type ExecutionResult } from './execute.js';
 import { acquireLease } from './lease.js';
@@ -7,6 +7,7 @@ import type { ConcurrencyLimits } from './limiter.js';
 import { observeFleet } from './observe.js';
 import { planScaleDown } from './plan.js';
 import type { RunCounts } from './run-state.js';
+import type { FleetObservation } from './types.js';
 
 export { observeFleet, observeInstance, indexRunners } from './observe.js';
 export { planScaleDown } from './plan.js';
@@ -61,7 +62,23 @@ export async function runScaleDown(
       global: config.concurrency.global,
       perKey: config.concurrency.perOwner,
     };
-    const observation = await observeFleet(ports, config, log, concurrency.global);
+    let observation: FleetObservation;
+    try {
+      observation = await observeFleet(ports, config, log, concurrency.global);
+    } catch (error) {
+      // EC2 throttled the fleet listing: nothing observed, nothing decided; the next run retries.
+      // Degradation, not failure: a warning and a metric the alarms can watch, no rethrow.
+      if (!(error instanceof RateLimitedError)) throw error;
+      log.warn('fleet listing rate limited; run deferred', { error: describeError(error) });
+      metrics.count('rateLimited');
+      metrics.count('ec2RateLimited');
+      return emptyQuarantineReport();
+    }
+    for (const owner of observation.owners) {
+      if (owner.listed) continue;
+      metrics.count('runnerListFailed');
+      if (owner.listFailure === 'RateLimitedError') metrics.count('rateLimited');
+    }
     const plan = planScaleDown(observation, config, observation.observedAtMs);
     log.info('scale-down planned', {
       instances: observation.instances.length,

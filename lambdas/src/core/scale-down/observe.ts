@@ -35,7 +35,7 @@ async function listOwner(
   ports: Ports,
   owner: RunnerOwner,
   log: Log,
-): Promise<{ index?: RunnerIndex; runnerCount: number }> {
+): Promise<{ index?: RunnerIndex; runnerCount: number; failure?: string }> {
   try {
     const runners = await ports.github.listRunners(owner);
     return { index: indexRunners(runners), runnerCount: runners.length };
@@ -43,7 +43,7 @@ async function listOwner(
     // An owner we cannot list is left alone this run: no registration fact means no decision.
     if (!(error instanceof FleetError)) throw error;
     log.warn('runner list failed', { owner: ownerKey(owner), error: describeError(error) });
-    return { runnerCount: 0 };
+    return { runnerCount: 0, failure: error.name };
   }
 }
 
@@ -102,7 +102,13 @@ export async function observeFleet(
   const observedOwners: ObservedOwner[] = ownerEntries.map(([key, owner], i) => {
     const listing = listings[i] ?? { runnerCount: 0 };
     indexes.set(key, listing.index);
-    return { owner, key, listed: listing.index !== undefined, runnerCount: listing.runnerCount };
+    return {
+      owner,
+      key,
+      listed: listing.index !== undefined,
+      ...(listing.failure === undefined ? {} : { listFailure: listing.failure }),
+      runnerCount: listing.runnerCount,
+    };
   });
 
   const observed = instances.map((instance) => observeInstance(instance, config, (key) => indexes.get(key)));

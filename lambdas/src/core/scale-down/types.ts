@@ -31,6 +31,8 @@ export interface ObservedOwner {
   readonly key: string;
   /** False when listing failed (rate limit, outage): its instances are left alone this run. */
   readonly listed: boolean;
+  /** Why listing failed: the error's class (`RateLimitedError`, `TransientError`, …). */
+  readonly listFailure?: string;
   readonly runnerCount: number;
 }
 

@@ -1,6 +1,9 @@
 import { RateLimitedError } from '../../errors.js';
 import type { WorldContext } from '../world/context.js';
 
+/** What happens to one REST call besides rate limiting: a 5xx, or a client timeout before or after GitHub acted. */
+export type GithubFault = 'none' | 'error' | 'timeout-applied' | 'timeout-lost';
+
 /**
  * Every call through a door is counted: GitHub by endpoint with points (world-model.md:
  * mutations cost 5 points against the secondary limit), AWS by action, and rate-limit hits.
@@ -11,6 +14,8 @@ export class CallCounters {
   readonly github = new Map<string, { calls: number; points: number }>();
   readonly aws = new Map<string, number>();
   rateLimitHits = 0;
+  /** Faults injected into calls, by kind (`error`, `timeout-applied`, `timeout-lost`). */
+  readonly injected = new Map<string, number>();
   private readonly primary = new Map<string, { hour: number; used: number }>();
   private readonly secondary = new Map<string, { minute: number; points: number }>();
 
@@ -43,6 +48,22 @@ export class CallCounters {
     }
     primary.used++;
     secondary.points += points;
+  }
+
+  /**
+   * Draws the fault of one REST call (issue 8: 5xx answers and timeouts, off by default; no
+   * draw at all then, so fault-free runs keep their random streams). Counted in `injected`.
+   */
+  githubFault(): GithubFault {
+    const gh = this.ctx.params.github;
+    if (gh.errorRate <= 0 && gh.timeoutRate <= 0) return 'none';
+    const rng = this.ctx.rng('github.faults');
+    let fault: GithubFault = 'none';
+    if (rng.chance(gh.errorRate)) fault = 'error';
+    else if (rng.chance(gh.timeoutRate))
+      fault = rng.chance(gh.timeoutAppliedShare) ? 'timeout-applied' : 'timeout-lost';
+    if (fault !== 'none') this.injected.set(fault, (this.injected.get(fault) ?? 0) + 1);
+    return fault;
   }
 
   awsCall(action: string): void {

@@ -11,6 +11,7 @@ import type {
   WorkflowJob,
 } from '../../ports/github.js';
 import { ownerKey } from '../../ports/github.js';
+import { TransientError } from '../../errors.js';
 import type { World } from '../world/world.js';
 import { gated, openGate, type CallGate } from './gate.js';
 
@@ -27,15 +28,36 @@ export class InProcessGitHub implements GitHubPort {
 
   private call<T>(installation: string, endpoint: string, run: () => T): Promise<T> {
     const mutation = !endpoint.startsWith('GET ');
+    const step = `github.${endpoint}`;
+    const latency = this.world.latency('github');
+    const fault = this.world.counters.githubFault();
+    if (fault === 'none' || fault === 'error') {
+      return gated(
+        this.gate,
+        step,
+        () => {
+          this.world.counters.githubCall(installation, endpoint, mutation);
+          if (fault === 'error') throw new TransientError(`${endpoint}: HTTP 502 Bad Gateway`);
+          return run();
+        },
+        latency,
+      );
+    }
+    // A timed-out call: the client waits, then gives up, whether or not GitHub carried it out.
+    const waitMs = this.world.ctx.params.github.timeoutSeconds * 1000;
     return gated(
       this.gate,
-      `github.${endpoint}`,
+      step,
       () => {
         this.world.counters.githubCall(installation, endpoint, mutation);
-        return run();
+        if (fault === 'timeout-applied') run();
       },
-      this.world.latency('github'),
-    );
+      latency,
+    )
+      .then(() => latency.sleep(waitMs))
+      .then(() => {
+        throw new TransientError(`${endpoint}: request timed out after ${waitMs} ms`);
+      });
   }
 
   listRunners(owner: RunnerOwner): Promise<GitHubRunner[]> {

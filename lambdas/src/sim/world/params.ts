@@ -46,9 +46,17 @@ export const githubParamsSchema = z.strictObject({
   webhookDelaySeconds: range(1, 10),
   webhookLossRate: share(0.01),
   installationTokenSeconds: z.number().positive().default(3600),
-  /** Primary limit per installation and hour; the secondary limit in points per minute and endpoint. */
   /** Request latency of a REST call (not in world-model.md: off; scenarios widen race windows with it). */
   callLatencySeconds: range(0, 0),
+  /** Fault injection (issue 8): share of REST calls answered 5xx (off by default). */
+  errorRate: share(0),
+  /** Share of REST calls that time out on the client; some of them took effect on the server first. */
+  timeoutRate: share(0),
+  /** Of the timed-out calls, the share GitHub carried out before the response was lost. */
+  timeoutAppliedShare: share(0.5),
+  /** How long the client waits before it gives up on a call that times out. */
+  timeoutSeconds: z.number().positive().default(10),
+  /** Primary limit per installation and hour; the secondary limit in points per minute and endpoint. */
   primaryLimitPerHour: z.number().int().positive().default(5000),
   secondaryPointsPerMinute: z.number().int().positive().default(900),
   mutationPoints: z.number().int().positive().default(5),

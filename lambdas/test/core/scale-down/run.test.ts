@@ -187,6 +187,36 @@ describe('runScaleDown: the quarantine protocol end to end on fakes', () => {
     expect(world.state('i-repo')).toBe('terminated');
   });
 
+  test('a throttled fleet listing defers the whole run with a warning and a metric, not a failure', async () => {
+    // Prepare
+    const world = new World();
+    world.addRunner({ id: 'i-1' });
+    world.ec2.before = (call) => {
+      if (call === 'listInstances') throw new RateLimitedError('RequestLimitExceeded');
+    };
+    // Act
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(report.retired).toBe(0);
+    expect(world.metrics.get('ec2RateLimited')).toBe(1);
+    expect(world.metrics.get('rateLimited')).toBe(1);
+    expect(world.ssm.parameters.size).toBe(0); // lease released
+  });
+
+  test('an owner whose runner list is rate limited is counted, so the rateLimited alarm sees it', async () => {
+    const world = new World();
+    world.addRunner({ id: 'i-1' });
+    world.github.before = (call) => {
+      if (call === 'listRunners') throw new RateLimitedError('API rate limit exceeded', T0 + 60 * MIN);
+    };
+    const report = await runScaleDown(world.context());
+    expect(report.retired).toBe(0);
+    expect(world.state('i-1')).toBe('running');
+    // Both owners of the fake fleet (a repo and an org) fail to list.
+    expect(world.metrics.get('runnerListFailed')).toBe(2);
+    expect(world.metrics.get('rateLimited')).toBe(2);
+  });
+
   test('orphans: tagged, then a last check after the in-run wait, then terminated', async () => {
     // Prepare
     const world = new World();
