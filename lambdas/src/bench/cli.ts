@@ -6,6 +6,7 @@ import { Progress, type BenchIo } from './progress.js';
 import { readable, type BenchResult } from './report.js';
 import { costOfSafety, runSafety } from './safety.js';
 import { runScale } from './scale/run.js';
+import { runFaults } from './faults.js';
 
 const SAME_MODE_NOTE =
   'same-mode comparison: the simulator forces a registration mode per pool (scenario pool `registration`); ' +
@@ -24,6 +25,10 @@ async function collect(options: BenchOptions, progress: Progress): Promise<Bench
     if (parts.has('safety')) result.safety = rows;
     if (parts.has('cost')) result.cost = costOfSafety(rows);
     result.notes.safety = SAME_MODE_NOTE;
+  }
+  if (parts.has('faults')) {
+    progress.line(`faults: eight fault classes, ${options.seeds} seed(s) x ${options.hours} h`);
+    result.faults = await runFaults({ seeds: options.seeds, hours: options.hours });
   }
   if (parts.has('scale')) {
     progress.line(

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
 
-export const PARTS = ['safety', 'cost', 'scale', 'speed', 'bundles'] as const;
+export const PARTS = ['safety', 'cost', 'faults', 'scale', 'speed', 'bundles'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {

@@ -1,3 +1,5 @@
+import type { FaultMatrixRow } from '../sim/faults/index.js';
+import { faultTable } from './faults.js';
 import type { SpeedMeasurement } from '../sim/bench-speed.js';
 import type { BundleRow } from './bundles.js';
 import type { CostRow, RegistrationComparison, SafetyRow } from './safety.js';
@@ -8,6 +10,7 @@ import { table } from './table.js';
 export interface BenchResult {
   safety?: SafetyRow[];
   cost?: CostRow[];
+  faults?: FaultMatrixRow[];
   scale?: ScaleResult['rows'];
   scaleSummary?: Omit<ScaleResult, 'rows'> & { readonly callsOverFloor: Readonly<Record<string, number>> };
   speed?: SpeedMeasurement & { readonly aim: string };
@@ -144,6 +147,7 @@ export function readable(result: BenchResult): string {
   const parts: string[] = [];
   if (result.safety) parts.push(...safetyTables(result.safety));
   if (result.cost) parts.push(costTable(result.cost));
+  if (result.faults) parts.push(faultTable(result.faults));
   if (result.scale) parts.push(scaleTable(result));
   if (result.speed) parts.push(speedTable(result.speed));
   if (result.bundles) parts.push(bundleTable(result.bundles));

@@ -34,6 +34,17 @@ const SAFETY_NUMBERS = [
 ];
 
 describe('npm run bench', () => {
+  test('--json --quick --only faults: the eight fault classes, zeros where the promise says zero', async () => {
+    const { code, stdout } = await bench(['--json', '--quick', '--only', 'faults']);
+    expect(code).toBe(0);
+    const faults = rows(record(JSON.parse(stdout))['faults']);
+    expect(faults).toHaveLength(8);
+    for (const row of faults) {
+      expect(row).toMatchObject({ seeds: 1, jobsKilled: 0, instancesLeaked: 0, secretsLeft: 0 });
+      expect(row['githubCalls']).toEqual(expect.any(Number));
+    }
+  });
+
   test('--json --quick --only safety,cost: one JSON object with a row per scenario x strategy x mode', async () => {
     // Act
     const { code, stdout } = await bench(['--json', '--quick', '--only', 'safety,cost']);
