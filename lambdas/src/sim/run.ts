@@ -49,6 +49,8 @@ export interface SimulationOptions {
   readonly settle?: Settle;
   /** Called after each simulated hour. */
   readonly onProgress?: (hoursDone: number, hoursTotal: number) => void;
+  /** Called once the world is built and its workload scheduled, before time runs (the report's sampler). */
+  readonly onStart?: (world: World, endMs: number) => void;
 }
 
 export interface SimulationResult {
@@ -129,6 +131,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   scheduleFaults(world, scenario);
   const schedule = new ScaleDownSchedule(world, scenario, entry.strategy, config);
   schedule.start(endMs);
+  options.onStart?.(world, endMs);
   for (let h = 1; h <= Math.ceil(hours); h++) {
     await world.engine.run(Math.min(endMs, world.startMs + h * 3_600_000));
     options.onProgress?.(Math.min(h, hours), hours);

@@ -32,6 +32,8 @@ export interface HostHooks {
   onSurplusIdleEnd(host: Host, surplusMs: number): void;
   /** An instance that never ran a runner went (an orphan): how long it lived. */
   onOrphanEnd(host: Host, lifetimeMs: number): void;
+  /** The agent started the runner with a config (the HTTP door: it read and deleted the config parameter). */
+  onRunnerStarted?(host: Host): void;
 }
 
 export class HostModel {
@@ -135,6 +137,7 @@ export class HostModel {
     delete host.offlineSinceMs;
     host.idleSinceMs = this.ctx.now;
     instance.everOnline = true;
+    this.hooks.onRunnerStarted?.(host);
     this.github.setOnline(registration, true);
     // The agent writes its state as soon as it has started the runner: `idle` replaces the `exited` of the last registration.
     if (host.agentAlive) this.agentNotices(host);

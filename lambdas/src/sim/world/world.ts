@@ -61,6 +61,11 @@ export class World {
   maxSilentAgentIdleMs = 0;
   /** The longest life of an instance that never ran a runner (L2). */
   maxOrphanLifetimeMs = 0;
+  /**
+   * How a door's per-call latency waits on the virtual clock. The HTTP door wraps it to know that a
+   * request in flight is parked on virtual time (sim/http/quiescence.ts); the in-process door keeps this.
+   */
+  latencySleep: (ms: number) => Promise<void> = (ms) => this.engine.clock.sleep(ms);
   private nextJobId = 1;
 
   constructor(readonly options: WorldOptions) {
@@ -118,7 +123,7 @@ export class World {
       kind === 'github' ? this.ctx.params.github.callLatencySeconds : this.ctx.params.ec2.callLatencySeconds;
     return {
       drawMs: () => (range[1] > 0 ? this.ctx.drawMs(`${kind}.latency`, range) : 0),
-      sleep: (ms) => this.engine.clock.sleep(ms),
+      sleep: (ms) => this.latencySleep(ms),
     };
   }
 
