@@ -48,11 +48,21 @@ describe('sim CLI', () => {
     expect(second.stdout).toBe(first.stdout);
   });
 
-  test('without --json: a readable summary on stdout, progress on stderr', async () => {
+  test('without --json: the sandbox (http door), a readable summary on stdout, progress on stderr', async () => {
     const { code, stdout, stderr } = await cli(['--hours', '2']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/jobs killed by the control plane\s+\d+ \(/);
-    expect(stderr).toContain('simulated 2 / 2 h');
+    expect(stderr).toMatch(
+      /2\/2 h · jobs \d+ done, \d+ queued · runners \d+ booting, \d+ idle, \d+ busy, \d+ retiring · killed 0 · .* \(http door\)/,
+    );
+  });
+
+  test('--door in-process: the same summary from the in-process door', async () => {
+    const { code, stdout, stderr } = await cli(['--hours', '2', '--door', 'in-process']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/jobs killed by the control plane\s+0 \(/);
+    expect(stderr).toContain('2/2 h · jobs');
+    expect(stderr).not.toContain('http door');
   });
 
   test('a bad scenario file fails with a message naming the field', async () => {
