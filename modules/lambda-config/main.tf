@@ -47,6 +47,17 @@ locals {
     perOwner = var.scale_down.concurrency_per_owner
   } : k => v if v != null }
 
+  held_jobs = { for k, v in {
+    initialDelaySeconds = var.scale_up.held_job_initial_delay_seconds
+    maxDelaySeconds     = var.scale_up.held_job_max_delay_seconds
+    maxAttempts         = var.scale_up.held_job_max_attempts
+  } : k => v if v != null }
+
+  job_recheck = { for k, v in {
+    delaySeconds = var.scale_up.job_recheck_delay_seconds
+    maxRechecks  = var.scale_up.job_recheck_max_rechecks
+  } : k => v if v != null }
+
   webhook = merge(local.common, { for k, v in {
     webhookSecretParameter = var.webhook.secret_parameter
     maxBodyBytes           = var.webhook.max_body_bytes
@@ -57,6 +68,8 @@ locals {
     checkJobQueued   = var.scale_up.check_job_queued
     runnerConfigPath = var.runner_config_path
     extraTags        = var.scale_up.extra_tags
+    heldJobs         = length(local.held_jobs) == 0 ? null : local.held_jobs
+    jobRecheck       = length(local.job_recheck) == 0 ? null : local.job_recheck
   } : k => v if v != null })
 
   scale_down = merge(local.common, { for k, v in {

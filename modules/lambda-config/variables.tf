@@ -151,17 +151,44 @@ variable "webhook" {
 }
 
 variable "scale_up" {
-  description = "Scale-up settings: registration kind, queued-job check, extra instance tags."
+  description = "Scale-up settings: registration kind, queued-job check, extra instance tags, held jobs at the maximum, job re-checks."
   type = object({
     registration     = optional(string)
     check_job_queued = optional(bool)
     extra_tags       = optional(map(string))
+    # A job at the pool maximum is re-sent delayed: initial delay, doubled per hold up to the cap; dropped after max attempts.
+    held_job_initial_delay_seconds = optional(number)
+    held_job_max_delay_seconds     = optional(number)
+    held_job_max_attempts          = optional(number)
+    # After a launch, re-check the job after this delay (>= boot-to-online), at most this many times (0: off).
+    job_recheck_delay_seconds = optional(number)
+    job_recheck_max_rechecks  = optional(number)
   })
   default = {}
 
   validation {
     condition     = var.scale_up.registration == null || contains(["jit", "token"], coalesce(var.scale_up.registration, "jit"))
     error_message = "scale_up.registration must be jit, or token only for GitHub Enterprise Server versions without JIT."
+  }
+
+  validation {
+    condition = alltrue([
+      for v in [var.scale_up.held_job_initial_delay_seconds, var.scale_up.held_job_max_delay_seconds] : v == null || try(v >= 1 && v <= 900 && floor(v) == v, false)
+    ])
+    error_message = "scale_up.held_job_initial_delay_seconds and held_job_max_delay_seconds must be whole seconds 1-900 (SQS DelaySeconds)."
+  }
+
+  validation {
+    condition     = var.scale_up.held_job_max_attempts == null || try(var.scale_up.held_job_max_attempts >= 1 && var.scale_up.held_job_max_attempts <= 100000 && floor(var.scale_up.held_job_max_attempts) == var.scale_up.held_job_max_attempts, false)
+    error_message = "scale_up.held_job_max_attempts must be a whole number 1-100000."
+  }
+
+  validation {
+    condition = (
+      (var.scale_up.job_recheck_delay_seconds == null || try(var.scale_up.job_recheck_delay_seconds >= 0 && var.scale_up.job_recheck_delay_seconds <= 900 && floor(var.scale_up.job_recheck_delay_seconds) == var.scale_up.job_recheck_delay_seconds, false)) &&
+      (var.scale_up.job_recheck_max_rechecks == null || try(var.scale_up.job_recheck_max_rechecks >= 0 && var.scale_up.job_recheck_max_rechecks <= 10 && floor(var.scale_up.job_recheck_max_rechecks) == var.scale_up.job_recheck_max_rechecks, false))
+    )
+    error_message = "scale_up.job_recheck_delay_seconds must be whole seconds 0-900 and job_recheck_max_rechecks 0-10."
   }
 
   validation {

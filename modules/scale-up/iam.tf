@@ -121,6 +121,14 @@ data "aws_iam_policy_document" "this" {
     resources = values(var.queue_arns)
   }
 
+  # Scale-up re-sends a job message to its own pool queue, delayed: a job held at the pool's
+  # maximum, and the re-check after a launch (lambdas/src/core/scale-up/requeue.ts).
+  statement {
+    sid       = "RequeuePoolJobs"
+    actions   = ["sqs:SendMessage"]
+    resources = values(var.queue_arns)
+  }
+
   dynamic "statement" {
     for_each = length(local.ssm_kms_keys) > 0 ? [1] : []
 
@@ -142,7 +150,7 @@ data "aws_iam_policy_document" "this" {
 
     content {
       sid       = "DecryptQueueMessages"
-      actions   = ["kms:Decrypt"]
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
     }
   }

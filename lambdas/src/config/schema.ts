@@ -94,6 +94,32 @@ export const scaleUpConfigSchema = z.strictObject({
   /** SSM path under which per-instance runner configs are written. */
   runnerConfigPath: ssmParameterName,
   extraTags: tagMap.default({}),
+  /**
+   * A job that finds its pool at `maxRunners` is acknowledged and sent again to the queue with a
+   * delay (SQS DelaySeconds ≤ 900) that doubles per hold up to `maxDelaySeconds`, instead of a
+   * batch item failure that spends one of the queue's `maxReceiveCount` receives. After
+   * `maxAttempts` holds it is dropped: at the defaults that is past GitHub's 24 h limit on a
+   * queued job ("Usage limits", self-hosted runners), when GitHub has cancelled it anyway.
+   */
+  heldJobs: z
+    .strictObject({
+      initialDelaySeconds: z.number().int().min(1).max(900).default(30),
+      maxDelaySeconds: z.number().int().min(1).max(900).default(300),
+      maxAttempts: z.number().int().min(1).max(100_000).default(300),
+    })
+    .default({ initialDelaySeconds: 30, maxDelaySeconds: 300, maxAttempts: 300 }),
+  /**
+   * After a launch for job A, re-check A after `delaySeconds` (at least the pool's worst-case
+   * boot-to-online): GitHub may have given A's runner an older queued job, and then nothing else
+   * would launch for A. Up to `maxRechecks` times per job (0: off); only with `checkJobQueued`,
+   * for ephemeral pools. Cost: one GitHub GET per re-check.
+   */
+  jobRecheck: z
+    .strictObject({
+      delaySeconds: z.number().int().min(0).max(900).default(180),
+      maxRechecks: z.number().int().min(0).max(10).default(2),
+    })
+    .default({ delaySeconds: 180, maxRechecks: 2 }),
 });
 
 export const scaleDownConfigSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { TAG } from '../../src/core/tags.js';
 import { recentIds } from '../../src/core/webhook/dedup.js';
 import { SecretRegistry } from '../../src/observability/redact.js';
 import type { Log, Metrics } from '../../src/observability/types.js';
-import type { CreateFleetRequest, Ec2Port, PutParameterRequest, SsmPort } from '../../src/ports/index.js';
+import type { CreateFleetRequest, Ec2Port, PutParameterRequest, SqsPort, SsmPort } from '../../src/ports/index.js';
 import { InMemoryGitHub } from '../../src/sim/facades/github/in-memory.js';
 import { ManualClock } from '../../src/sim/memory/clock.js';
 import { InMemoryEc2 } from '../../src/sim/memory/ec2.js';
@@ -77,6 +77,9 @@ export function world() {
     failPut: undefined as Error | undefined,
     fleetRequests: [] as CreateFleetRequest[],
     puts: [] as PutParameterRequest[],
+    /** SendMessage (scale-up's own re-sends) throws this while set. */
+    failSend: undefined as Error | undefined,
+    sends: [] as { queueUrl: string; body: string; delaySeconds: number | undefined }[],
   };
   const ec2: Ec2Port = {
     listInstances: (filter) => memoryEc2.listInstances(filter),
@@ -112,7 +115,25 @@ export function world() {
     deleteParameter: (name) => memorySsm.deleteParameter(name),
     getParametersByPath: (path) => memorySsm.getParametersByPath(path),
   };
-  const deps: ScaleUpDeps = { github, ec2, ssm, sqs, clock, secrets: new SecretRegistry(), processed: recentIds() };
+  const sqsPort: SqsPort = {
+    sendMessage: async (queueUrl, body, options) => {
+      if (seams.failSend !== undefined) throw seams.failSend;
+      seams.sends.push({ queueUrl, body, delaySeconds: options?.delaySeconds });
+      return sqs.sendMessage(queueUrl, body, options);
+    },
+    receiveMessages: (queueUrl, options) => sqs.receiveMessages(queueUrl, options),
+    deleteMessage: (queueUrl, handle) => sqs.deleteMessage(queueUrl, handle),
+    getQueueDepth: (queueUrl) => sqs.getQueueDepth(queueUrl),
+  };
+  const deps: ScaleUpDeps = {
+    github,
+    ec2,
+    ssm,
+    sqs: sqsPort,
+    clock,
+    secrets: new SecretRegistry(),
+    processed: recentIds(),
+  };
   return { clock, github, memoryEc2, memorySsm, sqs, ec2, ssm, seams, deps };
 }
 

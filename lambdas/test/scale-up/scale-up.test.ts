@@ -73,7 +73,7 @@ describe('scale-up: launching a runner for a queued job', () => {
     ]);
   });
 
-  it('respects maxRunners, counting retiring instances, and retries the message', async () => {
+  it('respects maxRunners, counting retiring instances, and holds the rest on the queue', async () => {
     // Prepare: max 3; two live instances, one of them retiring.
     const w = world();
     await existingInstance(w, 'linux');
@@ -87,7 +87,12 @@ describe('scale-up: launching a runner for a queued job', () => {
       jobMessage({ jobId: 3 }),
     );
     // Assess
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(w.seams.sends.map((m) => JSON.parse(m.body))).toEqual([
+      expect.objectContaining({ jobId: 2, attempt: 1 }),
+      expect.objectContaining({ jobId: 3, attempt: 1 }),
+      expect.objectContaining({ jobId: 1, recheck: 1 }),
+    ]);
     expect(await poolInstances(w)).toHaveLength(3);
     expect(r.counts.get('ScaleUpAtMaximum')).toBe(2);
     const retiring = (await poolInstances(w)).find((i) => i.tags[TAG.lifecycle] !== undefined);

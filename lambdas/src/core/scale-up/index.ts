@@ -1,5 +1,13 @@
 export { APPLICATION, fleetTags, launchInstances, type Launched } from './launch.js';
 export { outcomeOfError, processJobs, type PendingJob } from './job.js';
+export {
+  heldCopy,
+  holdAtMaximum,
+  holdDelaySeconds,
+  MAX_DELAY_SECONDS,
+  recheckCopy,
+  scheduleRecheck,
+} from './requeue.js';
 export * from './messages.js';
 export {
   decideRecycle,

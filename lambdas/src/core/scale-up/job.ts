@@ -3,6 +3,7 @@ import { describeError, isRetryable, NotFoundError } from '../../errors.js';
 import { TAG } from '../tags.js';
 import { fleetTags, launchInstances } from './launch.js';
 import type { JobMessage } from './messages.js';
+import { holdAtMaximum, scheduleRecheck } from './requeue.js';
 import { provisionRunnerConfig } from './runner-config.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 
@@ -13,6 +14,12 @@ import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
  * scale-up never touches a retiring runner; scale-down alone returns it to service
  * (architecture.md §3, "One writer"). Two scale-up invocations running at once can each see
  * the same count; the event source mapping's maximum concurrency bounds that overshoot.
+ *
+ * A job that does not fit under the maximum is held (requeue.ts). The webhook's own message is
+ * held without asking GitHub (it was queued moments ago); a held or re-check copy is screened
+ * first, so a job another runner took is dropped even while the pool stays full, as a reusable
+ * pool's usually does (its warm instances serve the jobs). That is one GET per hold, the cost the
+ * batch item failure it replaces had per redelivery.
  */
 
 export interface PendingJob {
@@ -37,19 +44,24 @@ export function outcomeOfError(error: unknown): Outcome {
   return isRetryable(error) ? { kind: 'retry', reason: name } : { kind: 'drop', reason: name };
 }
 
-/** Step 1, per message: is there a job to launch for? */
+/** Is there a job to launch for? A re-check copy always asks GitHub: its whole point is GitHub's view. */
 async function screen(job: PendingJob, deps: ScaleUpDeps, ctx: ScaleUpContext): Promise<Outcome | undefined> {
-  if (ctx.config.pools[job.message.pool] === undefined) return { kind: 'drop', reason: 'unknown_pool' };
-  if (!ctx.config.checkJobQueued) return undefined;
+  const recheck = (job.message.recheck ?? 0) > 0;
+  if (!ctx.config.checkJobQueued && !recheck) return undefined;
+  if (recheck) ctx.metrics.count('jobRechecks');
   try {
-    return (await stillQueued(deps, job.message)) ? undefined : { kind: 'drop', reason: 'job_not_queued' };
+    if (await stillQueued(deps, job.message)) return undefined;
+    // A re-check finding its job taken is the usual case (the runner launched for it took it): quiet.
+    return recheck
+      ? { kind: 'drop', reason: 'recheck_job_taken', quiet: true }
+      : { kind: 'drop', reason: 'job_not_queued' };
   } catch (error) {
     ctx.log.warn('job status check failed', { jobId: job.message.jobId, error: describeError(error) });
     return outcomeOfError(error);
   }
 }
 
-/** Step 2, per pool: launch what fits under the maximum, configure each instance, map instances to messages. */
+/** Per pool: hold what does not fit under the maximum, screen and launch the rest, map instances to messages. */
 async function launchForPool(
   poolName: string,
   pool: PoolConfig,
@@ -63,13 +75,22 @@ async function launchForPool(
     states: ['pending', 'running'],
   });
   const room = Math.max(0, pool.maxRunners - live.length);
-  const served = jobs.slice(0, room);
-  for (const job of jobs.slice(room)) {
-    // Retried after the visibility timeout: with one-job runners nothing else would serve this
-    // job once the pool has room again; `checkJobQueued` drops it then if another runner took it.
-    outcomes.set(job.messageId, { kind: 'retry', reason: 'pool_at_maximum' });
+  const served: PendingJob[] = [];
+  let atMaximum = 0;
+  for (const job of jobs) {
+    const fits = served.length < room;
+    const copy = (job.message.attempt ?? 0) > 0 || (job.message.recheck ?? 0) > 0;
+    const screened = fits || copy ? await screen(job, deps, ctx) : undefined;
+    if (screened !== undefined) {
+      outcomes.set(job.messageId, screened);
+    } else if (fits) {
+      served.push(job);
+    } else {
+      atMaximum++;
+      outcomes.set(job.messageId, await holdAtMaximum(pool, job.message, deps, ctx));
+    }
   }
-  if (jobs.length > served.length) ctx.metrics.count('ScaleUpAtMaximum', jobs.length - served.length);
+  if (atMaximum > 0) ctx.metrics.count('ScaleUpAtMaximum', atMaximum);
   if (served.length === 0) return;
 
   const launched = await launchInstances(deps.ec2, pool, served.length, fleetTags(ctx.config, poolName, pool));
@@ -77,6 +98,7 @@ async function launchForPool(
   if (launched.capacityType !== pool.capacityType) ctx.metrics.count('ScaleUpOnDemandFallback');
 
   const unconfigured: string[] = [];
+  const configured: JobMessage[] = [];
   for (const [index, job] of served.entries()) {
     const instanceId = launched.instanceIds[index];
     if (instanceId === undefined) {
@@ -87,7 +109,10 @@ async function launchForPool(
     try {
       await provisionRunnerConfig(deps, ctx, pool, instanceId);
       outcomes.set(job.messageId, { kind: 'done', instanceIds: [instanceId] });
-      ctx.log.info('runner launched', { ...attributes, capacityType: launched.capacityType });
+      const recheck = job.message.recheck ?? 0;
+      if (recheck > 0) ctx.metrics.count('relaunchedAfterSwap');
+      ctx.log.info('runner launched', { ...attributes, recheck, capacityType: launched.capacityType });
+      configured.push(job.message);
     } catch (error) {
       unconfigured.push(instanceId);
       // Nothing half-made: the instance is ended and the job retried, whatever the cause.
@@ -95,6 +120,7 @@ async function launchForPool(
       ctx.log.error('runner config failed; terminating the instance', { ...attributes, error: describeError(error) });
     }
   }
+  for (const message of configured) await scheduleRecheck(pool, message, deps, ctx);
   // CreateFleet may launch more than asked for only in theory; an extra would have no job and no config.
   unconfigured.push(...launched.instanceIds.slice(served.length));
   if (unconfigured.length === 0) return;
@@ -119,9 +145,8 @@ export async function processJobs(
   const outcomes = new Map<string, Outcome>();
   const byPool = new Map<string, PendingJob[]>();
   for (const job of jobs) {
-    const screened = await screen(job, deps, ctx);
-    if (screened !== undefined) {
-      outcomes.set(job.messageId, screened);
+    if (ctx.config.pools[job.message.pool] === undefined) {
+      outcomes.set(job.messageId, { kind: 'drop', reason: 'unknown_pool' });
       continue;
     }
     byPool.set(job.message.pool, [...(byPool.get(job.message.pool) ?? []), job]);

@@ -8,6 +8,13 @@ import { z } from 'zod';
  * `deliveryId` is GitHub's `X-GitHub-Delivery` (a redelivery keeps it), so a consumer can drop
  * a second message for the same delivery. SQS standard queues deliver at least once and the
  * webhook may be redelivered, so consumers must tolerate duplicates anyway.
+ *
+ * Scale-up re-sends a job message to its own queue in two cases (requeue.ts), marking the copy:
+ * - `attempt`: the copy was held because the pool was at `maxRunners` (n-th hold in a row);
+ * - `recheck`: the copy re-checks a job scale-up already launched for (n-th re-check), in case
+ *   GitHub gave that runner another job.
+ * Both are optional (absent = 0): the webhook's messages and messages written before these
+ * fields existed parse unchanged.
  */
 
 const instanceId = z.string().regex(/^i-[0-9a-f]{8,17}$/, 'expected an EC2 instance id');
@@ -23,6 +30,8 @@ export const jobMessageSchema = z.strictObject({
   installationId: z.number().int().positive().optional(),
   pool: poolName,
   receivedAtMs: z.number().int().nonnegative(),
+  attempt: z.number().int().nonnegative().optional(),
+  recheck: z.number().int().nonnegative().optional(),
 });
 
 export const recycleMessageSchema = z.strictObject({
@@ -37,6 +46,20 @@ export const poolMessageSchema = z.discriminatedUnion('kind', [jobMessageSchema,
 export type JobMessage = z.output<typeof jobMessageSchema>;
 export type RecycleMessage = z.output<typeof recycleMessageSchema>;
 export type PoolMessage = z.output<typeof poolMessageSchema>;
+
+/**
+ * The identity the consumer deduplicates on: GitHub's delivery id, plus the copy's counters for a
+ * re-sent copy, so a copy is never mistaken for the message it was made from (and two deliveries
+ * of the same copy still are one).
+ */
+export function dedupKey(message: PoolMessage): string | undefined {
+  if (message.deliveryId === undefined) return undefined;
+  if (message.kind === 'recycle') return `recycle:${message.deliveryId}`;
+  const attempt = message.attempt ?? 0;
+  const recheck = message.recheck ?? 0;
+  const copy = attempt === 0 && recheck === 0 ? '' : `#r${recheck}h${attempt}`;
+  return `job:${message.deliveryId}${copy}`;
+}
 
 export function encodeMessage(message: PoolMessage): string {
   return JSON.stringify(message);

@@ -1,6 +1,6 @@
 import { describeError } from '../../errors.js';
 import { outcomeOfError, processJobs, type PendingJob } from './job.js';
-import { decodeMessage, type PoolMessage, type RecycleMessage } from './messages.js';
+import { decodeMessage, dedupKey, type PoolMessage, type RecycleMessage } from './messages.js';
 import { processRecycle } from './recycle.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 
@@ -12,10 +12,6 @@ export interface ScaleUpRecord {
 
 export interface ScaleUpResult {
   readonly batchItemFailures: { itemIdentifier: string }[];
-}
-
-function dedupKey(message: PoolMessage): string | undefined {
-  return message.deliveryId === undefined ? undefined : `${message.kind}:${message.deliveryId}`;
 }
 
 async function recycleOutcome(message: RecycleMessage, deps: ScaleUpDeps, ctx: ScaleUpContext): Promise<Outcome> {
@@ -34,7 +30,8 @@ async function recycleOutcome(message: RecycleMessage, deps: ScaleUpDeps, ctx: S
  * The SQS batch handler. Each message gets its own outcome (see `Outcome`); only `retry` is
  * reported in `batchItemFailures`, so SQS redelivers just those (`ReportBatchItemFailures`).
  * A message whose delivery id this container already acted on (or that repeats one in this
- * batch) is dropped: SQS standard queues deliver at least once, and GitHub may redeliver.
+ * batch) is dropped: SQS standard queues deliver at least once, and GitHub may redeliver. The
+ * copies scale-up re-sends itself (requeue.ts) carry their counters in that identity (`dedupKey`).
  */
 export async function handleScaleUpBatch(
   records: readonly ScaleUpRecord[],
@@ -76,15 +73,26 @@ export async function handleScaleUpBatch(
     const message = messages.get(record.messageId);
     const attributes = { messageId: record.messageId, kind: message?.kind, pool: message?.pool };
     const key = message === undefined ? undefined : dedupKey(message);
-    if (outcome.kind === 'done') {
+    if (outcome.kind === 'done' || outcome.kind === 'deferred') {
+      // Acted on (a deferred message's delayed copy is on the queue): a duplicate must not act again.
       if (key !== undefined) deps.processed.add(key);
+      if (outcome.kind === 'deferred') {
+        ctx.log.info('scale-up message held', {
+          ...attributes,
+          reason: outcome.reason,
+          delaySeconds: outcome.delaySeconds,
+        });
+      }
     } else if (outcome.kind === 'retry') {
       ctx.metrics.count('ScaleUpRetried');
       ctx.log.info('scale-up message retried', { ...attributes, reason: outcome.reason });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     } else {
       ctx.metrics.count('ScaleUpDropped');
-      ctx.log.info('scale-up message dropped', { ...attributes, reason: outcome.reason });
+      ctx.metrics.count(`dropped_${outcome.reason}`);
+      const dropped = { ...attributes, reason: outcome.reason };
+      if (outcome.quiet === true) ctx.log.debug('scale-up message dropped', dropped);
+      else ctx.log.info('scale-up message dropped', dropped);
     }
   }
   return { batchItemFailures };

@@ -20,13 +20,16 @@ export interface ScaleUpContext {
 /**
  * What became of one queue message:
  * - `done`: acted on; delete it.
- * - `drop`: nothing to do, or a permanent problem that a retry cannot fix; delete it (logged),
- *   so one bad message does not cycle until the DLQ.
- * - `retry`: a transient problem (rate limit, 5xx, no capacity, pool at its maximum, a failed
- *   config after launch); report it in `batchItemFailures` so SQS redelivers it after the
- *   visibility timeout, and after `maxReceiveCount` moves it to the DLQ.
+ * - `deferred`: acknowledged, with a delayed copy of it sent to the same queue (a job held at the
+ *   pool's maximum: requeue.ts); delete it.
+ * - `drop`: nothing to do, or a permanent problem that a retry cannot fix; delete it (logged, at
+ *   debug when `quiet`), so one bad message does not cycle until the DLQ.
+ * - `retry`: a transient problem (rate limit, 5xx, no capacity, a failed config after launch, a
+ *   held copy that could not be sent); report it in `batchItemFailures` so SQS redelivers it
+ *   after the visibility timeout, and after `maxReceiveCount` moves it to the DLQ.
  */
 export type Outcome =
   | { readonly kind: 'done'; readonly instanceIds?: readonly string[] }
-  | { readonly kind: 'drop'; readonly reason: string }
+  | { readonly kind: 'deferred'; readonly reason: string; readonly delaySeconds: number }
+  | { readonly kind: 'drop'; readonly reason: string; readonly quiet?: boolean }
   | { readonly kind: 'retry'; readonly reason: string };
