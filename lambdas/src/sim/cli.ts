@@ -30,6 +30,11 @@ const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--h
   --compare a,b,c  run these strategies (instead of --strategy) on the same scenario, seed and hours:
               a side-by-side table and one comparison report; with --json, one object
               { scenario, seed, simulatedHours, runs: [one --json object per strategy] }
+  --serve     keep the scenario's world up as its HTTP facades (GitHub, EC2, SSM, SQS) with a control
+              API on 127.0.0.1 for an external autoscaler; virtual time moves only on
+              POST /control/advance. No control plane runs inside unless --with-control-plane
+  --port N    the control API's port with --serve; default 8787, 0 picks a free one
+  --with-control-plane  with --serve: run our webhook, scale-up and scale-down handlers inside too
 `;
 
 /** The keys `--json` prints, in this order (issue 3). */
@@ -108,6 +113,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         report: { type: 'string' },
         compare: { type: 'string' },
         help: { type: 'boolean', default: false },
+        serve: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        'with-control-plane': { type: 'boolean', default: false },
       },
       strict: true,
     }).values;
@@ -129,6 +137,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       positive('hours', values.hours, false) ??
       (door === 'http' ? Math.min(SANDBOX_HOURS, scenario.hours) : scenario.hours);
     const seed = positive('seed', values.seed, true) ?? 1;
+    if (values.port !== undefined && !values.serve) throw new ConfigError('--port needs --serve');
+    if (values['with-control-plane'] && !values.serve) throw new ConfigError('--with-control-plane needs --serve');
+    if (values.serve) {
+      const port = positive('port', values.port, true) ?? 8787;
+      if (port > 65_535) throw new ConfigError(`--port: expected 0..65535, got "${values.port ?? ''}"`);
+      if (values.json || values.compare !== undefined || values.report !== undefined || values.hours !== undefined) {
+        throw new ConfigError('--serve runs until shutdown: --json, --compare, --report and --hours do not apply');
+      }
+      // Loaded on demand: serve/ imports this module's summaryJson.
+      const { runServe, signalWaiter } = await import('./serve/cli.js');
+      const signals = signalWaiter();
+      try {
+        const withControlPlane = values['with-control-plane'];
+        return await runServe({ scenario, seed, port, withControlPlane, strategy, stopSignal: signals.promise }, io);
+      } finally {
+        signals.dispose();
+      }
+    }
     if (door !== 'in-process' && door !== 'http') {
       throw new ConfigError(`--door: expected in-process or http, got "${door}"`);
     }

@@ -1,0 +1,80 @@
+import type { StrategyEntry } from '../run.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { startServe, type ServeHandle } from './serve.js';
+import type { Endpoints } from './session.js';
+
+export interface ServeCliIo {
+  readonly stderr: { write(text: string): unknown };
+}
+
+export interface ServeCliOptions {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly port: number;
+  readonly withControlPlane: boolean;
+  readonly strategy: StrategyEntry;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); the CLI passes its signal waiter. */
+  readonly stopSignal?: Promise<unknown>;
+}
+
+/** The banner printed on start: where everything is, and how to drive it with curl. */
+export function banner(handle: ServeHandle, options: ServeCliOptions): string {
+  const e: Endpoints = handle.endpoints();
+  const c = handle.controlUrl;
+  const pools = e.pools
+    .map((p) => `    ${p.name}: owner ${p.owner}, labels ${p.labels.join(',')}, ${p.registration}, queue ${p.queueUrl}`)
+    .join('\n');
+  return `fleet simulator serving scenario "${options.scenario.name}", seed ${options.seed}, ${
+    options.withControlPlane
+      ? `our control plane inside (${options.strategy.strategy.name})`
+      : 'no control plane inside'
+  }
+  control API  ${c}/control/{clock,advance,accounting,endpoints,webhooks,reset,shutdown}
+  GitHub       ${e.github.root}  (GHES: ${e.github.ghes})  app ${e.appId}, installations ${JSON.stringify(e.installations)}
+  EC2          ${e.ec2}
+  SSM          ${e.ssm}   (${e.parameters.appId}, ${e.parameters.privateKey}, ${e.parameters.webhookSecret})
+  SQS          ${e.sqs}   region ${e.region}, any credentials
+  pools
+${pools}
+Virtual time moves only on POST /control/advance: an autoscaler's own waits must be advances.
+  curl -s ${c}/control/clock
+  curl -s -X POST ${c}/control/advance -d '{"seconds": 600}'
+  curl -s ${c}/control/accounting
+  curl -s -X POST ${c}/control/shutdown
+`;
+}
+
+/** Runs `--serve` until shutdown via the API or `stopSignal`; returns the exit code. */
+export async function runServe(options: ServeCliOptions, io: ServeCliIo): Promise<number> {
+  const handle = await startServe({
+    scenario: options.scenario,
+    seed: options.seed,
+    port: options.port,
+    withControlPlane: options.withControlPlane,
+    strategy: options.strategy,
+    log: (level, service, message) => {
+      if (level === 'WARN' || level === 'ERROR') io.stderr.write(`${level} ${service}: ${message}\n`);
+    },
+  });
+  io.stderr.write(banner(handle, options));
+  await Promise.race([handle.closed, options.stopSignal ?? new Promise(() => {})]);
+  await handle.close();
+  io.stderr.write('fleet simulator stopped\n');
+  return 0;
+}
+
+/** Resolves on the first SIGINT or SIGTERM, and removes its listeners. */
+export function signalWaiter(): { readonly promise: Promise<void>; dispose(): void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  const onSignal = (): void => resolve();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    promise,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
