@@ -6,7 +6,7 @@ import { Progress, type BenchIo } from './progress.js';
 import { readable, type BenchResult } from './report.js';
 import { costOfSafety, runSafety } from './safety.js';
 import { runScale } from './scale/run.js';
-import { runFaults } from './faults.js';
+import { httpHours, runFaults } from './faults.js';
 
 const SAME_MODE_NOTE =
   'same-mode comparison: the simulator forces a registration mode per pool (scenario pool `registration`); ' +
@@ -27,8 +27,13 @@ async function collect(options: BenchOptions, progress: Progress): Promise<Bench
     result.notes.safety = SAME_MODE_NOTE;
   }
   if (parts.has('faults')) {
-    progress.line(`faults: eight fault classes, ${options.seeds} seed(s) x ${options.hours} h`);
-    result.faults = await runFaults({ seeds: options.seeds, hours: options.hours });
+    const http = options.faultDoors === 'both' ? ` + HTTP door seed 1 x ${httpHours(options.hours)} h` : '';
+    progress.line(`faults: eight fault classes, ${options.seeds} seed(s) x ${options.hours} h${http}`);
+    result.faults = await runFaults({
+      seeds: options.seeds,
+      hours: options.hours,
+      inProcessOnly: options.faultDoors === 'in-process',
+    });
   }
   if (parts.has('scale')) {
     progress.line(

@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly latencyMs: number;
   readonly speedHours: number;
   readonly importSamples: number;
+  /** Fault-table rows: in-process only, or with one HTTP-door row per class. */
+  readonly faultDoors: 'both' | 'in-process';
 }
 
 export const USAGE = `usage: npm run bench -- [--json] [--only PARTS] [--seeds N] [--hours H] [--quick]
@@ -23,6 +25,8 @@ export const USAGE = `usage: npm run bench -- [--json] [--only PARTS] [--seeds N
   --hours H    simulated hours per run; default 24
   --quick      1 seed x 6 h; scale run over 100 instances in 4 owners at 5 ms; short speed run; 1 import sample
   --instances N, --owners N, --latency MS   the scale run; default 2000, 20, 50
+  --fault-door D   faults table rows: both (in-process + one HTTP-door row per class) or in-process;
+               default both (in-process with --quick)
   --json       print exactly one JSON object on stdout (progress still goes to stderr)
 `;
 
@@ -64,12 +68,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       instances: { type: 'string' },
       owners: { type: 'string' },
       latency: { type: 'string' },
+      'fault-door': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
   const quick = values.quick;
   const owners = number('owners', values.owners, quick ? 4 : 20, true, 1);
+  const faultDoor = values['fault-door'] ?? (quick ? 'in-process' : 'both');
+  if (faultDoor !== 'both' && faultDoor !== 'in-process') {
+    throw new ConfigError(`--fault-door: expected both or in-process, got "${faultDoor}"`);
+  }
   return {
     json: values.json,
     help: values.help,
@@ -81,5 +90,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     latencyMs: number('latency', values.latency, quick ? 5 : 50, false, 0),
     speedHours: quick ? 2 : 48,
     importSamples: quick ? 1 : 5,
+    faultDoors: faultDoor,
   };
 }

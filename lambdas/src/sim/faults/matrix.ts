@@ -1,4 +1,5 @@
 import { faultClass, faultScenarioNames } from './catalog.js';
+import { httpFaultDoor } from './http-door.js';
 import { inProcessDoor, runFaultSimulation, type FaultDoor, type FaultRunResult } from './run.js';
 
 /** One row of the fault matrix (issue 8): sums over the seeds run. */
@@ -22,8 +23,8 @@ export interface FaultMatrixRow {
 export interface FaultMatrixOptions {
   readonly seeds: readonly number[];
   readonly hours?: number;
-  /** `in-process` (default), or a door such as the HTTP one (see `FaultDoor`). */
-  readonly door?: 'in-process' | FaultDoor;
+  /** `in-process` (default), `http` (the real handlers through the facades), or any `FaultDoor`. */
+  readonly door?: 'in-process' | 'http' | FaultDoor;
   readonly strategy?: string;
   /** Only these classes (default: all eight). */
   readonly faults?: readonly string[];
@@ -64,6 +65,11 @@ export function degradationOf(results: readonly FaultRunResult[]): string[] {
     }
     for (const label of r.crashesFired) add(`crashed after ${label}`);
     for (const report of r.reports) if (report.leaseHeld) add('report leaseHeld');
+    for (const line of r.doorLines) {
+      const level = line.split(' ')[2];
+      if (level === 'WARN' || level === 'ERROR') add(`door ${level.toLowerCase()} ${messageOf(line)}`);
+    }
+    for (const [fact, n] of r.doorFacts) add(`door: ${fact}`, n);
     for (const [fact, n] of r.worldFaults) add(`world: ${fact}`, n);
   }
   return [...counts].map(([key, n]) => `${key}: ${n}`).sort();
@@ -120,7 +126,12 @@ export async function runFaultClass(
  * own, 6 h), with our `quarantine` strategy unless told otherwise.
  */
 export async function runFaultMatrix(options: FaultMatrixOptions): Promise<FaultMatrixRow[]> {
-  const door = options.door === undefined || options.door === 'in-process' ? inProcessDoor : options.door;
+  const door =
+    options.door === undefined || options.door === 'in-process'
+      ? inProcessDoor
+      : options.door === 'http'
+        ? httpFaultDoor()
+        : options.door;
   const strategy = options.strategy ?? 'quarantine';
   const rows: FaultMatrixRow[] = [];
   for (const fault of options.faults ?? faultScenarioNames()) {

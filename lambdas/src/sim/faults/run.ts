@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ScaleDownReport } from '../../core/strategy.js';
+import type { ScaleDownConfig } from '../../config/schema.js';
+import type { ScaleDownReport, ScaleDownStrategy } from '../../core/strategy.js';
 import { account, type Accounting } from '../accounting.js';
 import type { Settle } from '../engine/engine.js';
 import { inProcessPorts } from '../ports/index.js';
@@ -14,38 +15,47 @@ import {
   type InvocationWrapper,
   type OverlapSpec,
   type PortsFactory,
+  type ScaleDownRunner,
 } from './schedule.js';
 import { instancesLeakedPast } from './leaks.js';
 import { RunnerConfigModel, SecretScanner, secretsLeft } from './secrets.js';
 
 /**
- * How the scale-down runs of a fault run reach the world. `in-process`: the simulator's ports,
- * with fault injection and crash gates. An HTTP door (real handler code and production adapters
- * through the facades) plugs in here: `open` builds its stack over the world and returns a
- * ports factory (which must honour the crash gate: `gatePorts(ports, gate)` does, with the step
- * names of the in-process door), a `settle` for the engine, and `close`. With the HTTP stack:
- *
- *   { name: 'http', settle: quiescence.settle, open: async (world) => {
- *       const stack = await startHttpStack(world, quiescence);
- *       return { portsFor: (gate, log) => gatePorts(stack.portsFor(log), gate),
- *                invoke: (name, body) => quiescence.run(name, body), close: () => stack.close() };
- *   } }
+ * How the control plane of a fault run reaches the world. `in-process`: the simulator's ports,
+ * with fault injection and crash gates, and the world's modelled scale-up. The HTTP door
+ * (`http-door.ts`: the real webhook, scale-up and scale-down handlers with production adapters
+ * through the facades) plugs in here: `open` builds its stack over the world and returns a ports
+ * factory (which must honour the crash gate: `gatePorts(ports, gate)` does, with the step names
+ * of the in-process door), a `settle` for the engine, and `close`.
  */
 export interface FaultDoor {
   readonly name: string;
   readonly settle?: Settle;
-  open(world: World): Promise<OpenDoor>;
+  /** Every pool registers this way whatever the strategy's mode (the real scale-up issues JIT configs). */
+  readonly registration?: RegistrationMode;
+  open(
+    world: World,
+    run?: { readonly config: ScaleDownConfig; readonly strategy: ScaleDownStrategy },
+  ): Promise<OpenDoor>;
 }
 
 export interface OpenDoor {
   readonly portsFor: PortsFactory;
   close(): Promise<void>;
-  /** Secret values the door created outside the world's SSM (those in SSM are registered anyway). */
-  readonly secrets?: readonly string[];
+  /** Secret values the door created outside the world's SSM so far (read after open and at the end). */
+  secrets?(): readonly string[];
   /** Wraps each scale-down invocation (the HTTP door: `quiescence.run`). */
   readonly invoke?: InvocationWrapper;
+  /** Runs each scale-down invocation (the HTTP door: the real handler); default: the strategy itself. */
+  readonly runScaleDown?: ScaleDownRunner;
+  /** The door writes real runner configs (its scale-up does): no stand-ins are planted. */
+  readonly writesRunnerConfigs?: boolean;
+  /** Called once the workload is scheduled (the HTTP door hooks webhooks and queues until `endMs`). */
+  start?(endMs: number): void;
   /** Log lines the door's handlers wrote (scanned for secrets with the rest). */
   lines?(): readonly string[];
+  /** Trouble the door's own handlers met (answers, retries, failed invocations), for the degradation report. */
+  facts?(): ReadonlyMap<string, number>;
 }
 
 export const inProcessDoor: FaultDoor = {
@@ -79,6 +89,8 @@ export interface FaultRunResult {
   readonly lines: readonly string[];
   /** Log lines of the door's own handlers (none for the in-process door). */
   readonly doorLines: readonly string[];
+  /** What the door's own handlers met (see `OpenDoor.facts`). */
+  readonly doorFacts: ReadonlyMap<string, number>;
   /** The world's event log (scale-up, webhooks, agents, crashes). */
   readonly eventLines: readonly string[];
   readonly metrics: ReadonlyMap<string, number>;
@@ -99,11 +111,12 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
   const config = buildScaleDownConfig(scenario, entry.strategy.name);
   const pools = Object.entries(scenario.pools).map(([name, pool]) => {
     const mode: RegistrationMode =
-      pool.registration !== 'strategy'
+      door.registration ??
+      (pool.registration !== 'strategy'
         ? pool.registration
         : config.pools[name]!.ephemeral
           ? 'jit'
-          : entry.reusableRegistration;
+          : entry.reusableRegistration);
     return poolSpec(name, config.pools[name]!, mode);
   });
   const world = new World({
@@ -124,16 +137,16 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
   ] as const) {
     world.ssm.put({ name, value, type: 'SecureString', overwrite: true });
   }
-  const opened = await door.open(world);
+  const opened = await door.open(world, { config, strategy: entry.strategy });
   try {
     for (const parameter of world.ssm.parameters.values()) scanner.register(parameter.value);
-    for (const secret of opened.secrets ?? []) scanner.register(secret);
+    for (const secret of opened.secrets?.() ?? []) scanner.register(secret);
     for (const pool of pools) {
       for (let i = 0; i < (scenario.pools[pool.name]?.prelaunch ?? 0); i++) world.scaleUp.launch(pool);
     }
     const endMs = world.startMs + hours * 3_600_000;
     const configs = new RunnerConfigModel(world, config.runnerConfigPath.replace(/\/+$/, ''));
-    configs.start(endMs);
+    if (!opened.writesRunnerConfigs) configs.start(endMs);
     scheduleWorkload(world, scenario, endMs);
     scheduleFaults(world, scenario);
     const schedule = new FaultSchedule(
@@ -144,6 +157,7 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
       options.crashes ?? [],
       options.overlap,
       opened.invoke,
+      opened.runScaleDown,
     );
     const every = scenario.scaleDown.everyMinutes * 60_000;
     schedule.start(
@@ -151,8 +165,10 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
       every,
       endMs,
     );
+    opened.start?.(endMs);
     for (let h = 1; h <= Math.ceil(hours); h++) await world.engine.run(Math.min(endMs, world.startMs + h * 3_600_000));
     for (const value of configs.values) scanner.register(value);
+    for (const secret of opened.secrets?.() ?? []) scanner.register(secret);
     return {
       accounting: account(world, schedule.reports, scenario.scaleDown.everyMinutes),
       instancesLeaked: instancesLeakedPast(
@@ -165,6 +181,7 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
       lines: schedule.lines,
       eventLines: world.eventLog.all(),
       doorLines: opened.lines?.() ?? [],
+      doorFacts: opened.facts?.() ?? new Map<string, number>(),
       metrics: schedule.metrics.totals,
       crashesFired: schedule.crashesFired,
       failedRuns: schedule.failedRuns,

@@ -30,6 +30,19 @@ export type PortsFactory = (gate: CallGate, log: Log) => Ports;
 /** Runs one invocation's body (the HTTP door attributes its virtual sleeps to it: `Quiescence.run`). */
 export type InvocationWrapper = <T>(name: string, body: () => Promise<T>) => Promise<T>;
 
+/** One scale-down invocation given its (gated) ports; default: the strategy called directly. */
+export type ScaleDownRunner = (run: {
+  readonly slot: string;
+  readonly ports: Ports;
+  readonly config: ScaleDownConfig;
+  readonly strategy: ScaleDownStrategy;
+  readonly log: Log;
+  readonly metrics: Metrics;
+}) => Promise<ScaleDownReport>;
+
+const callStrategy: ScaleDownRunner = ({ ports, config, strategy, log, metrics }) =>
+  strategy.run({ ports, config, log, metrics });
+
 interface ArmedCrash extends CrashSpec {
   readonly atMs: number;
   fired: boolean;
@@ -66,6 +79,7 @@ export class FaultSchedule {
     crashes: readonly CrashSpec[] = [],
     private readonly overlap?: OverlapSpec,
     private readonly wrap: InvocationWrapper = (_name, body) => body(),
+    private readonly runner: ScaleDownRunner = callStrategy,
   ) {
     this.crashes = crashes.map((c) => ({ ...c, atMs: world.startMs + c.atMinute * 60_000, fired: false }));
   }
@@ -144,7 +158,7 @@ export class FaultSchedule {
     const ports = this.portsFor(gate, log);
     const started = this.world.engine.invoke(() =>
       this.wrap(`scale-down.${slot}`, () =>
-        this.strategy.run({ ports, config: this.config, log, metrics: this.metrics }),
+        this.runner({ slot, ports, config: this.config, strategy: this.strategy, log, metrics: this.metrics }),
       ),
     );
     holder.abandon = () => started.abandon();

@@ -146,8 +146,11 @@ export class HttpDoor {
     };
   }
 
-  /** Hooks the world's scale-up side to the handlers and schedules the pollers and scale-down until `endMs`. */
-  attach(scaleDown: { firstAtMs: number; everyMs: number }, endMs: number): void {
+  /**
+   * Hooks the world's scale-up side to the handlers and schedules the pollers and scale-down until
+   * `endMs`; without `scaleDown`, someone else schedules the scale-down runs (the fault door).
+   */
+  attach(scaleDown: { firstAtMs: number; everyMs: number } | undefined, endMs: number): void {
     const { world } = this.options;
     world.github.hooks = { ...world.github.hooks, onWebhook: (delivery, job) => this.deliver(delivery, job) };
     this.agent.attach();
@@ -160,6 +163,7 @@ export class HttpDoor {
       });
     };
     poll(world.now + ESM.pollMs);
+    if (!scaleDown) return;
     const tick = (at: number): void => {
       if (at > endMs) return;
       world.engine.at(at, 'scale-down', () => {

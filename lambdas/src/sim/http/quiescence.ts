@@ -17,6 +17,8 @@ import type { Clock } from '../../ports/clock.js';
 interface InvocationState {
   readonly name: string;
   parked: number;
+  /** Its requests in flight: while every request in flight is parked server-side, so is it. */
+  requests: number;
 }
 
 /** Wall-clock bound on one drain: a request that never answers is a bug, not something to wait out. */
@@ -38,7 +40,7 @@ export class Quiescence {
 
   /** Runs one handler invocation; its virtual sleeps are attributed to it. */
   run<T>(name: string, body: () => Promise<T>): Promise<T> {
-    const state: InvocationState = { name, parked: 0 };
+    const state: InvocationState = { name, parked: 0, requests: 0 };
     this.active.add(state);
     const done = (): void => {
       this.active.delete(state);
@@ -81,13 +83,17 @@ export class Quiescence {
     };
   }
 
-  private begin(): void {
+  private begin(): InvocationState | undefined {
     this.httpInFlight++;
     this.requests++;
+    const state = this.storage.getStore();
+    if (state) state.requests++;
+    return state;
   }
 
-  private end(): void {
+  private end(state: InvocationState | undefined): void {
     this.httpInFlight--;
+    if (state) state.requests--;
     this.poke();
   }
 
@@ -99,7 +105,9 @@ export class Quiescence {
 
   private busy(): boolean {
     if (this.httpInFlight > this.serverParked) return true;
-    for (const state of this.active) if (state.parked === 0) return true;
+    // Every request in flight is parked on virtual time (a world call latency, a GitHub timeout):
+    // an invocation waiting on one waits on virtual time too.
+    for (const state of this.active) if (state.parked === 0 && state.requests === 0) return true;
     return false;
   }
 
@@ -128,7 +136,7 @@ export class Quiescence {
   /** Octokit's `fetch`: counted until the body is read. */
   fetch(inner: typeof fetch = fetch): typeof fetch {
     return async (input, init) => {
-      this.begin();
+      const state = this.begin();
       try {
         const response = await inner(input, init);
         const body = await response.arrayBuffer();
@@ -142,7 +150,7 @@ export class Quiescence {
         Object.defineProperty(buffered, 'url', { value: response.url });
         return buffered;
       } finally {
-        this.end();
+        this.end(state);
       }
     };
   }
@@ -151,7 +159,7 @@ export class Quiescence {
   requestHandler(): NodeHttpHandler {
     return new CountingHttpHandler(
       () => this.begin(),
-      () => this.end(),
+      (state) => this.end(state),
     );
   }
 }
@@ -161,14 +169,14 @@ type HandleResult = Awaited<ReturnType<NodeHttpHandler['handle']>>;
 
 class CountingHttpHandler extends NodeHttpHandler {
   constructor(
-    private readonly begin: () => void,
-    private readonly end: () => void,
+    private readonly begin: () => InvocationState | undefined,
+    private readonly end: (state: InvocationState | undefined) => void,
   ) {
     super();
   }
 
   override async handle(...args: HandleArgs): Promise<HandleResult> {
-    this.begin();
+    const state = this.begin();
     try {
       const result = await super.handle(...args);
       const chunks: Buffer[] = [];
@@ -179,7 +187,7 @@ class CountingHttpHandler extends NodeHttpHandler {
       }
       return result;
     } finally {
-      this.end();
+      this.end(state);
     }
   }
 }

@@ -6,7 +6,7 @@ import { createSsmPort } from '../../adapters/aws/ssm.js';
 import { OctokitGitHub } from '../../adapters/github/index.js';
 import type { GitHubConfig } from '../../config/schema.js';
 import type { Log } from '../../observability/types.js';
-import type { Ports } from '../../ports/index.js';
+import type { GitHubPort, Ports } from '../../ports/index.js';
 import { ownerKey } from '../../ports/github.js';
 import { Ec2Facade, SqsFacade, SsmFacade } from '../facades/aws/index.js';
 import { GitHubFacade, StaticAppDirectory } from '../facades/github/index.js';
@@ -44,7 +44,16 @@ export interface HttpStack {
  * installed on every pool owner; its id and base64 PEM, and a webhook secret, go into the world's
  * SSM where the handlers' configuration points.
  */
-export async function startHttpStack(world: World, quiescence: Quiescence): Promise<HttpStack> {
+export interface HttpStackOptions {
+  /** Wraps the world's GitHub port behind the facade (the fault door: JIT configs shaped like GitHub's). */
+  readonly github?: (backend: GitHubPort) => GitHubPort;
+}
+
+export async function startHttpStack(
+  world: World,
+  quiescence: Quiescence,
+  options: HttpStackOptions = {},
+): Promise<HttpStack> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privatePem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const directory = new StaticAppDirectory().addApp(SIM_APP_ID, publicKey);
@@ -62,7 +71,8 @@ export async function startHttpStack(world: World, quiescence: Quiescence): Prom
   world.latencySleep = quiescence.serverSleep(world.latencySleep);
 
   const clock = world.engine.clock;
-  const github = new GitHubFacade({ backend: new InProcessGitHub(world), directory, clock });
+  const backend = new InProcessGitHub(world);
+  const github = new GitHubFacade({ backend: options.github ? options.github(backend) : backend, directory, clock });
   const ec2 = new Ec2Facade(new InProcessEc2(world));
   const ssm = new SsmFacade(new InProcessSsm(world));
   const sqs = new SqsFacade(new InProcessSqs(world));
