@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { JSON_KEYS } from './json-keys.js';
 import { main } from '../../src/sim/cli.js';
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -14,26 +15,6 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout, stderr };
 }
 
-const KEYS = [
-  'scenario',
-  'strategy',
-  'seed',
-  'simulatedHours',
-  'jobsSubmitted',
-  'jobsCompleted',
-  'jobsKilled',
-  'jobsKilledByCause',
-  'jobsLostToSpot',
-  'jobsQueuedAtEnd',
-  'instancesLaunched',
-  'instancesLeaked',
-  'instanceHours',
-  'idleInstanceHours',
-  'githubCalls',
-  'awsCalls',
-  'maxSurplusIdleSeconds',
-];
-
 describe('sim CLI', () => {
   test('--json prints exactly one JSON object with the agreed keys, the same twice', async () => {
     // Act
@@ -43,7 +24,7 @@ describe('sim CLI', () => {
     expect(first.code).toBe(0);
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
     const parsed: unknown = JSON.parse(first.stdout);
-    expect(Object.keys(parsed as object)).toEqual(KEYS);
+    expect(Object.keys(parsed as object)).toEqual(JSON_KEYS);
     expect(parsed).toMatchObject({ scenario: 'steady', strategy: 'naive', seed: 1, simulatedHours: 3 });
     expect(second.stdout).toBe(first.stdout);
   });

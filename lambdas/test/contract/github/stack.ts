@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { OctokitGitHub, type OctokitSettings } from '../../../src/adapters/github/index.js';
 import type { GitHubConfig } from '../../../src/config/schema.js';
 import { NotFoundError } from '../../../src/errors.js';
-import type { Clock } from '../../../src/ports/clock.js';
+import { ManualClock as MemoryClock } from '../../../src/sim/memory/index.js';
 import type { Parameter, PutParameterRequest, SsmPort } from '../../../src/ports/ssm.js';
 import type { Log } from '../../../src/observability/types.js';
 import { GitHubFacade, InMemoryGitHub, StaticAppDirectory } from '../../../src/sim/facades/github/index.js';
@@ -21,16 +21,9 @@ export function rsaKeyPair(): { privatePem: string; publicKey: KeyObject } {
 }
 
 /** A clock the test moves by hand, starting at the wall clock (JWTs are checked against it). */
-export class ManualClock implements Clock {
-  constructor(private ms = Date.now()) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.ms += ms;
+export class ManualClock extends MemoryClock {
+  constructor(startMs = Date.now()) {
+    super(startMs);
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { JSON_KEYS } from '../json-keys.js';
 import { main } from '../../../src/sim/cli.js';
 
 function io() {
@@ -10,26 +11,6 @@ function io() {
     io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } },
   };
 }
-
-const KEYS = [
-  'scenario',
-  'strategy',
-  'seed',
-  'simulatedHours',
-  'jobsSubmitted',
-  'jobsCompleted',
-  'jobsKilled',
-  'jobsKilledByCause',
-  'jobsLostToSpot',
-  'jobsQueuedAtEnd',
-  'instancesLaunched',
-  'instancesLeaked',
-  'instanceHours',
-  'idleInstanceHours',
-  'githubCalls',
-  'awsCalls',
-  'maxSurplusIdleSeconds',
-];
 
 describe('npm start -- --door http', () => {
   test('--json prints one object with the issue-3 keys; progress goes to stderr', async () => {
@@ -43,7 +24,7 @@ describe('npm start -- --door http', () => {
     expect(code).toBe(0);
     expect(run.out).toHaveLength(1);
     const summary: unknown = JSON.parse(run.out[0]!);
-    expect(Object.keys(summary as object)).toEqual(KEYS);
+    expect(Object.keys(summary as object)).toEqual(JSON_KEYS);
     expect(summary).toMatchObject({ scenario: 'burst', strategy: 'quarantine', jobsKilled: 0 });
     expect(run.err.join('')).toContain('http door');
   }, 30_000);

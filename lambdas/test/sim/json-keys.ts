@@ -1,0 +1,20 @@
+/** The keys `npm start -- --json` prints, in this order (issue 3). Shared by the CLI tests of both doors. */
+export const JSON_KEYS = [
+  'scenario',
+  'strategy',
+  'seed',
+  'simulatedHours',
+  'jobsSubmitted',
+  'jobsCompleted',
+  'jobsKilled',
+  'jobsKilledByCause',
+  'jobsLostToSpot',
+  'jobsQueuedAtEnd',
+  'instancesLaunched',
+  'instancesLeaked',
+  'instanceHours',
+  'idleInstanceHours',
+  'githubCalls',
+  'awsCalls',
+  'maxSurplusIdleSeconds',
+];
