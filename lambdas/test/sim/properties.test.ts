@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { buildScaleDownConfig, resolveStrategy, runSimulation } from '../../src/sim/run.js';
-import { builtinScenarioNames, loadScenario } from '../../src/sim/scenarios/load.js';
+import { BUILTIN_SCENARIOS } from '../../src/sim/scenarios/builtins.js';
+import { builtinScenarioNames, loadScenario, parseScenario } from '../../src/sim/scenarios/load.js';
 
 /**
  * The safety and liveness properties of architecture.md §4, checked over simulator seeds
@@ -63,4 +65,24 @@ describe('the baselines on the same worlds', () => {
       expect(killed).toBeGreaterThan(0);
     },
   );
+});
+
+describe('guard (a) alone: deleting an assigned JIT registration cancels its job (pessimistic variant)', () => {
+  // docs/safety.md, "Two independent guards": with guard (b) gone, the quarantine and its settle
+  // wait must still keep every job alive.
+  test.each(['lag-heavy', 'stale-flag', 'steady'])('%s: quarantine kills no job over 10 seeds', async (name) => {
+    const raw = z.record(z.string(), z.unknown()).parse(BUILTIN_SCENARIOS[name]);
+    const world = z.record(z.string(), z.unknown()).parse(raw['world'] ?? {});
+    const github = z.record(z.string(), z.unknown()).parse(world['github'] ?? {});
+    const scenario = parseScenario(
+      { ...raw, world: { ...world, github: { ...github, jitDeleteCancels: true } } },
+      name,
+    );
+    let killed = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const result = await runSimulation({ scenario, strategy: resolveStrategy('quarantine'), seed, hours: HOURS });
+      killed += result.accounting.jobsKilled;
+    }
+    expect(killed).toBe(0);
+  });
 });
