@@ -1,12 +1,14 @@
 /**
  * The real agent/ghr-agent.sh against the simulator's EC2/SSM/SQS facades, an IMDSv2 facade and a
- * fake runner (issue 5, "Done when": busy and idle tags appear within the stated latency, the
- * instance shuts itself down after its runner exits, and never while a worker runs).
+ * fake runner (issue 5: busy and idle tags follow the worker, the instance shuts itself down after
+ * its runner exits, and never while a worker runs).
  *
- * Stated latency: world-model.md ("The runner on an instance"): the agent sees a worker within 1 s
- * and writes the state tag within 0–3 s, so a change is on the tag within 4 s. The agent polls every
- * 0.2 s here. With the real AWS CLI (GHR_TEST_AWS=cli) most of the latency is the CLI's start-up
- * (0.5–1 s a call, more on a loaded machine).
+ * The agent runs on real time (bash, real sleeps), so these tests assert what happens and in which
+ * order, never how fast (issue 11: no test depends on the machine's speed). Every wait is a hang
+ * detector far above the expected second or two; no step of a test must beat one of the agent's
+ * own timers: a test that needs an answer before a timeout sets that timeout out of reach, and the
+ * timeouts themselves are tested where nothing races them. How fast the agent publishes (world-
+ * model.md: within 4 s of a worker's start) is a speed figure: `npm run bench` measures it.
  *
  * The scenarios run concurrently (each has its own facades, instance, worker name and temp
  * directory) to keep the wall time near that of the longest one.
@@ -15,9 +17,10 @@ import { describe, expect, test } from '@jest/globals';
 import { decodeAgentState } from '../../src/core/tags.js';
 import { AgentWorld, QUEUE_URL, POOL, STATE_TAG, awsMode, sha256, sleep, waitFor } from './harness.js';
 
-const LATENCY_MS = 4_000;
-/** Generous bound for things that only need to happen eventually (CLI start-up is ~0.5 s a call). */
-const EVENTUALLY_MS = 20_000;
+/** A hang detector for things that happen eventually (about a second each; CLI start-up is ~0.5 s a call). */
+const EVENTUALLY_MS = 5 * 60_000;
+/** An agent timer no test step can race: the agent would only reach it if the test hung. */
+const OUT_OF_REACH_SECONDS = 3_600;
 
 /** Runs a scenario in its own world and always tears it down (processes, servers, files). */
 async function withWorld(scenario: (w: AgentWorld) => Promise<void>): Promise<void> {
@@ -41,7 +44,7 @@ const firstWrite = (w: AgentWorld, head: string) => w.writes()[heads(w).indexOf(
 
 describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'aws-shim.mjs'})`, () => {
   test.concurrent(
-    'ephemeral pool: config read and deleted, idle/busy published in time, a mark acknowledged once, shutdown after exit',
+    'ephemeral pool: config read and deleted, idle/busy published, a mark acknowledged once, shutdown after exit',
     () =>
       withWorld(async (w) => {
         // Prepare
@@ -51,13 +54,13 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
         w.launchAgent({ ephemeral: true });
         await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
-        // Assess: the runner got the config; the parameter is gone; idle came within the latency
+        // Assess: the runner got the config; the parameter is gone; idle was published after the start
         const [run] = w.runs();
         expect(run?.configDigest).toBe(sha256(secret));
         expect(await w.configExists()).toBe(false);
         const idle = firstWrite(w, 'idle');
         expect(idle).toBeDefined();
-        expect((idle?.atMs ?? Infinity) - (run?.startedMs ?? 0)).toBeLessThanOrEqual(LATENCY_MS);
+        expect(idle?.atMs).toBeGreaterThanOrEqual(run?.startedMs ?? Infinity);
         expect(stateOf(idle?.value)?.atMs).toBeGreaterThan(0);
 
         // Act: scale-down marks the instance, then quarantines it (same mark)
@@ -82,10 +85,10 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
         w.signal('start-job');
         await waitFor(() => heads(w).includes('busy:build'), EVENTUALLY_MS, 'the busy state');
 
-        // Assess: busy within the latency of the worker's start, still acknowledging the mark
+        // Assess: busy published after the worker started, still acknowledging the mark
         const [workerStartMs] = w.workerStarts();
         const busy = firstWrite(w, 'busy:build');
-        expect((busy?.atMs ?? Infinity) - (workerStartMs ?? 0)).toBeLessThanOrEqual(LATENCY_MS);
+        expect(busy?.atMs).toBeGreaterThanOrEqual(workerStartMs ?? Infinity);
         expect(stateOf(busy?.value)?.ackMarkMs).toBe(mark);
         await sleep(1_000);
         expect(w.shutdownLog()).toEqual([]);
@@ -145,11 +148,11 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
     }),
   );
 
-  test.concurrent('reusable pool: asks for a fresh registration, runs it, and ends itself when no answer comes', () =>
+  test.concurrent('reusable pool: asks for a fresh registration after each job and runs it', () =>
     withWorld(async (w) => {
-      // Prepare
+      // Prepare: the recycle timeout is out of reach: this test answers, however long it takes
       const first = await w.putConfig();
-      w.launchAgent({ ephemeral: false, jobMs: 1_500, recycleTimeoutSeconds: 3 });
+      w.launchAgent({ ephemeral: false, jobMs: 1_500, recycleTimeoutSeconds: OUT_OF_REACH_SECONDS });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
       // Act: one job, then the one-job runner exits
@@ -172,22 +175,44 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
       expect(w.runs().map((r) => r.configDigest)).toEqual([sha256(first), sha256(second)]);
       expect(await w.configExists()).toBe(false);
 
-      // Act: a second job; then nobody answers the recycle request
+      // Act: a second job, and its recycle request
       w.signal('start-job');
       const secondRequests = await receiveAll(w, 1);
-      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown after the recycle timeout');
+      await waitFor(() => heads(w).at(-1) === 'exited', EVENTUALLY_MS, 'exited again');
 
       // Assess
       expect(secondRequests).toEqual([{ kind: 'recycle', instanceId: w.instanceId, pool: POOL }]);
-      expect(w.shutdownLog()[0]).toMatch(/ worker=no$/);
+      expect(w.shutdownLog()).toEqual([]);
       expect(heads(w).join(' ')).toMatch(
         /^(idle )+(busy:build )+(idle )*(exited )+(idle )+(busy:build )+(idle )*exited$/,
       );
-      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
       expect(w.runs()).toHaveLength(2);
       expect(w.output).not.toContain(first);
       expect(w.output).not.toContain(second);
-      expect((await w.tags())[STATE_TAG]).toMatch(/^exited@\d+$/);
+    }),
+  );
+
+  test.concurrent('reusable pool: ends itself when no answer comes within the recycle timeout', () =>
+    withWorld(async (w) => {
+      // Prepare: a short timeout, and nothing in this test answers (so nothing races it)
+      await w.putConfig();
+      w.launchAgent({ ephemeral: false, jobMs: 300, recycleTimeoutSeconds: 2 });
+      await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+      // Act: one job, then nobody answers
+      w.signal('start-job');
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown after the recycle timeout');
+
+      // Assess: it asked at least once, published exited, and ended itself with no worker running
+      const requests = await receiveAll(w, 1);
+      expect(new Set(requests.map((r) => JSON.stringify(r)))).toEqual(
+        new Set([JSON.stringify({ kind: 'recycle', instanceId: w.instanceId, pool: POOL })]),
+      );
+      expect(w.shutdownLog()[0]).toMatch(/ worker=no$/);
+      expect(heads(w).join(' ')).toMatch(/^(idle )+(busy:build )+(idle )*exited$/);
+      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+      expect(w.runs()).toHaveLength(1);
+      expect((await w.tags())[STATE_TAG]).toMatch(/^exited@\d+(\/ack:\d+)?$/);
     }),
   );
 
@@ -216,24 +241,28 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
       }),
   );
 
-  test.concurrent('reusable pool: an unanswered recycle request is sent again until the timeout', () =>
+  test.concurrent('reusable pool: an unanswered recycle request is sent again', () =>
     withWorld(async (w) => {
-      // Prepare
+      // Prepare: resend every second; the timeout is out of reach, so the resends are not raced
       await w.putConfig();
-      w.launchAgent({ ephemeral: false, jobMs: 300, recycleTimeoutSeconds: 4, recycleResendSeconds: 1 });
+      w.launchAgent({
+        ephemeral: false,
+        jobMs: 300,
+        recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
+        recycleResendSeconds: 1,
+      });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
       // Act: one job, then nobody answers
       w.signal('start-job');
       const requests = await receiveAll(w, 2);
-      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown after the recycle timeout');
 
-      // Assess: the same request each time, then the instance ended itself
+      // Assess: the same request each time, and the instance waits on
       expect(new Set(requests.map((r) => JSON.stringify(r)))).toEqual(
         new Set([JSON.stringify({ kind: 'recycle', instanceId: w.instanceId, pool: POOL })]),
       );
       expect(w.runs()).toHaveLength(1);
-      expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
+      expect(w.shutdownLog()).toEqual([]);
     }),
   );
 

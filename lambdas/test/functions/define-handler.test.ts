@@ -130,4 +130,32 @@ describe('defineHandler', () => {
       expect(output).not.toContain(secret);
     }
   });
+  describe('early timeout', () => {
+    // The handler resolves on a 30 ms timer; the context leaves 6 ms, so middy's own timer (6 - 5 ms)
+    // is due first. Node fires timers in deadline order, so the outcome does not depend on machine speed.
+    const slowHandler = (timeoutEarly?: boolean) =>
+      defineHandler(
+        {
+          functionName: 'slow-fn',
+          schema,
+          init: () => ({}),
+          handle: () => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 30)),
+        },
+        {
+          rawConfig: JSON.stringify({ environment: 'e', limit: 1 }),
+          ...(timeoutEarly === undefined ? {} : { timeoutEarly }),
+        },
+      );
+    const shortContext = () => ({ ...lambdaContext(), getRemainingTimeInMillis: () => 6 });
+
+    it('aborts a handler that outlives the invocation by default (production)', async () => {
+      const { error } = await captureOutput(() => slowHandler()({}, shortContext()));
+      expect(error).toMatchObject({ name: 'TimeoutError' });
+    });
+
+    it('is off with timeoutEarly: false (the simulator: invocations live on virtual time)', async () => {
+      const { result } = await captureOutput(() => slowHandler(false)({}, shortContext()));
+      expect(result).toBe('done');
+    });
+  });
 });

@@ -34,6 +34,13 @@ export interface HandlerOverrides<D> {
   readonly deps?: D;
   readonly logger?: Logger;
   readonly metrics?: PowertoolsMetrics;
+  /**
+   * middy's early timeout (on by default) races the handler against a wall-clock timer set from
+   * `context.getRemainingTimeInMillis()`. The simulator turns it off: its invocations live on
+   * virtual time, so a wall-clock timer would abort a run because the machine is slow, and keep
+   * the process alive after a simulation ends with a run still parked.
+   */
+  readonly timeoutEarly?: boolean;
 }
 
 /**
@@ -80,7 +87,7 @@ export function defineHandler<S extends z.ZodType, D, E, R>(
     return spec.handle(event, prepared.deps, prepared.tools, context);
   };
 
-  return middy(base)
+  return middy(base, overrides.timeoutEarly === false ? { timeoutEarlyInMillis: 0 } : {})
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(powertoolsMetrics, { captureColdStartMetric: true, throwOnEmptyMetrics: false }));
 }

@@ -75,6 +75,7 @@ async function openHttpDoor(
           toLog(log, level, message, attributes),
         ),
         metrics: new ForwardingMetrics(metrics),
+        timeoutEarly: false,
         deps: { ports, strategy },
       });
       return handler({}, lambdaContext('scale-down', `fault-${slot}-${++invocations}`));

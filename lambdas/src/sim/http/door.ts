@@ -114,7 +114,12 @@ export class HttpDoor {
     const parts = (name: string) => {
       const metrics = new CountingMetrics(name);
       this.metrics[name] = metrics;
-      return { logger: new SinkLogger(name, sink), metrics, deps: stack.portsFor(sinkLog(sink, name)) };
+      return {
+        logger: new SinkLogger(name, sink),
+        metrics,
+        deps: stack.portsFor(sinkLog(sink, name)),
+        timeoutEarly: false,
+      };
     };
     this.webhook = createWebhookHandler({ rawConfig: JSON.stringify(webhookConfig), ...parts('webhook') });
     // Its own secret registry: a day of JIT configs must not grow the process-wide one.
@@ -127,6 +132,7 @@ export class HttpDoor {
       rawConfig: JSON.stringify(scaleDownConfig),
       logger: down.logger,
       metrics: down.metrics,
+      timeoutEarly: false,
       deps: { ports: down.deps, strategy: options.strategy },
     });
     this.agent = new AgentRecycle(world, config.runnerConfigPath);

@@ -68,7 +68,7 @@ describe('npm start -- --serve: control API', () => {
     expect(accounting.body).toMatchObject({ scenario: 'steady', strategy: 'external', instancesLaunched: 0 });
     expect(accounting.body['jobsSubmitted']).toBeGreaterThan(0);
     expect(accounting.body['jobsQueuedAtEnd']).toBe(accounting.body['jobsSubmitted']);
-  }, 30_000);
+  });
 
   test('an external autoscaler with the production adapters: lists runners, launches with the pool tags, its runner works', async () => {
     // Prepare
@@ -119,7 +119,7 @@ describe('npm start -- --serve: control API', () => {
     expect(accounting['awsCalls']).toBeGreaterThan(0);
     expect(accounting['jobsCompleted']).toBeGreaterThan(0);
     expect(Number(accounting['instanceHours'])).toBeGreaterThan(0);
-  }, 30_000);
+  });
 
   test('webhooks are recorded, signed with the secret the SSM facade holds, for the pool owner’s installation', async () => {
     // Prepare
@@ -146,7 +146,7 @@ describe('npm start -- --serve: control API', () => {
     const expected = `sha256=${createHmac('sha256', secret.value).update(body).digest('hex')}`;
     expect(first.headers).toMatchObject({ 'x-github-event': 'workflow_job', 'x-hub-signature-256': expected });
     expect(JSON.parse(body)).toMatchObject({ action: 'queued', installation: { id: e.pools[0]!.installationId } });
-  }, 30_000);
+  });
 
   test('reset with a seed starts a fresh world of the same scenario on new facades', async () => {
     // Prepare
@@ -173,7 +173,7 @@ describe('npm start -- --serve: control API', () => {
     expect(after.ec2).not.toBe(before.ec2);
     expect(ec2Answer.status).toBe(200);
     expect(await ec2Answer.text()).toContain('DescribeInstancesResponse');
-  }, 30_000);
+  });
 
   test.each([
     ['POST', '/control/advance', '{"seconds": "ten"}', 400],
@@ -186,23 +186,19 @@ describe('npm start -- --serve: control API', () => {
     ['GET', '/control/webhooks?after=-1', undefined, 400],
     ['GET', '/control/advance', undefined, 405],
     ['GET', '/control/nothing', undefined, 404],
-  ])(
-    '%s %s %s → %d with a message',
-    async (method, path, body, status) => {
-      // Prepare
-      const handle = await serve();
+  ])('%s %s %s → %d with a message', async (method, path, body, status) => {
+    // Prepare
+    const handle = await serve();
 
-      // Act
-      const reply = await call(handle, method, path, body);
-      const clock = (await call(handle, 'GET', '/control/clock')).body;
+    // Act
+    const reply = await call(handle, method, path, body);
+    const clock = (await call(handle, 'GET', '/control/clock')).body;
 
-      // Assess
-      expect(reply.status).toBe(status);
-      expect(typeof reply.body['error']).toBe('string');
-      expect(clock['elapsedSeconds']).toBe(0);
-    },
-    30_000,
-  );
+    // Assess
+    expect(reply.status).toBe(status);
+    expect(typeof reply.body['error']).toBe('string');
+    expect(clock['elapsedSeconds']).toBe(0);
+  });
 
   test('shutdown answers, then closes the control API and the facades', async () => {
     // Prepare
@@ -217,5 +213,5 @@ describe('npm start -- --serve: control API', () => {
     expect(reply.status).toBe(200);
     await expect(fetch(`${handle.controlUrl}/control/clock`)).rejects.toThrow();
     await expect(fetch(`${e.github.root}/app`)).rejects.toThrow();
-  }, 30_000);
+  });
 });
