@@ -47,6 +47,14 @@ export const poolSchema = z.strictObject({
   /** true: one job per instance. false: warm instance, a fresh JIT registration per job. */
   ephemeral: z.boolean().default(true),
   queueUrl: z.url(),
+  /**
+   * The ARN of `queueUrl`: scale-up takes a message's pool from the queue the event source
+   * mapping read it from (the record's `eventSourceARN`), never from the body a runner can write
+   * (docs/threat-model.md).
+   */
+  queueArn: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue ARN'),
+  /** The pool's dead-letter queue: a job scale-up cannot launch for is sent here with its reason. */
+  deadLetterQueueUrl: z.url(),
   runnerGroupId: z.number().int().positive().default(1),
   maxRunners: z.number().int().min(0).max(10_000),
   idleConfig: z.array(idleRuleSchema).default([]),
@@ -91,8 +99,19 @@ export const scaleUpConfigSchema = z.strictObject({
   registration: z.enum(['jit', 'token']).default('jit'),
   /** Ask GitHub whether the job is still queued before launching. */
   checkJobQueued: z.boolean().default(true),
-  /** SSM path under which per-instance runner configs are written. */
+  /** SSM path under which runner configs are written, one per instance: `<path>/<pool>/<instance-id>`. */
   runnerConfigPath: ssmParameterName,
+  /**
+   * `arn:<partition>:ec2:<region>:<account>:instance/`: each runner config is tagged with the ARN of
+   * the one instance whose role may read and delete it (IAM: `ssm:ResourceTag/ghr:instance-arn`
+   * equals `ec2:SourceInstanceARN`), so no runner reads another's registration.
+   */
+  instanceArnPrefix: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:ec2:[a-z0-9-]+:\d{12}:instance\/$/,
+      'expected arn:<partition>:ec2:<region>:<account>:instance/',
+    ),
   extraTags: tagMap.default({}),
   /**
    * A job that finds its pool at `maxRunners` is acknowledged and sent again to the queue with a

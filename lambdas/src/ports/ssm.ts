@@ -11,6 +11,12 @@ export interface Parameter {
   readonly lastModifiedMs: number;
 }
 
+/** A parameter's name and age, without its value: what housekeeping needs, with no decryption. */
+export interface ParameterInfo {
+  readonly name: string;
+  readonly lastModifiedMs: number;
+}
+
 export interface PutParameterRequest {
   readonly name: string;
   readonly value: string;
@@ -18,6 +24,11 @@ export interface PutParameterRequest {
   /** Without overwrite, PutParameter fails with AlreadyExistsError when the name exists. */
   readonly overwrite: boolean;
   readonly description?: string;
+  /**
+   * Tags of a new parameter (IAM conditions read them: `ssm:ResourceTag/<key>`). SSM refuses tags
+   * together with overwrite, so a put with tags must have `overwrite: false`.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface SsmPort {
@@ -28,6 +39,6 @@ export interface SsmPort {
   putParameter(request: PutParameterRequest): Promise<{ version: number }>;
   /** NotFoundError when it does not exist. */
   deleteParameter(name: string): Promise<void>;
-  /** Decrypted, recursive, all pages. */
-  getParametersByPath(path: string): Promise<Parameter[]>;
+  /** Names and times below `path` (recursive, all pages), never decrypted: values are not read. */
+  listParameters(path: string): Promise<ParameterInfo[]>;
 }

@@ -93,6 +93,8 @@ function poolConfigOf(scenario: Scenario, name: string, pool: Scenario['pools'][
     ownerType: config.ownerType ?? 'org',
     labels: config.labels ?? [`${name}-pool`],
     queueUrl: config.queueUrl ?? `https://sqs.eu-west-1.amazonaws.com/123456789012/sim-${name}`,
+    queueArn: config.queueArn ?? `arn:aws:sqs:eu-west-1:123456789012:sim-${name}`,
+    deadLetterQueueUrl: config.deadLetterQueueUrl ?? `https://sqs.eu-west-1.amazonaws.com/123456789012/sim-${name}-dlq`,
     maxRunners: config.maxRunners ?? 50,
     launchTemplateName: config.launchTemplateName ?? `sim-${name}`,
     instanceTypes: config.instanceTypes ?? ['m5.large'],

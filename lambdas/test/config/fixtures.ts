@@ -4,6 +4,8 @@ export const validPool = {
   ownerType: 'org',
   labels: ['linux-x64'],
   queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux',
+  queueArn: 'arn:aws:sqs:eu-west-1:123456789012:ghr-linux',
+  deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux-dlq',
   maxRunners: 10,
   launchTemplateName: 'ghr-linux',
   instanceTypes: ['m7i.large'],

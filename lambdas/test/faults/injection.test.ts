@@ -87,6 +87,6 @@ describe('runner configs left in SSM', () => {
     model.start(world.now + 3_600_000);
     await advance(world, 30_000);
     expect(model.values).toHaveLength(3);
-    expect(world.ssm.byPath('/sim/runners')).toEqual([]);
+    expect(world.ssm.list('/sim/runners')).toEqual([]);
   });
 });

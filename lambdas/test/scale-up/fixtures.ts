@@ -17,6 +17,14 @@ export const CONFIG_PATH = '/ghr/test/runners';
 export const LINUX_QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test-linux';
 export const WARM_QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test-warm';
 
+export const INSTANCE_ARN_PREFIX = 'arn:aws:ec2:eu-west-1:123456789012:instance/';
+
+/** A pool's queue fields, as Terraform renders them from the queue it creates. */
+function queue(url: string) {
+  const name = url.split('/').at(-1) ?? '';
+  return { queueUrl: url, queueArn: `arn:aws:sqs:eu-west-1:123456789012:${name}`, deadLetterQueueUrl: `${url}-dlq` };
+}
+
 const basePool = {
   owner: 'acme',
   ownerType: 'org',
@@ -32,10 +40,11 @@ export function rawScaleUpConfig(extra: Record<string, unknown> = {}, poolExtra:
     environment: ENVIRONMENT,
     github: { appIdParameter: '/ghr/test/app-id', privateKeyParameter: '/ghr/test/key' },
     pools: {
-      linux: { ...basePool, queueUrl: LINUX_QUEUE, ...poolExtra },
-      warm: { ...basePool, labels: ['warm'], ephemeral: false, queueUrl: WARM_QUEUE, capacityType: 'on-demand' },
+      linux: { ...basePool, ...queue(LINUX_QUEUE), ...poolExtra },
+      warm: { ...basePool, labels: ['warm'], ephemeral: false, ...queue(WARM_QUEUE), capacityType: 'on-demand' },
     },
     runnerConfigPath: CONFIG_PATH,
+    instanceArnPrefix: INSTANCE_ARN_PREFIX,
     extraTags: { 'cost-center': 'ci' },
     ...extra,
   };
@@ -113,7 +122,7 @@ export function world() {
       return memorySsm.putParameter(request);
     },
     deleteParameter: (name) => memorySsm.deleteParameter(name),
-    getParametersByPath: (path) => memorySsm.getParametersByPath(path),
+    listParameters: (path) => memorySsm.listParameters(path),
   };
   const sqsPort: SqsPort = {
     sendMessage: async (queueUrl, body, options) => {

@@ -36,7 +36,7 @@ describe('scale-up handler', () => {
     // Assess: job 1 launched; job 2 unknown to GitHub, dropped.
     expect(result).toEqual({ batchItemFailures: [] });
     const [instance] = await poolInstances(w);
-    const stored = (await w.ssm.getParameter(`${CONFIG_PATH}/${instance?.instanceId ?? ''}`)).value;
+    const stored = (await w.ssm.getParameter(`${CONFIG_PATH}/linux/${instance?.instanceId ?? ''}`)).value;
     const log = lines.join('\n');
     expect(log).toContain('"message":"runner launched"');
     expect(log).toContain('"ScaleUpLaunched"');

@@ -71,7 +71,9 @@ describe('recycle requests', () => {
     const [runner] = await w.github.listRunners({ kind: 'org', org: 'acme' });
     expect(runner?.name).toBe(id);
     expect(instance?.tags[TAG.runnerId]).toBe(String(runner?.id));
-    expect(w.seams.puts).toEqual([expect.objectContaining({ name: `${CONFIG_PATH}/${id}`, type: 'SecureString' })]);
+    expect(w.seams.puts).toEqual([
+      expect.objectContaining({ name: `${CONFIG_PATH}/warm/${id}`, type: 'SecureString' }),
+    ]);
     expect(r.counts.get('ScaleUpRecycled')).toBe(1);
   });
 

@@ -19,7 +19,7 @@ describe('webhook → queue → scale-up', () => {
     // Prepare: both Lambdas over the same memory backends and the same pools.
     const w = world();
     jobAtGitHub(w, 4242);
-    const { runnerConfigPath: _path, extraTags: _tags, ...common } = rawScaleUpConfig();
+    const { runnerConfigPath: _path, extraTags: _tags, instanceArnPrefix: _arn, ...common } = rawScaleUpConfig();
     const webhookConfig = webhookConfigSchema.parse({ ...common, webhookSecretParameter: '/ghr/test/secret' });
     const r = recorder();
     const webhookDeps = { sqs: w.sqs, ec2: w.ec2, clock: w.clock, secret: async () => SECRET, deliveries: recentIds() };

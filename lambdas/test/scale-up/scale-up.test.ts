@@ -47,8 +47,10 @@ describe('scale-up: launching a runner for a queued job', () => {
     expect(runner?.name).toBe(id);
     expect(instance?.tags[TAG.runnerId]).toBe(String(runner?.id));
     expect(runner?.labels.map((l) => l.name)).toEqual(expect.arrayContaining(['self-hosted', 'gpu']));
-    expect(w.seams.puts).toEqual([expect.objectContaining({ name: `${CONFIG_PATH}/${id}`, type: 'SecureString' })]);
-    const stored = await w.ssm.getParameter(`${CONFIG_PATH}/${id}`);
+    expect(w.seams.puts).toEqual([
+      expect.objectContaining({ name: `${CONFIG_PATH}/linux/${id}`, type: 'SecureString' }),
+    ]);
+    const stored = await w.ssm.getParameter(`${CONFIG_PATH}/linux/${id}`);
     expect(JSON.parse(Buffer.from(stored.value, 'base64').toString('utf8'))['.runner']).toMatchObject({
       agentName: id,
     });
@@ -217,7 +219,7 @@ describe('scale-up: token registration (GHES without JIT)', () => {
     expect(result.batchItemFailures).toEqual([]);
     const [instance] = await poolInstances(w);
     const id = instance?.instanceId ?? 'none';
-    const stored = (await w.ssm.getParameter(`${CONFIG_PATH}/${id}`)).value;
+    const stored = (await w.ssm.getParameter(`${CONFIG_PATH}/linux/${id}`)).value;
     expect(stored).toMatch(
       new RegExp(
         `^--url https://ghes\\.example\\.com/acme --token [A-Z0-9]{29} --name ${id} ` +
@@ -289,7 +291,7 @@ describe('scale-up: message handling', () => {
     const r = recorder();
     await run(w, scaleUpConfig(), r)(jobMessage({ jobId: 1 }));
     const [instance] = await poolInstances(w);
-    const stored = (await w.ssm.getParameter(`${CONFIG_PATH}/${instance?.instanceId ?? ''}`)).value;
+    const stored = (await w.ssm.getParameter(`${CONFIG_PATH}/linux/${instance?.instanceId ?? ''}`)).value;
     expect(JSON.stringify(r.lines)).not.toContain(stored);
     expect(w.deps.secrets.scrubString(`x ${stored} y`)).toBe('x [REDACTED] y');
   });

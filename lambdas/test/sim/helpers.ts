@@ -46,6 +46,8 @@ export function testPool(
     ownerType: 'org',
     labels: [`${name}-pool`],
     queueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/sim-${name}`,
+    queueArn: `arn:aws:sqs:eu-west-1:123456789012:sim-${name}`,
+    deadLetterQueueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/sim-${name}-dlq`,
     maxRunners: 10,
     launchTemplateName: `sim-${name}`,
     instanceTypes: ['m5.large'],

@@ -96,19 +96,44 @@ export function describeSsmContract(name: string, setup: () => Promise<SsmContra
       expect(found.every((p) => p.value === `v-${p.name}`)).toBe(true);
     });
 
-    test('getParametersByPath is recursive, complete across pages, and stays under the path', async () => {
+    test('listParameters is recursive, complete across pages, stays under the path, and carries no value', async () => {
       // Prepare
       const inside = Array.from({ length: 23 }, (_, i) => `/ghr/jit/${i % 2 === 0 ? 'org' : 'repo/sub'}/i-${i}`);
       for (const name of [...inside, '/ghr/jitter/x', '/ghr/other/y']) {
-        await subject.ssm.putParameter({ name, value: 'v', type: 'SecureString', overwrite: false });
+        await subject.ssm.putParameter({ name, value: 'secret-v', type: 'SecureString', overwrite: false });
       }
       // Act
-      const found = await subject.ssm.getParametersByPath('/ghr/jit');
-      const withSlash = await subject.ssm.getParametersByPath('/ghr/jit/');
+      const found = await subject.ssm.listParameters('/ghr/jit');
+      const withSlash = await subject.ssm.listParameters('/ghr/jit/');
       // Assess
       expect(found.map((p) => p.name).sort()).toEqual([...inside].sort());
       expect(withSlash.map((p) => p.name).sort()).toEqual([...inside].sort());
-      expect(await subject.ssm.getParametersByPath('/ghr/none')).toEqual([]);
+      expect(JSON.stringify(found)).not.toContain('secret-v');
+      expect(found.every((p) => p.lastModifiedMs > 0)).toBe(true);
+      expect(await subject.ssm.listParameters('/ghr/none')).toEqual([]);
+    });
+
+    test('a put with tags creates; tags with overwrite are refused and change nothing', async () => {
+      // Prepare
+      const tags = { 'ghr:instance-arn': 'arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc' };
+      // Act
+      await subject.ssm.putParameter({
+        name: '/ghr/jit/p/i-0abc',
+        value: 'jit',
+        type: 'SecureString',
+        overwrite: false,
+        tags,
+      });
+      const refused = subject.ssm.putParameter({
+        name: '/ghr/jit/p/i-0abc',
+        value: 'other',
+        type: 'SecureString',
+        overwrite: true,
+        tags,
+      });
+      // Assess
+      await expect(refused).rejects.toThrow(/tags/i);
+      expect(await subject.ssm.getParameter('/ghr/jit/p/i-0abc')).toMatchObject({ value: 'jit', version: 1 });
     });
   });
 }

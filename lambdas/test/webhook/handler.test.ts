@@ -36,7 +36,7 @@ describe('webhook handler', () => {
       getParameters: (names) => w.ssm.getParameters(names),
       putParameter: (request) => w.ssm.putParameter(request),
       deleteParameter: (name) => w.ssm.deleteParameter(name),
-      getParametersByPath: (path) => w.ssm.getParametersByPath(path),
+      listParameters: (path) => w.ssm.listParameters(path),
     };
     const fn = createWebhookHandler({
       rawConfig: JSON.stringify(rawWebhookConfig()),

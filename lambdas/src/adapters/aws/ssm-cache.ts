@@ -3,6 +3,7 @@
  * warm Lambdas, and SSM's GetParameter throughput is limited per account (SSM quotas). Reads are
  * cached for `ttlMs` on the injected clock; writes and deletes through this port drop the cached
  * entries they touch. Failed reads are not cached. Concurrent reads of one key share a request.
+ * Listings pass through: housekeeping must see what is there now.
  */
 import type { Clock, Parameter, PutParameterRequest, SsmPort } from '../../ports/index.js';
 
@@ -13,7 +14,6 @@ interface Entry<T> {
 
 export function cachedSsm(ssm: SsmPort, clock: Clock, ttlMs: number): SsmPort {
   const byName = new Map<string, Entry<Parameter>>();
-  const byPath = new Map<string, Entry<Parameter[]>>();
 
   function read<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
     const now = clock.now();
@@ -30,7 +30,6 @@ export function cachedSsm(ssm: SsmPort, clock: Clock, ttlMs: number): SsmPort {
 
   function forget(name: string): void {
     byName.delete(name);
-    byPath.clear();
   }
 
   return {
@@ -72,6 +71,6 @@ export function cachedSsm(ssm: SsmPort, clock: Clock, ttlMs: number): SsmPort {
       }
     },
 
-    getParametersByPath: (path) => read(byPath, path, () => ssm.getParametersByPath(path)),
+    listParameters: (path) => ssm.listParameters(path),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * SsmPort over AWS SDK v3. Every read asks for decryption (the values are SecureStrings); error
- * messages name the parameter but never carry its value, nor SSM's own message.
+ * SsmPort over AWS SDK v3. Reads of values ask for decryption (the values are SecureStrings);
+ * listings never do. Error messages name the parameter but never carry its value, nor SSM's own
+ * message.
  */
 import {
   DeleteParameterCommand,
@@ -11,7 +12,7 @@ import {
   type Parameter as SdkParameter,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { Parameter, PutParameterRequest, SsmPort } from '../../ports/index.js';
+import type { Parameter, ParameterInfo, PutParameterRequest, SsmPort } from '../../ports/index.js';
 import { PermanentError } from '../../errors.js';
 import { chunk } from './batch.js';
 import { awsCall, type AwsCallContext } from './errors.js';
@@ -64,6 +65,13 @@ export class SdkSsm implements SsmPort {
   }
 
   async putParameter(request: PutParameterRequest): Promise<{ version: number }> {
+    const tags = Object.entries(request.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    if (tags.length > 0 && request.overwrite) {
+      // SSM answers ValidationException for this pair; say it before the call, with the fix.
+      throw new PermanentError(
+        `SSM PutParameter ${request.name}: tags need overwrite false (SSM tags new parameters only)`,
+      );
+    }
     const response = await awsCall(context('PutParameter', request.name), () =>
       this.client.send(
         new PutParameterCommand({
@@ -72,6 +80,7 @@ export class SdkSsm implements SsmPort {
           Type: request.type,
           Overwrite: request.overwrite,
           Description: request.description,
+          ...(tags.length > 0 ? { Tags: tags } : {}),
         }),
       ),
     );
@@ -82,16 +91,20 @@ export class SdkSsm implements SsmPort {
     await awsCall(context('DeleteParameter', name), () => this.client.send(new DeleteParameterCommand({ Name: name })));
   }
 
-  async getParametersByPath(path: string): Promise<Parameter[]> {
-    const found: Parameter[] = [];
+  async listParameters(path: string): Promise<ParameterInfo[]> {
+    const found: ParameterInfo[] = [];
     let nextToken: string | undefined;
     do {
+      // WithDecryption false: a SecureString comes back as ciphertext, which is dropped here.
       const page = await awsCall(context('GetParametersByPath', path), () =>
         this.client.send(
-          new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: true, NextToken: nextToken }),
+          new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: false, NextToken: nextToken }),
         ),
       );
-      found.push(...present(page.Parameters));
+      for (const raw of page.Parameters ?? []) {
+        if (raw.Name !== undefined)
+          found.push({ name: raw.Name, lastModifiedMs: raw.LastModifiedDate?.getTime() ?? 0 });
+      }
       nextToken = page.NextToken === '' ? undefined : page.NextToken;
     } while (nextToken !== undefined);
     return found;

@@ -37,6 +37,8 @@ function poolConfig(o: BenchOwner): PoolConfig {
     labels: [`bench-${o.pool}`],
     ephemeral: false,
     queueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/bench-${o.pool}`,
+    queueArn: `arn:aws:sqs:eu-west-1:123456789012:bench-${o.pool}`,
+    deadLetterQueueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/bench-${o.pool}-dlq`,
     runnerGroupId: 1,
     maxRunners: Math.max(1, o.runners),
     // Idle quota 0: every idle runner is surplus.

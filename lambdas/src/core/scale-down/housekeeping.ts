@@ -12,8 +12,10 @@ import type { SsmPort } from '../../ports/index.js';
  */
 export const RUNNER_CONFIG_GRACE_MS = 10 * 60_000;
 
+const RUNNER_CONFIG_NAME = /^[a-z0-9-]{1,32}\/(i-[0-9a-f]{8,17})$/;
+
 export interface SweepDeps {
-  readonly ssm: Pick<SsmPort, 'getParametersByPath' | 'deleteParameter'>;
+  readonly ssm: Pick<SsmPort, 'listParameters' | 'deleteParameter'>;
   readonly config: Pick<ScaleDownConfig, 'runnerConfigPath'>;
   readonly log: Log;
   readonly metrics: Metrics;
@@ -26,12 +28,14 @@ export async function sweepRunnerConfigs(
   nowMs: number,
 ): Promise<number> {
   const path = deps.config.runnerConfigPath.replace(/\/+$/, '');
-  // Values are secrets: only names and times are read from the result, nothing of it is logged.
-  const parameters = await deps.ssm.getParametersByPath(path);
+  // Values are secrets and never read: the listing is not decrypted (names and times only).
+  const parameters = await deps.ssm.listParameters(path);
   let swept = 0;
   for (const parameter of parameters) {
-    const instanceId = parameter.name.slice(path.length + 1);
-    if (!/^i-[0-9a-f]+$/.test(instanceId) || liveInstanceIds.has(instanceId)) continue;
+    // `<path>/<pool>/<instance-id>` (runner-config.ts); anything else under the path is not ours to sweep.
+    const match = RUNNER_CONFIG_NAME.exec(parameter.name.slice(path.length + 1));
+    const instanceId = match?.[1];
+    if (instanceId === undefined || liveInstanceIds.has(instanceId)) continue;
     if (nowMs - parameter.lastModifiedMs < RUNNER_CONFIG_GRACE_MS) continue;
     try {
       await deps.ssm.deleteParameter(parameter.name);

@@ -107,7 +107,7 @@ async function launchForPool(
     }
     const attributes = { jobId: job.message.jobId, pool: poolName, instanceId };
     try {
-      await provisionRunnerConfig(deps, ctx, pool, instanceId);
+      await provisionRunnerConfig(deps, ctx, poolName, pool, instanceId);
       outcomes.set(job.messageId, { kind: 'done', instanceIds: [instanceId] });
       const recheck = job.message.recheck ?? 0;
       if (recheck > 0) ctx.metrics.count('relaunchedAfterSwap');

@@ -91,7 +91,7 @@ export async function processRecycle(
 
   if (decision === 'reuse') {
     try {
-      await provisionRunnerConfig(deps, ctx, pool, instance.instanceId);
+      await provisionRunnerConfig(deps, ctx, message.pool, pool, instance.instanceId);
     } catch (error) {
       // Undone already; the instance stays warm without a registration and the retry decides again.
       log.warn('recycle registration failed', { ...base, error: describeError(error) });
@@ -105,7 +105,7 @@ export async function processRecycle(
   metrics.count('ScaleUpRecycleTerminated');
   // The agent deleted the config it used; a leftover would only be housekeeping's work.
   await deps.ssm
-    .deleteParameter(configParameterName(config.runnerConfigPath, instance.instanceId))
+    .deleteParameter(configParameterName(config.runnerConfigPath, message.pool, instance.instanceId))
     .catch((error: unknown) => {
       if (!(error instanceof NotFoundError))
         log.warn('runner config cleanup failed', { ...base, error: describeError(error) });

@@ -1,5 +1,5 @@
 import type { GitHubConfig, PoolConfig, ScaleUpConfig } from '../../config/schema.js';
-import { describeError } from '../../errors.js';
+import { AlreadyExistsError, describeError } from '../../errors.js';
 import type { SecretRegistry } from '../../observability/redact.js';
 import type { Log } from '../../observability/types.js';
 import type { Clock, Ec2Port, GitHubPort, RunnerOwner, SsmPort } from '../../ports/index.js';
@@ -9,7 +9,10 @@ import { runnerLabels } from '../webhook/labels.js';
 
 /**
  * The runner configuration of one instance: generated at GitHub, stored as a SecureString at
- * `${runnerConfigPath}/${instanceId}` (the agent reads and deletes it), announced by tags.
+ * `${runnerConfigPath}/${pool}/${instanceId}` (the agent reads and deletes it), announced by tags.
+ * The parameter is tagged with the ARN of its instance: the runner role may read and delete only
+ * a parameter whose `ghr:instance-arn` is the caller's own instance (docs/threat-model.md), so a
+ * job on one runner cannot take another runner's registration, in its pool or any other.
  *
  * What the agent finds in the parameter (its contract):
  * - JIT (`registration: 'jit'`): the `encoded_jit_config` as is, for `run.sh --jitconfig <value>`.
@@ -34,9 +37,12 @@ export function runnerOwner(pool: Pick<PoolConfig, 'owner'>): RunnerOwner {
   return parseOwner(pool.owner);
 }
 
-export function configParameterName(runnerConfigPath: string, instanceId: string): string {
-  return `${runnerConfigPath.replace(/\/+$/, '')}/${instanceId}`;
+export function configParameterName(runnerConfigPath: string, pool: string, instanceId: string): string {
+  return `${runnerConfigPath.replace(/\/+$/, '')}/${pool}/${instanceId}`;
 }
+
+/** The tag that binds a runner config to the one instance whose role may read and delete it. */
+export const INSTANCE_ARN_TAG = 'ghr:instance-arn';
 
 /** `https://api.github.com` → `https://github.com`; GHES `https://HOST/api/v3` → `https://HOST`. */
 export function webUrl(apiUrl: string): string {
@@ -58,7 +64,7 @@ export interface ProvisionDeps {
 }
 
 export interface ProvisionContext {
-  readonly config: Pick<ScaleUpConfig, 'registration' | 'runnerConfigPath'> & {
+  readonly config: Pick<ScaleUpConfig, 'registration' | 'runnerConfigPath' | 'instanceArnPrefix' | 'environment'> & {
     readonly github: Pick<GitHubConfig, 'apiUrl'>;
   };
   readonly log: Log;
@@ -101,6 +107,7 @@ async function tokenConfig(
 export async function provisionRunnerConfig(
   deps: ProvisionDeps,
   ctx: ProvisionContext,
+  poolName: string,
   pool: PoolConfig,
   instanceId: string,
 ): Promise<{ runnerId?: number }> {
@@ -119,10 +126,14 @@ export async function provisionRunnerConfig(
   } else {
     value = await tokenConfig(deps, ctx, pool, instanceId);
   }
-  const name = configParameterName(ctx.config.runnerConfigPath, instanceId);
+  const name = configParameterName(ctx.config.runnerConfigPath, poolName, instanceId);
   let stored = false;
   try {
-    await deps.ssm.putParameter({ name, value, type: 'SecureString', overwrite: true });
+    await storeConfig(deps, name, value, {
+      [INSTANCE_ARN_TAG]: `${ctx.config.instanceArnPrefix}${instanceId}`,
+      [TAG.environment]: ctx.config.environment,
+      [TAG.pool]: poolName,
+    });
     stored = true;
     await deps.ec2.createTags([instanceId], {
       [RUNNER_CONFIG_TAG]: encodeRunnerConfigReady(deps.clock.now()),
@@ -133,6 +144,27 @@ export async function provisionRunnerConfig(
     throw error;
   }
   return runnerId === undefined ? {} : { runnerId };
+}
+
+/**
+ * Creates the parameter with its tags. SSM tags only new parameters (no overwrite with tags), so a
+ * leftover of an earlier registration of this instance (never read by its agent) is deleted first:
+ * that registration was never handed to a runner, and the new one replaces it.
+ */
+async function storeConfig(
+  deps: ProvisionDeps,
+  name: string,
+  value: string,
+  tags: Readonly<Record<string, string>>,
+): Promise<void> {
+  const put = () => deps.ssm.putParameter({ name, value, type: 'SecureString', overwrite: false, tags });
+  try {
+    await put();
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    await deps.ssm.deleteParameter(name);
+    await put();
+  }
 }
 
 /** Best effort: a leftover is caught by housekeeping (parameters) or GitHub (offline JIT runners). */

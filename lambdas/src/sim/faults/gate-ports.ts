@@ -70,7 +70,7 @@ function gateSsm(ssm: SsmPort, pass: Pass): SsmPort {
     getParameters: (names) => pass('ssm.GetParameters', () => ssm.getParameters(names)),
     putParameter: (request) => pass('ssm.PutParameter', () => ssm.putParameter(request)),
     deleteParameter: (name) => pass('ssm.DeleteParameter', () => ssm.deleteParameter(name)),
-    getParametersByPath: (path) => pass('ssm.GetParametersByPath', () => ssm.getParametersByPath(path)),
+    listParameters: (path) => pass('ssm.GetParametersByPath', () => ssm.listParameters(path)),
   };
 }
 

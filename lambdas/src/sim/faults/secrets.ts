@@ -7,7 +7,7 @@ import type { World } from '../world/world.js';
  *
  * The in-process world's modelled scale-up never writes runner configs to SSM (it hands the
  * JIT registration to the host directly), so a fault run plants them: at each launch the
- * config is written under `runnerConfigPath/<instance-id>` with a secret value (a stand-in for
+ * config is written under `runnerConfigPath/<pool>/<instance-id>` with a secret value (a stand-in for
  * the encoded JIT config), and the agent deletes it once its runner came online (it has read
  * it). Instances that never boot, or die first (spot, failed boot, orphan reaping), leave
  * theirs for scale-down's housekeeping sweep, which is what `secretsLeft` checks.
@@ -34,15 +34,21 @@ export class RunnerConfigModel {
             .toString(36)
             .padStart(10, '0')}${instance.id.slice(2)}`;
           this.values.push(value);
-          this.world.ssm.put({ name: `${this.path}/${instance.id}`, value, type: 'SecureString', overwrite: true });
+          this.world.ssm.put({
+            name: `${this.path}/${instance.pool}/${instance.id}`,
+            value,
+            type: 'SecureString',
+            overwrite: true,
+          });
           this.pending.set(instance.id, value);
         }
       }
       for (const id of [...this.pending.keys()]) {
         const instance = this.world.ec2.instances.get(id);
+        const name = `${this.path}/${instance?.pool ?? ''}/${id}`;
         if (instance?.everOnline && instance.state === 'running') {
           // The agent read its config at boot and deleted it (it may have been swept already).
-          if (this.world.ssm.parameters.has(`${this.path}/${id}`)) this.world.ssm.delete(`${this.path}/${id}`);
+          if (this.world.ssm.parameters.has(name)) this.world.ssm.delete(name);
           this.pending.delete(id);
         }
       }
@@ -62,7 +68,8 @@ export function secretsLeft(world: World, path: string, slackMs: number): number
   let left = 0;
   for (const parameter of world.ssm.parameters.values()) {
     if (!parameter.name.startsWith(prefix)) continue;
-    const instance = world.ec2.instances.get(parameter.name.slice(prefix.length));
+    // `<path>/<pool>/<instance-id>`
+    const instance = world.ec2.instances.get(parameter.name.slice(prefix.length).split('/').at(-1) ?? '');
     const live = instance !== undefined && (instance.state === 'pending' || instance.state === 'running');
     if (live) continue;
     const goneSince = Math.max(instance?.terminatedMs ?? 0, parameter.lastModifiedMs);

@@ -118,7 +118,7 @@ export class AgentRecycle {
 
   /** agent/README.md step 2: the agent reads its config from SSM and deletes the parameter at once. */
   private consumeConfig(host: Host): void {
-    const name = configParameterName(this.runnerConfigPath, host.instance.id);
+    const name = configParameterName(this.runnerConfigPath, host.pool.name, host.instance.id);
     if (!this.world.ssm.parameters.has(name)) return;
     this.world.counters.awsCall('ssm:GetParameter');
     this.world.counters.awsCall('ssm:DeleteParameter');

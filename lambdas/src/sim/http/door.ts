@@ -18,7 +18,7 @@ import { AgentRecycle, type AgentRecycleStats } from './agent-recycle.js';
 import { lambdaContext, signedEvent, workflowJobPayload } from './delivery.js';
 import { CountingMetrics, SinkLogger, type LogSink } from './logging.js';
 import type { Quiescence } from './quiescence.js';
-import { SIM_PARAMETERS, type HttpStack } from './stack.js';
+import { SIM_INSTANCE_ARN_PREFIX, SIM_PARAMETERS, type HttpStack } from './stack.js';
 
 /**
  * Lambda's SQS event source mapping and the pool queues as the Terraform module configures them
@@ -109,6 +109,7 @@ export class HttpDoor {
       ...common,
       registration: 'jit',
       runnerConfigPath: config.runnerConfigPath,
+      instanceArnPrefix: SIM_INSTANCE_ARN_PREFIX,
     });
     const scaleDownConfig: ScaleDownConfig = { ...config, github };
     const parts = (name: string) => {

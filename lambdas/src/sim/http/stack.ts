@@ -22,6 +22,8 @@ export const SIM_PARAMETERS = {
 } as const;
 
 export const SIM_APP_ID = '31337';
+/** The scale-up config's `instanceArnPrefix` in the simulator's account and region. */
+export const SIM_INSTANCE_ARN_PREFIX = 'arn:aws:ec2:eu-west-1:123456789012:instance/';
 const FIRST_INSTALLATION = 5001;
 
 export interface HttpStack {

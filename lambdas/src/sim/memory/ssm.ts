@@ -1,9 +1,10 @@
 /** A deterministic in-memory SsmPort: versions count from 1 per name, LastModifiedDate from the clock. */
 import { AlreadyExistsError, NotFoundError, PermanentError } from '../../errors.js';
-import type { Clock, Parameter, PutParameterRequest, SsmPort } from '../../ports/index.js';
+import type { Clock, Parameter, ParameterInfo, PutParameterRequest, SsmPort } from '../../ports/index.js';
 
 interface StoredParameter extends Parameter {
   readonly type: PutParameterRequest['type'];
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export class InMemorySsm implements SsmPort {
@@ -30,6 +31,9 @@ export class InMemorySsm implements SsmPort {
 
   async putParameter(request: PutParameterRequest): Promise<{ version: number }> {
     const existing = this.parameters.get(request.name);
+    if (request.tags !== undefined && Object.keys(request.tags).length > 0 && request.overwrite) {
+      throw new PermanentError(`Parameter ${request.name}: tags need overwrite false`);
+    }
     if (existing !== undefined && !request.overwrite) {
       // SSM answers ParameterAlreadyExists: the scale-down lease relies on it (architecture.md).
       throw new AlreadyExistsError(`Parameter ${request.name} already exists`);
@@ -41,6 +45,7 @@ export class InMemorySsm implements SsmPort {
       type: request.type,
       version,
       lastModifiedMs: this.clock.now(),
+      tags: { ...(existing?.tags ?? {}), ...(request.tags ?? {}) },
     });
     return { version };
   }
@@ -50,12 +55,17 @@ export class InMemorySsm implements SsmPort {
   }
 
   /** Every parameter below `path` at any depth, sorted by name (SSM's order is unspecified). */
-  async getParametersByPath(path: string): Promise<Parameter[]> {
+  async listParameters(path: string): Promise<ParameterInfo[]> {
     if (!path.startsWith('/')) throw new PermanentError(`Path ${path} must start with /`);
     const prefix = path.endsWith('/') ? path : `${path}/`;
     return [...this.parameters.values()]
       .filter((p) => p.name.startsWith(prefix))
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((p) => this.view(p));
+      .map((p) => ({ name: p.name, lastModifiedMs: p.lastModifiedMs }));
+  }
+
+  /** The tags of a parameter (what an IAM condition on `ssm:ResourceTag` reads); undefined when absent. */
+  tagsOf(name: string): Readonly<Record<string, string>> | undefined {
+    return this.parameters.get(name)?.tags;
   }
 }

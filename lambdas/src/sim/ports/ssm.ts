@@ -1,4 +1,4 @@
-import type { Parameter, PutParameterRequest, SsmPort } from '../../ports/ssm.js';
+import type { Parameter, ParameterInfo, PutParameterRequest, SsmPort } from '../../ports/ssm.js';
 import type { World } from '../world/world.js';
 import { gated, openGate, type CallGate } from './gate.js';
 
@@ -36,7 +36,7 @@ export class InProcessSsm implements SsmPort {
     return this.call('DeleteParameter', () => this.world.ssm.delete(name));
   }
 
-  getParametersByPath(path: string): Promise<Parameter[]> {
-    return this.call('GetParametersByPath', () => this.world.ssm.byPath(path));
+  listParameters(path: string): Promise<ParameterInfo[]> {
+    return this.call('GetParametersByPath', () => this.world.ssm.list(path));
   }
 }

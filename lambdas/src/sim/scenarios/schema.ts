@@ -14,6 +14,8 @@ export const scenarioPoolSchema = poolSchema
     ownerType: true,
     labels: true,
     queueUrl: true,
+    queueArn: true,
+    deadLetterQueueUrl: true,
     maxRunners: true,
     launchTemplateName: true,
     instanceTypes: true,

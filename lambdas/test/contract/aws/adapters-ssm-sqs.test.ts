@@ -73,20 +73,23 @@ describe('SSM adapter', () => {
     expect(ssmMock).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: '/lease' });
   });
 
-  test('getParametersByPath is recursive, decrypted and follows NextToken', async () => {
+  test('listParameters is recursive, never decrypts, keeps no value and follows NextToken', async () => {
     // Prepare
     ssmMock
       .on(GetParametersByPathCommand)
-      .resolvesOnce({ Parameters: [{ Name: '/p/a', Value: '1' }], NextToken: 't2' })
-      .resolvesOnce({ Parameters: [{ Name: '/p/b/c', Value: '2' }] });
+      .resolvesOnce({ Parameters: [{ Name: '/p/a', Value: 'AQICciphertext1' }], NextToken: 't2' })
+      .resolvesOnce({ Parameters: [{ Name: '/p/b/c', Value: 'AQICciphertext2', LastModifiedDate: new Date(5000) }] });
     // Act
-    const found = await ssm().getParametersByPath('/p');
+    const found = await ssm().listParameters('/p');
     // Assess
-    expect(found.map((p) => p.name)).toEqual(['/p/a', '/p/b/c']);
+    expect(found).toEqual([
+      { name: '/p/a', lastModifiedMs: 0 },
+      { name: '/p/b/c', lastModifiedMs: 5000 },
+    ]);
     expect(ssmMock).toHaveReceivedNthSpecificCommandWith(1, GetParametersByPathCommand, {
       Path: '/p',
       Recursive: true,
-      WithDecryption: true,
+      WithDecryption: false,
     });
     expect(ssmMock).toHaveReceivedNthSpecificCommandWith(2, GetParametersByPathCommand, { NextToken: 't2' });
   });

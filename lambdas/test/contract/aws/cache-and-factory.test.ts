@@ -19,7 +19,7 @@ function counted(inner: SsmPort): SsmPort & { calls: string[] } {
     getParameters: (ns) => (calls.push(`getMany ${ns.join(',')}`), inner.getParameters(ns)),
     putParameter: (r) => (calls.push(`put ${r.name}`), inner.putParameter(r)),
     deleteParameter: (n) => (calls.push(`delete ${n}`), inner.deleteParameter(n)),
-    getParametersByPath: (p) => (calls.push(`path ${p}`), inner.getParametersByPath(p)),
+    listParameters: (p) => (calls.push(`list ${p}`), inner.listParameters(p)),
   };
 }
 
@@ -70,11 +70,11 @@ describe('cachedSsm', () => {
     // Act
     const many = await ssm.getParameters(['/a/1', '/a/2', '/a/3', '/a/none']);
     await ssm.getParameters(['/a/2', '/a/3']);
-    await ssm.getParametersByPath('/a');
-    await ssm.getParametersByPath('/a');
-    // Assess
+    await ssm.listParameters('/a');
+    await ssm.listParameters('/a');
+    // Assess: values are cached; listings are not (housekeeping must see what is there now)
     expect(many.map((p) => p.name)).toEqual(['/a/1', '/a/2', '/a/3']);
-    expect(backend.calls.slice(3)).toEqual(['get /a/1', 'getMany /a/2,/a/3,/a/none', 'path /a']);
+    expect(backend.calls.slice(3)).toEqual(['get /a/1', 'getMany /a/2,/a/3,/a/none', 'list /a', 'list /a']);
   });
 
   test('concurrent reads share one request, and a failed one is retried next time', async () => {

@@ -29,7 +29,7 @@ describe('SSM JSON 1.1 facade', () => {
     cleanups.push(async () => client.destroy());
     subject.facade.resetCalls();
     // Act
-    const all = await subject.ssm.getParametersByPath('/p');
+    const all = await subject.ssm.listParameters('/p');
     const shallow = await client.send(new GetParametersByPathCommand({ Path: '/p', Recursive: false, MaxResults: 10 }));
     // Assess
     expect(all).toHaveLength(13);

@@ -3,7 +3,7 @@ import { OctokitGitHub, type OctokitSettings } from '../../../src/adapters/githu
 import type { GitHubConfig } from '../../../src/config/schema.js';
 import { NotFoundError } from '../../../src/errors.js';
 import { ManualClock as MemoryClock } from '../../../src/sim/memory/index.js';
-import type { Parameter, PutParameterRequest, SsmPort } from '../../../src/ports/ssm.js';
+import type { Parameter, ParameterInfo, PutParameterRequest, SsmPort } from '../../../src/ports/ssm.js';
 import type { Log } from '../../../src/observability/types.js';
 import { GitHubFacade, InMemoryGitHub, StaticAppDirectory } from '../../../src/sim/facades/github/index.js';
 import { CONTRACT_ORG, CONTRACT_REPO } from '../../support/github-contract.js';
@@ -51,7 +51,7 @@ export class MapSsm implements SsmPort {
   async deleteParameter(name: string): Promise<void> {
     this.values.delete(name);
   }
-  async getParametersByPath(): Promise<Parameter[]> {
+  async listParameters(): Promise<ParameterInfo[]> {
     return [];
   }
 }

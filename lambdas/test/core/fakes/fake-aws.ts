@@ -6,6 +6,7 @@ import type {
   FleetInstance,
   InstanceFilter,
   Parameter,
+  ParameterInfo,
   PutParameterRequest,
   SqsPort,
   SsmPort,
@@ -125,8 +126,10 @@ export class FakeSsm implements SsmPort {
   async deleteParameter(name: string): Promise<void> {
     if (!this.parameters.delete(name)) throw new NotFoundError(`parameter ${name} not found`);
   }
-  async getParametersByPath(path: string): Promise<Parameter[]> {
-    return [...this.parameters.values()].filter((p) => p.name.startsWith(path));
+  async listParameters(path: string): Promise<ParameterInfo[]> {
+    return [...this.parameters.values()]
+      .filter((p) => p.name.startsWith(path))
+      .map((p) => ({ name: p.name, lastModifiedMs: p.lastModifiedMs }));
   }
 }
 

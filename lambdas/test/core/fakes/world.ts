@@ -32,6 +32,8 @@ export function makeConfig(
         ownerType: 'repo',
         labels: ['pool-a'],
         queueUrl: 'https://sqs.test/repo',
+        queueArn: 'arn:aws:sqs:eu-west-1:123456789012:repo',
+        deadLetterQueueUrl: 'https://sqs.test/repo-dlq',
         ...poolOverrides,
       },
       org: {
@@ -40,6 +42,8 @@ export function makeConfig(
         ownerType: 'org',
         labels: ['pool-b'],
         queueUrl: 'https://sqs.test/org',
+        queueArn: 'arn:aws:sqs:eu-west-1:123456789012:org',
+        deadLetterQueueUrl: 'https://sqs.test/org-dlq',
         runnerGroupId: 1,
         ...poolOverrides,
       },

@@ -9,11 +9,12 @@ describe('sweepRunnerConfigs', () => {
     const ssm = new InMemorySsm(clock);
     const put = (name: string) =>
       ssm.putParameter({ name, value: 'secret-jit-config', type: 'SecureString', overwrite: true });
-    await put('/ghr/runners/i-0dead');
-    await put('/ghr/runners/i-0a11ve');
-    await put('/ghr/runners/not-an-instance');
+    await put('/ghr/runners/linux/i-0dead00000000001');
+    await put('/ghr/runners/linux/i-0a1140000000000e');
+    await put('/ghr/runners/linux/not-an-instance');
+    await put('/ghr/runners/i-0dead00000000002'); // not under a pool: not a runner config
     clock.advance(RUNNER_CONFIG_GRACE_MS + 1);
-    await put('/ghr/runners/i-0new');
+    await put('/ghr/runners/arm/i-0eee00000000000e');
     const counted: Record<string, number> = {};
     const deps = {
       ssm,
@@ -29,18 +30,25 @@ describe('sweepRunnerConfigs', () => {
     const { clock, ssm, deps, counted } = await prepare();
 
     // Act
-    const swept = await sweepRunnerConfigs(deps, new Set(['i-0a11ve']), clock.now());
+    const swept = await sweepRunnerConfigs(deps, new Set(['i-0a1140000000000e']), clock.now());
 
     // Assess
     expect(swept).toBe(1);
     expect(counted['runnerConfigsSwept']).toBe(1);
-    const left = (await ssm.getParametersByPath('/ghr/runners')).map((p) => p.name).sort();
-    expect(left).toEqual(['/ghr/runners/i-0a11ve', '/ghr/runners/i-0new', '/ghr/runners/not-an-instance']);
+    const left = (await ssm.listParameters('/ghr/runners')).map((p) => p.name).sort();
+    expect(left).toEqual([
+      '/ghr/runners/arm/i-0eee00000000000e',
+      '/ghr/runners/i-0dead00000000002',
+      '/ghr/runners/linux/i-0a1140000000000e',
+      '/ghr/runners/linux/not-an-instance',
+    ]);
   });
 
   it('keeps a young config whose instance is not listed yet (CreateFleet just returned)', async () => {
     const { clock, ssm, deps } = await prepare();
     await sweepRunnerConfigs(deps, new Set(), clock.now());
-    expect((await ssm.getParametersByPath('/ghr/runners')).map((p) => p.name)).toContain('/ghr/runners/i-0new');
+    expect((await ssm.listParameters('/ghr/runners')).map((p) => p.name)).toContain(
+      '/ghr/runners/arm/i-0eee00000000000e',
+    );
   });
 });

@@ -26,6 +26,7 @@ const PutParameter = z.object({
   Type: z.enum(['String', 'StringList', 'SecureString']).optional(),
   Overwrite: z.boolean().optional(),
   Description: z.string().optional(),
+  Tags: z.array(z.object({ Key: z.string().min(1).max(128), Value: z.string().max(256) })).optional(),
 });
 const DeleteParameter = z.object({ Name: name });
 const GetParametersByPath = z.object({
@@ -35,6 +36,9 @@ const GetParametersByPath = z.object({
   MaxResults: z.number().int().min(1).max(10).optional(),
   NextToken: z.string().optional(),
 });
+
+/** What SSM returns for a SecureString read without decryption: ciphertext, never the value. */
+const CIPHERTEXT = 'AQICAHsimulatedciphertext==';
 
 function wire(p: Parameter) {
   return {
@@ -92,6 +96,7 @@ export class SsmFacade extends JsonFacade {
           type: input.Type === 'SecureString' ? 'SecureString' : 'String',
           overwrite: input.Overwrite ?? false,
           description: input.Description,
+          ...(input.Tags === undefined ? {} : { tags: Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])) }),
         });
         return this.ok({ Version: version, Tier: 'Standard' });
       }
@@ -106,10 +111,13 @@ export class SsmFacade extends JsonFacade {
     }
   }
 
-  /** Pages of MaxResults (SSM's default and maximum: 10); the token is the offset. */
+  /**
+   * Pages of MaxResults (SSM's default and maximum: 10); the token is the offset. Without
+   * WithDecryption a SecureString's value is ciphertext (here a fixed stand-in), as SSM answers.
+   */
   private async byPath(input: z.infer<typeof GetParametersByPath>): Promise<FacadeResponse> {
     const prefix = input.Path.endsWith('/') ? input.Path : `${input.Path}/`;
-    const all = (await this.backend.getParametersByPath(input.Path)).filter(
+    const all = (await this.backend.listParameters(input.Path)).filter(
       // Without Recursive, only the path's direct children (SSM API reference, GetParametersByPath).
       (p) => input.Recursive === true || !p.name.slice(prefix.length).includes('/'),
     );
@@ -117,8 +125,15 @@ export class SsmFacade extends JsonFacade {
     if (!Number.isInteger(start) || start < 0)
       throw new AwsWireError('InvalidNextToken', 400, 'The NextToken is not valid');
     const end = start + (input.MaxResults ?? 10);
+    const page = all.slice(start, end);
+    const values = new Map<string, Parameter>();
+    if (input.WithDecryption === true && page.length > 0) {
+      for (const p of await this.backend.getParameters(page.map((q) => q.name))) values.set(p.name, p);
+    }
     return this.ok({
-      Parameters: all.slice(start, end).map(wire),
+      Parameters: page.map((p) =>
+        wire(values.get(p.name) ?? { name: p.name, value: CIPHERTEXT, version: 1, lastModifiedMs: p.lastModifiedMs }),
+      ),
       ...(end < all.length ? { NextToken: String(end) } : {}),
     });
   }
