@@ -143,7 +143,6 @@ export const scaleUpConfigSchema = z.strictObject({
 
 export const scaleDownConfigSchema = z.strictObject({
   ...commonSchema,
-  strategy: z.enum(['quarantine', 'naive', 'deregister-recheck', 'confirm-window', 'sequential']).default('quarantine'),
   /**
    * Wait between quarantine and re-check. Covers the world model's worst case: quarantine
    * propagation (≤ 60 s) + listener receive (≤ 2 s) + worker start (≤ 2 s) + agent notice (≤ 1 s)
@@ -162,8 +161,6 @@ export const scaleDownConfigSchema = z.strictObject({
     parameterName: ssmParameterName,
     ttlSeconds: z.number().int().min(60).max(3600).default(900),
   }),
-  /** Idle-confirmation window of the `confirm-window` baseline strategy. */
-  confirmWindowSeconds: z.number().int().min(0).default(300),
   runnerConfigPath: ssmParameterName,
 });
 

@@ -3,9 +3,10 @@ import type { Log, Metrics } from '../observability/types.js';
 import type { Ports } from '../ports/index.js';
 
 /**
- * A scale-down protocol: one scheduled run. Ours (`quarantine`) and the baselines the
- * simulator compares it with (`naive`, `deregister-recheck`, `confirm-window`) all sit
- * behind this interface, so they run on the same timeline against the same world.
+ * A scale-down protocol: one scheduled run. Production runs ours (`quarantineStrategy`,
+ * core/scale-down); the simulator injects the baselines it compares it with (sim/baselines)
+ * through this interface, so they run on the same timeline against the same world. No baseline
+ * ships: the handler and its zip know only ours.
  */
 export interface ScaleDownContext {
   readonly ports: Ports;

@@ -1,5 +1,7 @@
 import type { ScaleDownReport } from '../core/strategy.js';
-import type { World } from './world/world.js';
+import type { SimWorld } from './build.js';
+import { degradation, killedJobs, queueWait, type KilledJob, type Percentiles } from './accounting-detail.js';
+import { FUNCTIONS } from './control-plane/configs.js';
 
 /** world-model.md, "Accounting": what every run reports. */
 export interface Accounting {
@@ -8,10 +10,14 @@ export interface Accounting {
   /** Assigned and not completed because of a control-plane action. */
   readonly jobsKilled: number;
   readonly jobsKilledByCause: { readonly terminate: number; readonly delete: number; readonly label: number };
+  /** Every killed job: its cause and which of the two guards of docs/safety.md did not hold. */
+  readonly killedJobs: readonly KilledJob[];
   readonly jobsLostToSpot: number;
   readonly jobsQueuedAtEnd: number;
   /** Assigned or running when the run ended. */
   readonly jobsRunningAtEnd: number;
+  /** Job queued → job started on a runner; jobs still queued at the end count with their wait so far. */
+  readonly queueWaitSeconds: Percentiles;
   readonly instancesLaunched: number;
   /**
    * Not terminated at the end, with no runner running for longer than its bound: boot timeout
@@ -25,6 +31,8 @@ export interface Accounting {
   readonly githubCallsByEndpoint: Readonly<Record<string, { calls: number; points: number }>>;
   readonly awsCallsByAction: Readonly<Record<string, number>>;
   readonly rateLimitHits: number;
+  readonly githubThrottles: number;
+  readonly ec2Throttles: number;
   /**
    * The longest an instance stayed surplus — idle, past its minimum running time, its agent
    * alive — before it went, or until the end of the run if it is still there (L1).
@@ -35,6 +43,12 @@ export interface Accounting {
   /** The longest life of an instance that never ran a runner, gone or still there (L2). */
   readonly maxOrphanSeconds: number;
   readonly orphansReaped: number;
+  /** Quarantined or retiring runners scale-down gave back to their pool (jobs waited). */
+  readonly returnedToService: number;
+  /** Instances the silent-agent backstop terminated. */
+  readonly backstops: number;
+  /** What went wrong or took a fallback path, by reason (metrics, invocation outcomes, dead letters). */
+  readonly degraded: Readonly<Record<string, number>>;
 }
 
 const HOUR = 3_600_000;
@@ -50,7 +64,9 @@ function sorted<T>(map: ReadonlyMap<string, T>): Record<string, T> {
   return result;
 }
 
-export function account(world: World, reports: readonly ScaleDownReport[], scheduleMinutes: number): Accounting {
+export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Accounting {
+  const { world, scenario } = sim;
+  const scheduleMinutes = scenario.scaleDown.everyMinutes;
   const end = world.now;
   const byCause = { terminate: 0, delete: 0, label: 0 };
   let completed = 0;
@@ -87,26 +103,30 @@ export function account(world: World, reports: readonly ScaleDownReport[], sched
     const pool = world.pools.get(instance.pool);
     // A silent agent's instance is ended by the backstop only after quarantine + the maximum
     // job duration (architecture.md §3), and its last `busy` is trusted for that long first.
-    const silentAgentMs = host && !host.agentAlive ? 2 * (pool?.config.maxJobDurationMinutes ?? 360) * 60_000 : 0;
+    const silentAgentMs = host && !host.agent.alive ? 2 * (pool?.config.maxJobDurationMinutes ?? 360) * 60_000 : 0;
     const bound = ((pool?.config.bootTimeoutMinutes ?? 8) + 2 * scheduleMinutes) * 60_000 + silentAgentMs;
     // Between two JIT registrations an instance is briefly without a runner: only a long gap is a leak.
     const offlineSince = host?.offlineSinceMs;
     if (live && host && !host.job && offlineSince !== undefined && end - offlineSince > bound) leaked++;
     if (live && host && !instance.everOnline) maxOrphanMs = Math.max(maxOrphanMs, end - instance.launchMs);
     const keepsIdle = (pool?.config.idleConfig.length ?? 0) > 0;
-    if (live && host && instance.everOnline && !host.job && host.agentAlive && !keepsIdle) {
+    if (live && host && instance.everOnline && !host.job && host.agent.alive && !keepsIdle) {
       maxSurplusMs = Math.max(maxSurplusMs, end - world.hosts.surplusSinceMs(host));
     }
   }
   const counters = world.counters;
+  const scaleDown = world.lambda.record(FUNCTIONS.scaleDown)?.metrics;
+  const killed = killedJobs(world);
   return {
     jobsSubmitted: world.github.jobs.size,
     jobsCompleted: completed,
     jobsKilled: byCause.terminate + byCause.delete + byCause.label,
     jobsKilledByCause: byCause,
+    killedJobs: killed,
     jobsLostToSpot: spot,
     jobsQueuedAtEnd: queued,
     jobsRunningAtEnd: running,
+    queueWaitSeconds: queueWait(world),
     instancesLaunched: world.ec2.instances.size,
     instancesLeaked: leaked,
     instanceHours: round(totalMs / HOUR, 3),
@@ -116,9 +136,14 @@ export function account(world: World, reports: readonly ScaleDownReport[], sched
     githubCallsByEndpoint: sorted(counters.github),
     awsCallsByAction: sorted(counters.aws),
     rateLimitHits: counters.rateLimitHits,
+    githubThrottles: counters.githubThrottles,
+    ec2Throttles: counters.ec2Throttles,
     maxSurplusIdleSeconds: round(maxSurplusMs / 1000, 3),
     maxSilentAgentIdleSeconds: round(world.maxSilentAgentIdleMs / 1000, 3),
     maxOrphanSeconds: round(maxOrphanMs / 1000, 3),
     orphansReaped: reports.reduce((n, report) => n + report.orphansTerminated, 0),
+    returnedToService: scaleDown?.get('returnedToService') ?? 0,
+    backstops: scaleDown?.get('backstops') ?? 0,
+    degraded: degradation(sim),
   };
 }

@@ -1,4 +1,4 @@
-import { naiveStrategy } from '../core/strategies/naive.js';
+import { naiveStrategy } from './baselines/naive.js';
 import type { ScaleDownStrategy } from '../core/strategy.js';
 import { runSimulation } from './run.js';
 import { parseScenario } from './scenarios/load.js';

@@ -3,8 +3,8 @@ import { progressLine } from './progress.js';
 import type { World } from './world/world.js';
 import { ConfigError } from '../errors.js';
 import { loadScenario } from './scenarios/load.js';
-import { runHttpSimulation } from './http/run.js';
 import { resolveStrategy, runSimulation, STRATEGIES, type SimulationResult } from './run.js';
+import { ALL_OURS, type OurFunctions } from './build.js';
 import { finishReport, runCompare, TimelineRecorder, wantsReport } from './report/cli.js';
 
 export interface CliIo {
@@ -35,10 +35,13 @@ const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--h
               POST /control/advance. No control plane runs inside unless --with-control-plane
   --port N    the control API's port with --serve; default 8787, 0 picks a free one
   --with-control-plane  with --serve: run our webhook, scale-up and scale-down handlers inside too
+  --ours a,b  with --serve: run only these of ours inside (webhook, scale-up, scale-down); the caller does the rest
 `;
 
-/** The keys `--json` prints, in this order (issue 3). */
-export function summaryJson(result: SimulationResult): Record<string, unknown> {
+/** The keys `--json` prints, in this order (issue 3, then issue 12's additions). */
+export function summaryJson(
+  result: Pick<SimulationResult, 'scenario' | 'strategy' | 'seed' | 'simulatedHours' | 'accounting'>,
+): Record<string, unknown> {
   const a = result.accounting;
   return {
     scenario: result.scenario,
@@ -58,6 +61,13 @@ export function summaryJson(result: SimulationResult): Record<string, unknown> {
     githubCalls: a.githubCalls,
     awsCalls: a.awsCalls,
     maxSurplusIdleSeconds: a.maxSurplusIdleSeconds,
+    queueWaitSeconds: a.queueWaitSeconds,
+    returnedToService: a.returnedToService,
+    backstops: a.backstops,
+    ec2Throttles: a.ec2Throttles,
+    githubThrottles: a.githubThrottles,
+    degraded: a.degraded,
+    killedJobs: a.killedJobs,
   };
 }
 
@@ -75,6 +85,11 @@ function readable(result: SimulationResult): string {
     ],
     ['jobs lost to spot', String(a.jobsLostToSpot)],
     ['jobs queued / running at end', `${a.jobsQueuedAtEnd} / ${a.jobsRunningAtEnd}`],
+    [
+      'queue wait p50 / p95 / max',
+      `${a.queueWaitSeconds.p50} / ${a.queueWaitSeconds.p95} / ${a.queueWaitSeconds.max} s`,
+    ],
+    ['returned to service / backstops', `${a.returnedToService} / ${a.backstops}`],
     ['instances launched / leaked', `${a.instancesLaunched} / ${a.instancesLeaked}`],
     ['instance-hours (idle)', `${a.instanceHours} (${a.idleInstanceHours})`],
     ['max surplus idle', `${a.maxSurplusIdleSeconds} s`],
@@ -85,6 +100,26 @@ function readable(result: SimulationResult): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+/** The functions' warnings and errors go to stderr (the first few): stdout keeps the summary. */
+function warnings(result: SimulationResult, io: CliIo): void {
+  const lines = result.world.lambda
+    .names()
+    .flatMap((name) => (result.world.lambda.record(name)?.lines ?? []).map((line) => `${name} ${line}`))
+    .filter((line) => / (WARN|ERROR) /.test(line));
+  for (const line of lines.slice(0, 20)) io.stderr.write(`${line}\n`);
+  if (lines.length > 20) io.stderr.write(`(${lines.length - 20} more warnings and errors)\n`);
+}
+
+/** `--ours webhook,scale-up,scale-down`: which of our functions run inside a served world. */
+function oursOf(value: string | undefined, withControlPlane: boolean): OurFunctions {
+  if (value === undefined) return withControlPlane ? ALL_OURS : { webhook: false, scaleUp: false, scaleDown: false };
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const known = ['webhook', 'scale-up', 'scale-down'];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new ConfigError(`--ours: unknown function(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  return { webhook: names.includes('webhook'), scaleUp: names.includes('scale-up'), scaleDown: names.includes('scale-down') };
 }
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -116,6 +151,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         serve: { type: 'boolean', default: false },
         port: { type: 'string' },
         'with-control-plane': { type: 'boolean', default: false },
+        ours: { type: 'string' },
       },
       strict: true,
     }).values;
@@ -139,6 +175,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const seed = positive('seed', values.seed, true) ?? 1;
     if (values.port !== undefined && !values.serve) throw new ConfigError('--port needs --serve');
     if (values['with-control-plane'] && !values.serve) throw new ConfigError('--with-control-plane needs --serve');
+    if (values.ours !== undefined && !values.serve) throw new ConfigError('--ours needs --serve');
     if (values.serve) {
       const port = positive('port', values.port, true) ?? 8787;
       if (port > 65_535) throw new ConfigError(`--port: expected 0..65535, got "${values.port ?? ''}"`);
@@ -149,8 +186,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const { runServe, signalWaiter } = await import('./serve/cli.js');
       const signals = signalWaiter();
       try {
-        const withControlPlane = values['with-control-plane'];
-        return await runServe({ scenario, seed, port, withControlPlane, strategy, stopSignal: signals.promise }, io);
+        const functions = oursOf(values.ours, values['with-control-plane']);
+        return await runServe({ scenario, seed, port, functions, strategy, stopSignal: signals.promise }, io);
       } finally {
         signals.dispose();
       }
@@ -185,17 +222,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         else if (!values.json) io.stderr.write(`\r${line}`);
       },
     };
-    const result =
-      door === 'http'
-        ? await runHttpSimulation({
-            ...options,
-            // Handler warnings and errors go to stderr; stdout keeps the summary (or the one JSON object).
-            log: (level, service, message, attributes) => {
-              if (level !== 'WARN' && level !== 'ERROR') return;
-              io.stderr.write(`${level} ${service}: ${message} ${JSON.stringify(attributes ?? {})}\n`);
-            },
-          })
-        : await runSimulation(options);
+    const result = await runSimulation({ ...options, door });
+    if (door === 'http') warnings(result, io);
     if (values.json) {
       io.stdout.write(`${JSON.stringify(summaryJson(result))}\n`);
     } else {

@@ -1,4 +1,4 @@
-import { strategies } from '../../core/strategies/index.js';
+import { STRATEGIES } from '../../sim/control-plane/strategies.js';
 import { noMetrics, type Log } from '../../observability/types.js';
 import { startScaleFixture } from './fixture.js';
 import { benchOwners, floorCalls } from './owners.js';
@@ -48,7 +48,7 @@ function countingLog(): Log & { warnings: number } {
 
 /** One scale-down run of `strategy` over a fresh fixture; wall time covers the run only. */
 export async function runScaleOnce(options: ScaleOptions, strategyName: string): Promise<ScaleRow> {
-  const strategy = strategies[strategyName];
+  const strategy = STRATEGIES[strategyName]?.strategy;
   if (strategy === undefined) throw new Error(`unknown strategy "${strategyName}"`);
   const owners = benchOwners(options.instances, options.owners);
   const fixture = await startScaleFixture(owners, options.latencyMs);

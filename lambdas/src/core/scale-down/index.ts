@@ -1,5 +1,5 @@
 import { RateLimitedError, describeError } from '../../errors.js';
-import type { ScaleDownContext, ScaleDownReport } from '../strategy.js';
+import type { ScaleDownContext, ScaleDownReport, ScaleDownStrategy } from '../strategy.js';
 import { executePlan, type ExecutionResult } from './execute.js';
 import { acquireLease } from './lease.js';
 import { sweepRunnerConfigs } from './housekeeping.js';
@@ -126,3 +126,9 @@ function tally(keys: readonly string[]): Record<string, number> {
   for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
   return counts;
 }
+
+/** Ours: quarantine, settle, re-check on the agent's word, then deregister and terminate. */
+export const quarantineStrategy: ScaleDownStrategy = {
+  name: 'quarantine',
+  run: (context) => runScaleDown(context),
+};

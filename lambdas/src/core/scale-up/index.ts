@@ -1,5 +1,5 @@
 export { APPLICATION, fleetTags, launchInstances, type Launched } from './launch.js';
-export { outcomeOfError, processJobs, type PendingJob } from './job.js';
+export { launchRunners, outcomeOfError, processJobs, type LaunchedRunner, type PendingJob } from './job.js';
 export {
   heldCopy,
   holdAtMaximum,

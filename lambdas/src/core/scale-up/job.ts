@@ -93,37 +93,73 @@ async function launchForPool(
   if (atMaximum > 0) ctx.metrics.count('ScaleUpAtMaximum', atMaximum);
   if (served.length === 0) return;
 
-  const launched = await launchInstances(deps.ec2, pool, served.length, fleetTags(ctx.config, poolName, pool));
-  ctx.metrics.count('ScaleUpLaunched', launched.instanceIds.length);
-  if (launched.capacityType !== pool.capacityType) ctx.metrics.count('ScaleUpOnDemandFallback');
-
-  const unconfigured: string[] = [];
+  const runners = await launchRunners(poolName, pool, served.length, deps, ctx);
   const configured: JobMessage[] = [];
   for (const [index, job] of served.entries()) {
-    const instanceId = launched.instanceIds[index];
-    if (instanceId === undefined) {
+    const runner = runners[index];
+    if (runner === undefined) {
       outcomes.set(job.messageId, { kind: 'retry', reason: 'partial_launch' });
       continue;
     }
-    const attributes = { jobId: job.message.jobId, pool: poolName, instanceId };
-    try {
-      await provisionRunnerConfig(deps, ctx, poolName, pool, instanceId);
-      outcomes.set(job.messageId, { kind: 'done', instanceIds: [instanceId] });
-      const recheck = job.message.recheck ?? 0;
-      if (recheck > 0) ctx.metrics.count('relaunchedAfterSwap');
-      ctx.log.info('runner launched', { ...attributes, recheck, capacityType: launched.capacityType });
-      configured.push(job.message);
-    } catch (error) {
-      unconfigured.push(instanceId);
+    if (runner.kind === 'failed') {
       // Nothing half-made: the instance is ended and the job retried, whatever the cause.
       outcomes.set(job.messageId, { kind: 'retry', reason: 'runner_config_failed' });
-      ctx.log.error('runner config failed; terminating the instance', { ...attributes, error: describeError(error) });
+      continue;
     }
+    outcomes.set(job.messageId, { kind: 'done', instanceIds: [runner.instanceId] });
+    const recheck = job.message.recheck ?? 0;
+    if (recheck > 0) ctx.metrics.count('relaunchedAfterSwap');
+    ctx.log.info('runner launched', {
+      jobId: job.message.jobId,
+      pool: poolName,
+      instanceId: runner.instanceId,
+      recheck,
+      capacityType: runner.capacityType,
+    });
+    configured.push(job.message);
   }
   for (const message of configured) await scheduleRecheck(pool, message, deps, ctx);
+}
+
+export type LaunchedRunner =
+  | { readonly kind: 'ready'; readonly instanceId: string; readonly capacityType: 'spot' | 'on-demand' }
+  | { readonly kind: 'failed'; readonly instanceId: string };
+
+/**
+ * Launches `count` runners of the pool: one CreateFleet, then a runner config per instance. An
+ * instance whose config failed is terminated at once (nothing half-made); so is any extra. The
+ * result lists the instances in launch order (fewer than `count` on a partial launch). Used for
+ * jobs, and for runners wanted before any job asks (a pool prepared ahead).
+ */
+export async function launchRunners(
+  poolName: string,
+  pool: PoolConfig,
+  count: number,
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+): Promise<LaunchedRunner[]> {
+  const launched = await launchInstances(deps.ec2, pool, count, fleetTags(ctx.config, poolName, pool));
+  ctx.metrics.count('ScaleUpLaunched', launched.instanceIds.length);
+  if (launched.capacityType !== pool.capacityType) ctx.metrics.count('ScaleUpOnDemandFallback');
+  const runners: LaunchedRunner[] = [];
+  const unconfigured: string[] = [];
+  for (const instanceId of launched.instanceIds.slice(0, count)) {
+    try {
+      await provisionRunnerConfig(deps, ctx, poolName, pool, instanceId);
+      runners.push({ kind: 'ready', instanceId, capacityType: launched.capacityType });
+    } catch (error) {
+      unconfigured.push(instanceId);
+      runners.push({ kind: 'failed', instanceId });
+      ctx.log.error('runner config failed; terminating the instance', {
+        pool: poolName,
+        instanceId,
+        error: describeError(error),
+      });
+    }
+  }
   // CreateFleet may launch more than asked for only in theory; an extra would have no job and no config.
-  unconfigured.push(...launched.instanceIds.slice(served.length));
-  if (unconfigured.length === 0) return;
+  unconfigured.push(...launched.instanceIds.slice(count));
+  if (unconfigured.length === 0) return runners;
   ctx.metrics.count('ScaleUpConfigFailed', unconfigured.length);
   try {
     await deps.ec2.terminateInstances(unconfigured);
@@ -134,6 +170,7 @@ async function launchForPool(
       error: describeError(error),
     });
   }
+  return runners;
 }
 
 /** Every job message of a batch → its outcome, by message id. */

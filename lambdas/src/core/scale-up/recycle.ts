@@ -1,64 +1,66 @@
+import type { PoolConfig } from '../../config/schema.js';
 import { describeError, NotFoundError } from '../../errors.js';
 import type { FleetInstance } from '../../ports/index.js';
-import { idleQuota } from '../capacity/index.js';
 import { decodeAgentState, decodeLifecycle, TAG } from '../tags.js';
 import type { RecycleMessage } from './messages.js';
-import {
-  configParameterName,
-  decodeRunnerConfigReady,
-  provisionRunnerConfig,
-  RUNNER_CONFIG_TAG,
-} from './runner-config.js';
+import { configParameterName, provisionRunnerConfig, runnerOwner } from './runner-config.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 
 /**
  * Recycle requests of reusable pools (architecture.md §3): the one-job runner of a warm instance
- * has exited, its JIT registration is consumed, and its agent asks for another. The instance
- * has no registration now, so terminating it loses nothing; giving it a fresh JIT config keeps
- * it warm. The choice is the capacity rule scale-down uses for its idle quota.
+ * has exited, its JIT registration is consumed, and its agent asks for another. A warm instance
+ * waiting for work is what makes a reusable pool start jobs in seconds, so the answer is a fresh
+ * JIT config; scale-down retires surplus warm runners through the protocol when the pool's idle
+ * policy says so (minimum running time, idle quota). The answer terminates only what scale-down
+ * would end anyway: an instance over the pool's maximum. A marked instance is scale-down's alone
+ * (one writer): its request is dropped.
+ *
+ * The request comes from the instance, so it is hostile input (docs/threat-model.md): it is
+ * honoured only for an instance scale-up checks itself — it exists, runs, belongs to the pool
+ * whose queue the message came from, and the registration scale-up last gave it is gone at GitHub
+ * (consumed by a job, or deleted). A request while that registration still exists (a duplicate,
+ * or a forged one) is dropped, so an instance gets at most one fresh registration per job, and a
+ * forged request can only ever touch its sender's pool-mate's next registration.
  */
 
 export interface RecycleInput {
-  /** Messages waiting in the pool's queue (visible + delayed): jobs not yet served. */
-  readonly waitingJobs: number;
-  /** The pool's idle quota now (`idleConfig`, the capacity function shared with scale-down). */
-  readonly idleQuota: number;
-  /** Other instances of the pool whose agent reports `idle` and that are not retiring. */
-  readonly idleInPool: number;
+  /** Instances of the pool pending or running, this one included. */
+  readonly live: number;
+  readonly maxRunners: number;
 }
 
 export type RecycleDecision = 'reuse' | 'terminate';
 
-/**
- * Reuse when a job waits or the pool is short of its idle quota; otherwise the instance is
- * surplus. Over-counting waiting jobs (the queue also holds other recycle requests) errs
- * towards keeping an instance, which scale-down retires safely later; under-counting would
- * only cost a launch.
- */
+/** Reuse, unless the pool is over its maximum (e.g. the maximum was lowered): then this instance goes. */
 export function decideRecycle(input: RecycleInput): RecycleDecision {
-  if (input.waitingJobs > 0) return 'reuse';
-  return input.idleInPool < input.idleQuota ? 'reuse' : 'terminate';
+  return input.live > input.maxRunners ? 'terminate' : 'reuse';
 }
 
 /**
- * Whether the request is current. A request is acted on only while the instance's agent reports
- * `exited` and no config was announced since that exit: a duplicate or late message (SQS is at
- * least once) must never terminate an instance whose runner took a new registration.
+ * Cheap filters before the GitHub check: a marked instance is scale-down's; an agent that does not
+ * report `exited` did not send this request now (SQS delivers at least once, late).
  */
 export function recycleStaleReason(instance: FleetInstance): string | undefined {
   if (decodeLifecycle(instance.tags[TAG.lifecycle]) !== undefined) return 'retiring';
   const state = decodeAgentState(instance.tags[TAG.agentState]);
   if (state?.state !== 'exited') return 'runner_not_exited';
-  const readyMs = decodeRunnerConfigReady(instance.tags[RUNNER_CONFIG_TAG]);
-  if (readyMs !== undefined && readyMs >= state.atMs) return 'already_answered';
   return undefined;
 }
 
-function isIdle(instance: FleetInstance): boolean {
-  return (
-    decodeLifecycle(instance.tags[TAG.lifecycle]) === undefined &&
-    decodeAgentState(instance.tags[TAG.agentState])?.state === 'idle'
-  );
+function runnerIdOf(instance: FleetInstance): number | undefined {
+  const value = instance.tags[TAG.runnerId];
+  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : undefined;
+}
+
+/** Whether the registration scale-up last gave the instance still exists at GitHub (not consumed, not deleted). */
+async function holdsRegistration(deps: ScaleUpDeps, pool: PoolConfig, runnerId: number): Promise<boolean> {
+  try {
+    await deps.github.getRunner(runnerOwner(pool), runnerId);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
 }
 
 export async function processRecycle(
@@ -78,14 +80,12 @@ export async function processRecycle(
   const instance = poolInstances.find((i) => i.instanceId === message.instanceId);
   if (instance === undefined || instance.state !== 'running') return { kind: 'drop', reason: 'instance_gone' };
   const stale = recycleStaleReason(instance);
-  if (stale !== undefined) return { kind: 'drop', reason: stale };
+  if (stale !== undefined) return { kind: 'drop', reason: stale, quiet: true };
+  const runnerId = runnerIdOf(instance);
+  if (runnerId === undefined) return { kind: 'drop', reason: 'no_registration_known' };
+  if (await holdsRegistration(deps, pool, runnerId)) return { kind: 'drop', reason: 'holds_registration', quiet: true };
 
-  const depth = await deps.sqs.getQueueDepth(pool.queueUrl);
-  const input: RecycleInput = {
-    waitingJobs: depth.visible + depth.delayed,
-    idleQuota: idleQuota(pool.idleConfig, deps.clock.now()).idleCount,
-    idleInPool: poolInstances.filter((i) => i.instanceId !== instance.instanceId && isIdle(i)).length,
-  };
+  const input: RecycleInput = { live: poolInstances.length, maxRunners: pool.maxRunners };
   const decision = decideRecycle(input);
   log.info('recycle decision', { ...base, decision, ...input });
 

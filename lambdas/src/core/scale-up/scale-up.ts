@@ -8,6 +8,18 @@ import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 export interface ScaleUpRecord {
   readonly messageId: string;
   readonly body: string;
+  /** The queue the event source mapping read it from: the only trusted source of its pool. */
+  readonly eventSourceARN: string;
+}
+
+/**
+ * A message's pool is the pool whose queue it came from (the record's `eventSourceARN`), never the
+ * body: a runner may send to its own pool's queue, and a body naming another pool is forged
+ * (docs/threat-model.md). Undefined: the queue is no pool's (a misconfigured mapping).
+ */
+function poolOfQueue(arn: string, ctx: ScaleUpContext): string | undefined {
+  for (const [name, pool] of Object.entries(ctx.config.pools)) if (pool.queueArn === arn) return name;
+  return undefined;
 }
 
 export interface ScaleUpResult {
@@ -54,6 +66,16 @@ export async function handleScaleUpBatch(
     }
     const message = decoded.message;
     messages.set(record.messageId, message);
+    const queuePool = poolOfQueue(record.eventSourceARN, ctx);
+    if (queuePool === undefined || queuePool !== message.pool) {
+      ctx.log.warn('scale-up message names a pool other than its queue', {
+        messageId: record.messageId,
+        queuePool: queuePool ?? null,
+        kind: message.kind,
+      });
+      outcomes.set(record.messageId, { kind: 'drop', reason: queuePool === undefined ? 'unknown_queue' : 'pool_mismatch' });
+      continue;
+    }
     const key = dedupKey(message);
     if (key !== undefined && (deps.processed.has(key) || inBatch.has(key))) {
       outcomes.set(record.messageId, { kind: 'drop', reason: 'duplicate_delivery' });

@@ -1,6 +1,6 @@
 import { scaleDownConfigSchema, type ScaleDownConfig } from '../../config/schema.js';
+import { quarantineStrategy } from '../../core/scale-down/index.js';
 import type { ScaleDownReport, ScaleDownStrategy } from '../../core/strategy.js';
-import { getStrategy } from '../../core/strategies/index.js';
 import { describeError } from '../../errors.js';
 import type { Ports } from '../../ports/index.js';
 import { defineHandler, type HandlerOverrides } from '../shared/define-handler.js';
@@ -8,6 +8,7 @@ import { createProductionPorts } from '../shared/production-ports.js';
 
 export interface ScaleDownDeps {
   readonly ports: Ports;
+  /** Ours in production; the simulator injects a baseline here to compare (it never ships one). */
   readonly strategy: ScaleDownStrategy;
 }
 
@@ -24,7 +25,7 @@ export function createScaleDownHandler(overrides: HandlerOverrides<ScaleDownDeps
       schema: scaleDownConfigSchema,
       init: (tools): ScaleDownDeps => ({
         ports: createProductionPorts(tools),
-        strategy: getStrategy(tools.config.strategy),
+        strategy: quarantineStrategy,
       }),
       handle: async (_event: unknown, deps, tools): Promise<ScaleDownReport> => {
         const config: ScaleDownConfig = tools.config;

@@ -1,6 +1,5 @@
 import { parseScenario } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
-import type { CrashSpec, OverlapSpec } from './schedule.js';
 import crashes from '../scenarios/fault-crashes.json' with { type: 'json' };
 import deadAgent from '../scenarios/fault-dead-agent.json' with { type: 'json' };
 import ec2Throttle from '../scenarios/fault-ec2-throttle.json' with { type: 'json' };
@@ -11,26 +10,25 @@ import spot from '../scenarios/fault-spot.json' with { type: 'json' };
 import webhooks from '../scenarios/fault-webhooks.json' with { type: 'json' };
 
 /**
- * The eight fault classes of issue 8, each a scenario (`scenarios/fault-*.json`) plus the
- * schedule-level faults a scenario file cannot express (crash points placed after protocol
- * steps, an overlapping second invocation). Kept apart from the built-in scenarios: the property
+ * The eight fault classes of issue 8, each a scenario (`scenarios/fault-*.json`; crash points and
+ * overlapping runs are scenario faults too). Kept apart from the built-in scenarios: the property
  * tests and the bench iterate those and hold them to liveness bounds faults are allowed to stretch.
  */
 export interface FaultClass {
   readonly fault: string;
   readonly scenario: Scenario;
-  readonly crashes?: readonly CrashSpec[];
-  readonly overlap?: OverlapSpec;
   /** The stated stretch of the leak bound under this fault, in minutes (0: none). */
   readonly leakSlackMinutes?: number;
 }
 
+type CrashInput = Scenario['faults']['crashes'][number];
+
 /**
- * Crash points of the quarantine protocol, matched against the in-process door's step names
- * (`github.<METHOD> <route>`, `ec2.<Action>`) and the core's `info` messages. A crash at a
+ * Crash points of the quarantine protocol, matched against the step names every door gives its
+ * calls (`github.<METHOD> <route>`, `ec2.<Action>`) and the core's `info` messages. A crash at a
  * call means the call never happens: "after step X" is "at the first call of the step after X".
  */
-export const PROTOCOL_CRASHES: readonly CrashSpec[] = [
+export const PROTOCOL_CRASHES: readonly Omit<CrashInput, 'function'>[] = [
   { atMinute: 30, label: 'mark', step: 'runner marked retiring' },
   { atMinute: 75, label: 'quarantine', after: 'github.PUT /orgs/{org}/actions/runner-groups/', step: 'ec2.CreateTags' },
   { atMinute: 120, label: 'settle', after: 'runner quarantined', delaySeconds: 30 },
@@ -57,13 +55,13 @@ export const PROTOCOL_CRASHES: readonly CrashSpec[] = [
   },
 ];
 
-const FAULTS: readonly (Omit<FaultClass, 'scenario'> & { json: unknown })[] = [
+const FAULTS: readonly (Omit<FaultClass, 'scenario'> & { json: unknown; faults?: Record<string, unknown> })[] = [
   { fault: 'github-5xx-timeouts', json: githubErrors },
   // An exhausted primary limit blocks the runner list, hence every decision, until its hourly reset.
   { fault: 'github-rate-limits', json: rateLimits, leakSlackMinutes: 60 },
   { fault: 'ec2-throttling', json: ec2Throttle },
-  { fault: 'scale-down-crashes', json: crashes, crashes: PROTOCOL_CRASHES },
-  { fault: 'overlapping-runs', json: overlap, overlap: { offsetSeconds: 30 } },
+  { fault: 'scale-down-crashes', json: crashes, faults: { crashes: PROTOCOL_CRASHES } },
+  { fault: 'overlapping-runs', json: overlap, faults: { overlaps: [{ offsetSeconds: 30 }] } },
   { fault: 'webhooks-lost-late', json: webhooks },
   { fault: 'spot-interruptions', json: spot },
   { fault: 'dead-agent', json: deadAgent },
@@ -76,6 +74,8 @@ export function faultScenarioNames(): string[] {
 export function faultClass(name: string): FaultClass {
   const found = FAULTS.find((f) => f.fault === name);
   if (!found) throw new Error(`unknown fault class "${name}" (known: ${faultScenarioNames().join(', ')})`);
-  const { json, ...rest } = found;
-  return { ...rest, scenario: parseScenario(json, `fault ${found.fault}`) };
+  const { json, faults, ...rest } = found;
+  const base = json as { faults?: Record<string, unknown> };
+  const merged = faults === undefined ? json : { ...base, faults: { ...base.faults, ...faults } };
+  return { ...rest, scenario: parseScenario(merged, `fault ${found.fault}`) };
 }

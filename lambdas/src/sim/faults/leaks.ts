@@ -14,7 +14,7 @@ export function instancesLeakedPast(world: World, scheduleMinutes: number, slack
     const host = world.hosts.hosts.get(instance.id);
     if (!live || !host || host.job) continue;
     const pool = world.pools.get(instance.pool);
-    const silentAgentMs = !host.agentAlive ? 2 * (pool?.config.maxJobDurationMinutes ?? 360) * 60_000 : 0;
+    const silentAgentMs = !host.agent.alive ? 2 * (pool?.config.maxJobDurationMinutes ?? 360) * 60_000 : 0;
     const bound = ((pool?.config.bootTimeoutMinutes ?? 8) + 2 * scheduleMinutes) * 60_000 + silentAgentMs + slackMs;
     const offlineSince = host.offlineSinceMs;
     if (offlineSince !== undefined && end - offlineSince > bound) leaked++;

@@ -1,6 +1,5 @@
 import { faultClass, faultScenarioNames } from './catalog.js';
-import { httpFaultDoor } from './http-door.js';
-import { inProcessDoor, runFaultSimulation, type FaultDoor, type FaultRunResult } from './run.js';
+import { runFaultSimulation, type FaultRunResult } from './run.js';
 
 /** One row of the fault matrix (issue 8): sums over the seeds run. */
 export interface FaultMatrixRow {
@@ -23,8 +22,8 @@ export interface FaultMatrixRow {
 export interface FaultMatrixOptions {
   readonly seeds: readonly number[];
   readonly hours?: number;
-  /** `in-process` (default), `http` (the real handlers through the facades), or any `FaultDoor`. */
-  readonly door?: 'in-process' | 'http' | FaultDoor;
+  /** `in-process` (default) or `http` (the real handlers through the facades). */
+  readonly door?: 'in-process' | 'http';
   readonly strategy?: string;
   /** Only these classes (default: all eight). */
   readonly faults?: readonly string[];
@@ -43,9 +42,9 @@ const DEGRADATION_METRICS = [
   'runnerConfigsSwept',
 ];
 
-function messageOf(line: string): string {
-  // `<t> <slot> <LEVEL> <message> {json}`
-  const rest = line.split(' ').slice(3).join(' ');
+function messageOf(line: string, skip = 3): string {
+  // `<t> <request> <LEVEL> <message> {json}` (door lines start with the function name)
+  const rest = line.split(' ').slice(skip).join(' ');
   const brace = rest.indexOf(' {');
   return brace < 0 ? rest : rest.slice(0, brace);
 }
@@ -66,8 +65,8 @@ export function degradationOf(results: readonly FaultRunResult[]): string[] {
     for (const label of r.crashesFired) add(`crashed after ${label}`);
     for (const report of r.reports) if (report.leaseHeld) add('report leaseHeld');
     for (const line of r.doorLines) {
-      const level = line.split(' ')[2];
-      if (level === 'WARN' || level === 'ERROR') add(`door ${level.toLowerCase()} ${messageOf(line)}`);
+      const level = line.split(' ')[3];
+      if (level === 'WARN' || level === 'ERROR') add(`door ${level.toLowerCase()} ${messageOf(line, 4)}`);
     }
     for (const [fact, n] of r.doorFacts) add(`door: ${fact}`, n);
     for (const [fact, n] of r.worldFaults) add(`world: ${fact}`, n);
@@ -100,7 +99,7 @@ export function rowOf(
 /** Runs one fault class over the seeds. */
 export async function runFaultClass(
   fault: string,
-  options: { seeds: readonly number[]; hours?: number; door?: FaultDoor; strategy?: string },
+  options: { seeds: readonly number[]; hours?: number; door?: 'in-process' | 'http'; strategy?: string },
 ): Promise<FaultRunResult[]> {
   const spec = faultClass(fault);
   const results: FaultRunResult[] = [];
@@ -111,8 +110,6 @@ export async function runFaultClass(
         strategy: options.strategy ?? 'quarantine',
         seed,
         ...(options.hours === undefined ? {} : { hours: options.hours }),
-        ...(spec.crashes ? { crashes: spec.crashes } : {}),
-        ...(spec.overlap ? { overlap: spec.overlap } : {}),
         ...(spec.leakSlackMinutes ? { leakSlackMinutes: spec.leakSlackMinutes } : {}),
         ...(options.door ? { door: options.door } : {}),
       }),
@@ -126,12 +123,7 @@ export async function runFaultClass(
  * own, 6 h), with our `quarantine` strategy unless told otherwise.
  */
 export async function runFaultMatrix(options: FaultMatrixOptions): Promise<FaultMatrixRow[]> {
-  const door =
-    options.door === undefined || options.door === 'in-process'
-      ? inProcessDoor
-      : options.door === 'http'
-        ? httpFaultDoor()
-        : options.door;
+  const door = options.door ?? 'in-process';
   const strategy = options.strategy ?? 'quarantine';
   const rows: FaultMatrixRow[] = [];
   for (const fault of options.faults ?? faultScenarioNames()) {
@@ -141,7 +133,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions): Promise<Fault
       door,
       strategy,
     });
-    rows.push(rowOf(fault, strategy, door.name, results));
+    rows.push(rowOf(fault, strategy, door, results));
   }
   return rows;
 }

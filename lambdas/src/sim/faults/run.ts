@@ -1,100 +1,45 @@
-import { randomBytes } from 'node:crypto';
-import type { ScaleDownConfig } from '../../config/schema.js';
-import type { ScaleDownReport, ScaleDownStrategy } from '../../core/strategy.js';
+import type { ScaleDownReport } from '../../core/strategy.js';
 import { account, type Accounting } from '../accounting.js';
-import type { Settle } from '../engine/engine.js';
-import { inProcessPorts } from '../ports/index.js';
-import { buildScaleDownConfig, resolveStrategy } from '../run.js';
-import { scheduleFaults, scheduleWorkload } from '../scenarios/workload.js';
+import { buildWorld } from '../build.js';
+import { FUNCTIONS, SIM_RUNNER_CONFIG_PATH } from '../control-plane/configs.js';
+import { resolveStrategy } from '../control-plane/strategies.js';
+import type { Door } from '../doors/types.js';
+import { runToEnd, scaleDownReports } from '../run.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { poolSpec, type RegistrationMode } from '../world/pools.js';
-import { World } from '../world/world.js';
-import {
-  FaultSchedule,
-  type CrashSpec,
-  type InvocationWrapper,
-  type OverlapSpec,
-  type PortsFactory,
-  type ScaleDownRunner,
-} from './schedule.js';
+import type { World } from '../world/world.js';
 import { instancesLeakedPast } from './leaks.js';
-import { RunnerConfigModel, SecretScanner, secretsLeft } from './secrets.js';
-
-/**
- * How the control plane of a fault run reaches the world. `in-process`: the simulator's ports,
- * with fault injection and crash gates, and the world's modelled scale-up. The HTTP door
- * (`http-door.ts`: the real webhook, scale-up and scale-down handlers with production adapters
- * through the facades) plugs in here: `open` builds its stack over the world and returns a ports
- * factory (which must honour the crash gate: `gatePorts(ports, gate)` does, with the step names
- * of the in-process door), a `settle` for the engine, and `close`.
- */
-export interface FaultDoor {
-  readonly name: string;
-  readonly settle?: Settle;
-  /** Every pool registers this way whatever the strategy's mode (the real scale-up issues JIT configs). */
-  readonly registration?: RegistrationMode;
-  open(
-    world: World,
-    run?: { readonly config: ScaleDownConfig; readonly strategy: ScaleDownStrategy },
-  ): Promise<OpenDoor>;
-}
-
-export interface OpenDoor {
-  readonly portsFor: PortsFactory;
-  close(): Promise<void>;
-  /** Secret values the door created outside the world's SSM so far (read after open and at the end). */
-  secrets?(): readonly string[];
-  /** Wraps each scale-down invocation (the HTTP door: `quiescence.run`). */
-  readonly invoke?: InvocationWrapper;
-  /** Runs each scale-down invocation (the HTTP door: the real handler); default: the strategy itself. */
-  readonly runScaleDown?: ScaleDownRunner;
-  /** The door writes real runner configs (its scale-up does): no stand-ins are planted. */
-  readonly writesRunnerConfigs?: boolean;
-  /** Called once the workload is scheduled (the HTTP door hooks webhooks and queues until `endMs`). */
-  start?(endMs: number): void;
-  /** Log lines the door's handlers wrote (scanned for secrets with the rest). */
-  lines?(): readonly string[];
-  /** Trouble the door's own handlers met (answers, retries, failed invocations), for the degradation report. */
-  facts?(): ReadonlyMap<string, number>;
-}
-
-export const inProcessDoor: FaultDoor = {
-  name: 'in-process',
-  open: (world) => Promise.resolve({ portsFor: (gate) => inProcessPorts(world, gate), close: () => Promise.resolve() }),
-};
-
-/** Secrets planted in SSM where the handlers' config points (the in-process door itself never reads them). */
-const APP_KEY_PARAMETER = '/sim/github/private-key';
-const WEBHOOK_SECRET_PARAMETER = '/sim/github/webhook-secret';
+import { SecretScanner, secretsLeft } from './secrets.js';
 
 export interface FaultRunOptions {
+  /** The fault class's scenario, its crashes and overlaps included (catalog.ts). */
   readonly scenario: Scenario;
   readonly strategy: string;
   readonly seed: number;
   readonly hours?: number;
-  readonly crashes?: readonly CrashSpec[];
-  readonly overlap?: OverlapSpec;
-  readonly door?: FaultDoor;
+  readonly door?: 'in-process' | 'http' | Door;
   /** How much the fault class may stretch the leak bound (see `instancesLeakedPast`). */
   readonly leakSlackMinutes?: number;
 }
 
 export interface FaultRunResult {
+  readonly door: string;
   readonly accounting: Accounting;
   /** Leaked past the bound stretched by the class's stated slack (= `accounting.instancesLeaked` without slack). */
   readonly instancesLeaked: number;
   readonly secretsLeft: number;
   readonly reports: readonly ScaleDownReport[];
-  /** The scale-down log (every level, every slot). */
+  /** The scale-down log (every level, every invocation). */
   readonly lines: readonly string[];
-  /** Log lines of the door's own handlers (none for the in-process door). */
+  /** Log lines of the webhook and scale-up functions. */
   readonly doorLines: readonly string[];
-  /** What the door's own handlers met (see `OpenDoor.facts`). */
+  /** What the webhook and scale-up met (answers, retries, failed invocations, dead letters). */
   readonly doorFacts: ReadonlyMap<string, number>;
-  /** The world's event log (scale-up, webhooks, agents, crashes). */
+  /** The world's event log (launches, webhooks, agents, crashes). */
   readonly eventLines: readonly string[];
+  /** Scale-down's metrics. */
   readonly metrics: ReadonlyMap<string, number>;
   readonly crashesFired: readonly string[];
+  /** Scale-down invocations that failed (threw). */
   readonly failedRuns: number;
   /** What the world did to the fleet (injected call faults, lost webhooks, spot reclaims, dead agents). */
   readonly worldFaults: ReadonlyMap<string, number>;
@@ -102,95 +47,68 @@ export interface FaultRunResult {
   readonly scanner: SecretScanner;
 }
 
-/** One scenario with one strategy under the fault options; deterministic per seed with the in-process door. */
+/** One fault scenario with one strategy; deterministic per seed with the in-process door. */
 export async function runFaultSimulation(options: FaultRunOptions): Promise<FaultRunResult> {
   const { scenario, seed } = options;
-  const entry = resolveStrategy(options.strategy);
-  const door = options.door ?? inProcessDoor;
-  const hours = options.hours ?? scenario.hours;
-  const config = buildScaleDownConfig(scenario, entry.strategy.name);
-  const pools = Object.entries(scenario.pools).map(([name, pool]) => {
-    const mode: RegistrationMode =
-      door.registration ??
-      (pool.registration !== 'strategy'
-        ? pool.registration
-        : config.pools[name]!.ephemeral
-          ? 'jit'
-          : entry.reusableRegistration);
-    return poolSpec(name, config.pools[name]!, mode);
-  });
-  const world = new World({
+  const sim = await buildWorld(scenario, {
     seed,
-    params: scenario.world,
-    environment: scenario.environment,
-    pools,
+    strategy: resolveStrategy(options.strategy),
     keepLog: true,
-    ...(door.settle ? { settle: door.settle } : {}),
+    ...(options.door === undefined ? {} : { door: options.door }),
+    ...(options.hours === undefined ? {} : { hours: options.hours }),
   });
-  const scanner = new SecretScanner();
-  for (const [name, value] of [
-    [
-      APP_KEY_PARAMETER,
-      `-----BEGIN RSA PRIVATE KEY-----\n${randomBytes(48).toString('base64')}\n-----END RSA PRIVATE KEY-----`,
-    ],
-    [WEBHOOK_SECRET_PARAMETER, randomBytes(24).toString('hex')],
-  ] as const) {
-    world.ssm.put({ name, value, type: 'SecureString', overwrite: true });
-  }
-  const opened = await door.open(world, { config, strategy: entry.strategy });
   try {
+    await runToEnd(sim);
+    const { world } = sim;
+    const scanner = new SecretScanner();
     for (const parameter of world.ssm.parameters.values()) scanner.register(parameter.value);
-    for (const secret of opened.secrets?.() ?? []) scanner.register(secret);
-    for (const pool of pools) {
-      for (let i = 0; i < (scenario.pools[pool.name]?.prelaunch ?? 0); i++) world.scaleUp.launch(pool);
-    }
-    const endMs = world.startMs + hours * 3_600_000;
-    const configs = new RunnerConfigModel(world, config.runnerConfigPath.replace(/\/+$/, ''));
-    if (!opened.writesRunnerConfigs) configs.start(endMs);
-    scheduleWorkload(world, scenario, endMs);
-    scheduleFaults(world, scenario);
-    const schedule = new FaultSchedule(
-      world,
-      entry.strategy,
-      config,
-      opened.portsFor,
-      options.crashes ?? [],
-      options.overlap,
-      opened.invoke,
-      opened.runScaleDown,
-    );
+    for (const value of world.rest.issuedSecrets) scanner.register(value);
+    for (const secret of sim.door.secrets()) scanner.register(secret);
+    const down = world.lambda.record(FUNCTIONS.scaleDown);
     const every = scenario.scaleDown.everyMinutes * 60_000;
-    schedule.start(
-      world.startMs + (scenario.scaleDown.firstAtMinute ?? scenario.scaleDown.everyMinutes) * 60_000,
-      every,
-      endMs,
-    );
-    opened.start?.(endMs);
-    for (let h = 1; h <= Math.ceil(hours); h++) await world.engine.run(Math.min(endMs, world.startMs + h * 3_600_000));
-    for (const value of configs.values) scanner.register(value);
-    for (const secret of opened.secrets?.() ?? []) scanner.register(secret);
+    const reports = scaleDownReports(sim);
     return {
-      accounting: account(world, schedule.reports, scenario.scaleDown.everyMinutes),
-      instancesLeaked: instancesLeakedPast(
-        world,
-        scenario.scaleDown.everyMinutes,
-        (options.leakSlackMinutes ?? 0) * 60_000,
-      ),
-      secretsLeft: secretsLeft(world, config.runnerConfigPath, 2 * every),
-      reports: schedule.reports,
-      lines: schedule.lines,
+      door: sim.doorName,
+      accounting: account(sim, reports),
+      instancesLeaked: instancesLeakedPast(world, scenario.scaleDown.everyMinutes, (options.leakSlackMinutes ?? 0) * 60_000),
+      secretsLeft: secretsLeft(world, SIM_RUNNER_CONFIG_PATH, 2 * every),
+      reports,
+      lines: down?.lines ?? [],
+      doorLines: world.lambda
+        .names()
+        .filter((name) => name !== FUNCTIONS.scaleDown)
+        .flatMap((name) => world.lambda.record(name)?.lines.map((line) => `${name} ${line}`) ?? []),
+      doorFacts: functionFacts(world),
       eventLines: world.eventLog.all(),
-      doorLines: opened.lines?.() ?? [],
-      doorFacts: opened.facts?.() ?? new Map<string, number>(),
-      metrics: schedule.metrics.totals,
-      crashesFired: schedule.crashesFired,
-      failedRuns: schedule.failedRuns,
+      metrics: down?.metrics ?? new Map<string, number>(),
+      crashesFired: world.lambda.names().flatMap((name) => world.lambda.record(name)?.crashesFired ?? []),
+      failedRuns: down?.outcomes.error ?? 0,
       worldFaults: worldFaults(world),
       scanner,
     };
   } finally {
-    await opened.close();
+    await sim.close();
   }
+}
+
+/** Trouble the webhook and scale-up met, as counts. */
+function functionFacts(world: World): Map<string, number> {
+  const facts = new Map<string, number>();
+  const add = (key: string, n: number): void => {
+    if (n > 0) facts.set(key, (facts.get(key) ?? 0) + n);
+  };
+  const statuses = world.webhooks.stats.byStatus;
+  add('webhook answers non-2xx', Object.entries(statuses).reduce((n, [k, v]) => n + (/^2/.test(k) ? 0 : v), 0));
+  add('scale-up messages retried', world.queues.stats.retried);
+  add('scale-up invocations failed', world.queues.stats.failedInvocations);
+  for (const pool of world.pools.values()) add('messages dead-lettered', world.sqs.redrivenFrom(pool.config.queueUrl));
+  for (const name of world.lambda.names()) {
+    if (name === FUNCTIONS.scaleDown) continue;
+    for (const [metric, n] of world.lambda.record(name)?.metrics ?? []) {
+      if (/error|fail|throttl|ratelimit|retr|dead|invalid|rejected|dropped/i.test(metric)) add(`${name} metric ${metric}`, n);
+    }
+  }
+  return facts;
 }
 
 function worldFaults(world: World): Map<string, number> {

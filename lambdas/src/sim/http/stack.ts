@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { createAwsClients } from '../../adapters/aws/clients.js';
 import { createEc2Port } from '../../adapters/aws/ec2.js';
 import { createSqsPort } from '../../adapters/aws/sqs.js';
@@ -6,25 +6,15 @@ import { createSsmPort } from '../../adapters/aws/ssm.js';
 import { OctokitGitHub } from '../../adapters/github/index.js';
 import type { GitHubConfig } from '../../config/schema.js';
 import type { Log } from '../../observability/types.js';
-import type { GitHubPort, Ports } from '../../ports/index.js';
-import { ownerKey } from '../../ports/github.js';
+import type { Ports } from '../../ports/index.js';
+import { SIM_PARAMETERS } from '../control-plane/configs.js';
 import { Ec2Facade, SqsFacade, SsmFacade } from '../facades/aws/index.js';
 import { GitHubFacade, StaticAppDirectory } from '../facades/github/index.js';
 import { InProcessEc2, InProcessGitHub, InProcessSqs, InProcessSsm } from '../ports/index.js';
 import type { World } from '../world/world.js';
 import type { Quiescence } from './quiescence.js';
 
-/** Where the handlers' configuration finds its secrets in the world's SSM (the Terraform module's names, under /sim). */
-export const SIM_PARAMETERS = {
-  appId: '/sim/github/app-id',
-  privateKey: '/sim/github/private-key',
-  webhookSecret: '/sim/github/webhook-secret',
-} as const;
-
 export const SIM_APP_ID = '31337';
-/** The scale-up config's `instanceArnPrefix` in the simulator's account and region. */
-export const SIM_INSTANCE_ARN_PREFIX = 'arn:aws:ec2:eu-west-1:123456789012:instance/';
-const FIRST_INSTALLATION = 5001;
 
 export interface HttpStack {
   readonly github: GitHubFacade;
@@ -43,38 +33,26 @@ export interface HttpStack {
  * counted and rate limited by the world), EC2 Query, SSM JSON 1.1 and SQS JSON 1.0 over the
  * in-process AWS ports, all on 127.0.0.1 port 0 and on the world's virtual clock (JWT `iat`/`exp`
  * and installation-token expiry follow virtual time). A GitHub App with a fresh RSA key pair is
- * installed on every pool owner; its id and base64 PEM, and a webhook secret, go into the world's
- * SSM where the handlers' configuration points.
+ * installed on every account the world installed it on; its id and base64 PEM go into the
+ * world's SSM where the handlers' configuration points.
  */
-export interface HttpStackOptions {
-  /** Wraps the world's GitHub port behind the facade (the fault door: JIT configs shaped like GitHub's). */
-  readonly github?: (backend: GitHubPort) => GitHubPort;
-}
-
-export async function startHttpStack(
-  world: World,
-  quiescence: Quiescence,
-  options: HttpStackOptions = {},
-): Promise<HttpStack> {
+export async function startHttpStack(world: World, quiescence: Quiescence): Promise<HttpStack> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privatePem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const directory = new StaticAppDirectory().addApp(SIM_APP_ID, publicKey);
-  const owners = [...new Set([...world.pools.values()].map((pool) => ownerKey(pool.owner)))].sort();
-  for (const [index, owner] of owners.entries()) {
-    directory.addInstallation(SIM_APP_ID, FIRST_INSTALLATION + index, [owner]);
+  for (const [login, installationId] of world.github.installations()) {
+    directory.addInstallation(SIM_APP_ID, installationId, [login]);
   }
   for (const [name, value] of [
     [SIM_PARAMETERS.appId, SIM_APP_ID],
     [SIM_PARAMETERS.privateKey, Buffer.from(privatePem).toString('base64')],
-    [SIM_PARAMETERS.webhookSecret, randomBytes(24).toString('hex')],
   ] as const) {
     world.ssm.put({ name, value, type: name === SIM_PARAMETERS.appId ? 'String' : 'SecureString', overwrite: true });
   }
-  world.latencySleep = quiescence.serverSleep(world.latencySleep);
+  world.setLatencySleep((inner) => quiescence.serverSleep(inner));
 
   const clock = world.engine.clock;
-  const backend = new InProcessGitHub(world);
-  const github = new GitHubFacade({ backend: options.github ? options.github(backend) : backend, directory, clock });
+  const github = new GitHubFacade({ backend: new InProcessGitHub(world), directory, clock });
   const ec2 = new Ec2Facade(new InProcessEc2(world));
   const ssm = new SsmFacade(new InProcessSsm(world));
   const sqs = new SqsFacade(new InProcessSqs(world));

@@ -14,6 +14,9 @@ export class CallCounters {
   readonly github = new Map<string, { calls: number; points: number }>();
   readonly aws = new Map<string, number>();
   rateLimitHits = 0;
+  /** GitHub calls answered with a rate limit, and EC2 calls throttled (RequestLimitExceeded). */
+  githubThrottles = 0;
+  ec2Throttles = 0;
   /** Faults injected into calls, by kind (`error`, `timeout-applied`, `timeout-lost`). */
   readonly injected = new Map<string, number>();
   private readonly primary = new Map<string, { hour: number; used: number }>();
@@ -40,10 +43,12 @@ export class CallCounters {
     this.github.set(endpoint, entry);
     if (primary.used >= gh.primaryLimitPerHour) {
       this.rateLimitHits++;
+      this.githubThrottles++;
       throw new RateLimitedError('primary rate limit exhausted', (hour + 1) * 3_600_000);
     }
     if (secondary.points + points > gh.secondaryPointsPerMinute) {
       this.rateLimitHits++;
+      this.githubThrottles++;
       throw new RateLimitedError('secondary rate limit', (minute + 1) * 60_000);
     }
     primary.used++;
@@ -72,6 +77,7 @@ export class CallCounters {
 
   awsThrottled(): void {
     this.rateLimitHits++;
+    this.ec2Throttles++;
   }
 
   totalGithubCalls(): number {

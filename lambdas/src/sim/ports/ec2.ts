@@ -1,6 +1,5 @@
 import { NotFoundError, PermanentError } from '../../errors.js';
 import type { CreateFleetRequest, CreateFleetResult, Ec2Port, FleetInstance, InstanceFilter } from '../../ports/ec2.js';
-import { TAG } from '../../core/tags.js';
 import type { Instance } from '../world/types.js';
 import type { World } from '../world/world.js';
 import { gated, openGate, type CallGate } from './gate.js';
@@ -72,9 +71,8 @@ export class InProcessEc2 implements Ec2Port {
   createFleet(request: CreateFleetRequest): Promise<CreateFleetResult> {
     return this.call('CreateFleet', 'mutating', () => {
       if (request.overrides.length === 0) throw new PermanentError('CreateFleet: no launch template overrides');
-      const poolName = request.tags[TAG.pool] ?? '';
-      // An instance of a known pool gets a runner and agent; others (contract tests) are bare instances.
-      const pool = this.world.pools.get(poolName);
+      // An instance of a pool's launch template boots a runner and agent (the world's launch
+      // templates); others (contract tests) are bare instances.
       const errors: { code: string; message: string }[] = [];
       const override = request.overrides.find((o) => {
         if (!this.world.ec2.exhausted.has(o.instanceType)) return true;
@@ -87,12 +85,11 @@ export class InProcessEc2 implements Ec2Port {
       const instanceIds: string[] = [];
       for (let i = 0; override && i < request.targetCapacity; i++) {
         const instance = this.world.ec2.launch({
-          pool: poolName,
+          launchTemplateName: request.launchTemplateName,
           instanceType: override.instanceType,
           lifecycle: request.capacityType,
           tags: request.tags,
         });
-        if (pool) this.world.hosts.add(instance, pool);
         instanceIds.push(instance.id);
       }
       return { instanceIds, errors };

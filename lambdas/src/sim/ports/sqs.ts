@@ -29,7 +29,7 @@ export class InProcessSqs implements SqsPort {
     options?: { maxMessages?: number; visibilityTimeoutSeconds?: number; waitTimeSeconds?: number },
   ): Promise<SqsMessage[]> {
     return this.call('ReceiveMessage', () =>
-      this.world.sqs.receive(queueUrl, options?.maxMessages ?? 1, options?.visibilityTimeoutSeconds ?? 30),
+      this.world.sqs.receive(queueUrl, options?.maxMessages ?? 1, options?.visibilityTimeoutSeconds),
     );
   }
 

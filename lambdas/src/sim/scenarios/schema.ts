@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { poolSchema, scaleDownConfigSchema } from '../../config/schema.js';
+import { poolSchema, scaleDownConfigSchema, scaleUpConfigSchema } from '../../config/schema.js';
 import { worldParamsSchema } from '../world/params.js';
 
 /**
@@ -52,6 +52,8 @@ export const workloadSchema = z.strictObject({
     .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected "owner/repo"'))
     .min(1)
     .optional(),
+  /** The base rate runs only inside these windows (minutes from the start); default: all the time. */
+  windows: z.array(z.strictObject({ fromMinute: z.number().min(0), toMinute: z.number().min(0) })).optional(),
   /** Periodic bursts on top of the base rate. */
   bursts: z
     .strictObject({
@@ -62,13 +64,48 @@ export const workloadSchema = z.strictObject({
     .optional(),
 });
 
+const functionName = z.enum(['webhook', 'scale-up', 'scale-up-token', 'scale-down']);
+
+/**
+ * A crash of one invocation (sim/world/lambda/crash.ts): the first invocation of `function`
+ * (default scale-down) at or after `atMinute` dies once `after` was seen `afterCount` times, at the
+ * first call or `info` message containing `step`, or `delaySeconds` later, or at the next call.
+ */
+export const crashSchema = z.strictObject({
+  atMinute: z.number().min(0),
+  function: functionName.default('scale-down'),
+  label: z.string().min(1).optional(),
+  after: z.string().min(1).optional(),
+  afterCount: z.number().int().min(1).optional(),
+  step: z.string().min(1).optional(),
+  delaySeconds: z.number().min(0).optional(),
+});
+
+/** A second invocation of a scheduled function `offsetSeconds` after each scheduled one, outside its reserved concurrency. */
+export const overlapSchema = z.strictObject({
+  function: z.literal('scale-down').default('scale-down'),
+  offsetSeconds: z.number().min(0),
+  fromMinute: z.number().min(0).optional(),
+  toMinute: z.number().min(0).optional(),
+});
+
+/** What happens to the webhook deliveries of one job (jobs are numbered from 1 in arrival order). */
+export const webhookFaultSchema = z.strictObject({
+  job: z.number().int().min(1),
+  action: z.enum(['queued', 'in_progress', 'completed']).optional(),
+  lose: z.boolean().default(false),
+  delaySeconds: z.number().min(0).optional(),
+  duplicates: z.number().int().min(0).max(10).default(0),
+});
+
 export const faultsSchema = z.strictObject({
   /** Every EC2 call answers RequestLimitExceeded inside these windows. */
   ec2ThrottleWindows: z
     .array(z.strictObject({ fromMinute: z.number().min(0), toMinute: z.number().min(0) }))
     .default([]),
-  /** The first scale-down run at or after `atMinute` dies at the first port call (or log message) whose name contains `step`. */
-  crashes: z.array(z.strictObject({ atMinute: z.number().min(0), step: z.string().min(1) })).default([]),
+  crashes: z.array(crashSchema).default([]),
+  overlaps: z.array(overlapSchema).default([]),
+  webhooks: z.array(webhookFaultSchema).default([]),
   /** The agent of the instance with this launch index dies silently. */
   agentKills: z.array(z.strictObject({ atMinute: z.number().min(0), instance: z.number().int().min(0) })).default([]),
 });
@@ -105,13 +142,35 @@ export const scenarioSchema = z.strictObject({
       config: scaleDownConfigSchema.partial().omit({ pools: true, github: true, environment: true }).default({}),
     })
     .default({ everyMinutes: 5, config: {} }),
+  /** Overrides of `ScaleUpConfig` (checkJobQueued, heldJobs, jobRecheck). */
+  scaleUp: scaleUpConfigSchema
+    .partial()
+    .omit({
+      pools: true,
+      github: true,
+      environment: true,
+      registration: true,
+      runnerConfigPath: true,
+      instanceArnPrefix: true,
+    })
+    .default({}),
+  /** The functions as Lambda runs them (the Terraform module's defaults). */
+  functions: z
+    .strictObject({
+      webhookTimeoutSeconds: z.number().positive().default(10),
+      scaleUpTimeoutSeconds: z.number().positive().default(60),
+      scaleDownTimeoutSeconds: z.number().positive().default(300),
+      /** Reserved concurrency of the webhook (undefined: none); scale-down always runs with 1. */
+      webhookReservedConcurrency: z.number().int().min(1).optional(),
+    })
+    .default({ webhookTimeoutSeconds: 10, scaleUpTimeoutSeconds: 60, scaleDownTimeoutSeconds: 300 }),
   pools: z.record(
     z.string().regex(/^[a-z0-9-]{1,32}$/, 'pool names are 1-32 lowercase letters, digits, dashes'),
     scenarioPoolSchema,
   ),
   workload: z.array(workloadSchema).default([]),
   world: worldParamsSchema.default(worldParamsSchema.parse({})),
-  faults: faultsSchema.default({ ec2ThrottleWindows: [], crashes: [], agentKills: [] }),
+  faults: faultsSchema.default({ ec2ThrottleWindows: [], crashes: [], overlaps: [], webhooks: [], agentKills: [] }),
   timeline: z.array(timelineJobSchema).default([]),
 });
 

@@ -57,7 +57,15 @@ export function scheduleWorkload(world: World, scenario: Scenario, endMs: number
       };
       next(fromMs);
     };
-    poisson(`workload.${index}.arrivals`, workload.ratePerMinute, world.startMs, endMs);
+    const windows = workload.windows ?? [{ fromMinute: 0, toMinute: Number.POSITIVE_INFINITY }];
+    windows.forEach((w, i) =>
+      poisson(
+        i === 0 ? `workload.${index}.arrivals` : `workload.${index}.arrivals.${i}`,
+        workload.ratePerMinute,
+        world.startMs + w.fromMinute * MINUTE,
+        Math.min(endMs, world.startMs + w.toMinute * MINUTE),
+      ),
+    );
     const bursts = workload.bursts;
     if (bursts) {
       for (
@@ -99,11 +107,17 @@ export function scheduleWorkload(world: World, scenario: Scenario, endMs: number
   }
 }
 
+/** The scenario's world faults: EC2 throttle windows, per-job webhook fates, crashes, agent kills. */
 export function scheduleFaults(world: World, scenario: Scenario): void {
   world.ec2.throttleWindows = scenario.faults.ec2ThrottleWindows.map((w) => ({
     fromMs: world.startMs + w.fromMinute * MINUTE,
     toMs: world.startMs + w.toMinute * MINUTE,
   }));
+  for (const fault of scenario.faults.webhooks) {
+    const { job, ...rest } = fault;
+    world.github.webhookFaults.set(job, [...(world.github.webhookFaults.get(job) ?? []), rest]);
+  }
+  world.lambda.armCrashes(scenario.faults.crashes, world.startMs);
   for (const kill of scenario.faults.agentKills) {
     world.engine.at(world.startMs + kill.atMinute * MINUTE, 'agent-kill', () => {
       const host = world.hosts.hosts.get(instanceIdFor(kill.instance));

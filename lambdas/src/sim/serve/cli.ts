@@ -1,3 +1,4 @@
+import type { OurFunctions } from '../build.js';
 import type { StrategyEntry } from '../run.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { startServe, type ServeHandle } from './serve.js';
@@ -11,10 +12,17 @@ export interface ServeCliOptions {
   readonly scenario: Scenario;
   readonly seed: number;
   readonly port: number;
-  readonly withControlPlane: boolean;
+  readonly functions: OurFunctions;
   readonly strategy: StrategyEntry;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); the CLI passes its signal waiter. */
   readonly stopSignal?: Promise<unknown>;
+}
+
+function describeOurs(options: ServeCliOptions): string {
+  const f = options.functions;
+  const ours = [f.webhook && 'webhook', f.scaleUp && 'scale-up', f.scaleDown && `scale-down (${options.strategy.strategy.name})`];
+  const names = ours.filter((n): n is string => typeof n === 'string');
+  return names.length === 0 ? 'no control plane inside' : `ours inside: ${names.join(', ')}`;
 }
 
 /** The banner printed on start: where everything is, and how to drive it with curl. */
@@ -25,9 +33,7 @@ export function banner(handle: ServeHandle, options: ServeCliOptions): string {
     .map((p) => `    ${p.name}: owner ${p.owner}, labels ${p.labels.join(',')}, ${p.registration}, queue ${p.queueUrl}`)
     .join('\n');
   return `fleet simulator serving scenario "${options.scenario.name}", seed ${options.seed}, ${
-    options.withControlPlane
-      ? `our control plane inside (${options.strategy.strategy.name})`
-      : 'no control plane inside'
+    describeOurs(options)
   }
   control API  ${c}/control/{clock,advance,accounting,endpoints,webhooks,reset,shutdown}
   GitHub       ${e.github.root}  (GHES: ${e.github.ghes})  app ${e.appId}, installations ${JSON.stringify(e.installations)}
@@ -50,11 +56,8 @@ export async function runServe(options: ServeCliOptions, io: ServeCliIo): Promis
     scenario: options.scenario,
     seed: options.seed,
     port: options.port,
-    withControlPlane: options.withControlPlane,
+    functions: options.functions,
     strategy: options.strategy,
-    log: (level, service, message) => {
-      if (level === 'WARN' || level === 'ERROR') io.stderr.write(`${level} ${service}: ${message}\n`);
-    },
   });
   io.stderr.write(banner(handle, options));
   await Promise.race([handle.closed, options.stopSignal ?? new Promise(() => {})]);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { summaryJson } from '../cli.js';
-import type { LogSink } from '../http/logging.js';
+import type { OurFunctions } from '../build.js';
 import { resolveStrategy, type StrategyEntry } from '../run.js';
 import type { Scenario } from '../scenarios/schema.js';
 import {
@@ -18,17 +18,17 @@ import { ServeSession, type Endpoints } from './session.js';
 
 export const DEFAULT_SERVE_PORT = 8787;
 
+export const NONE_OF_OURS: OurFunctions = { webhook: false, scaleUp: false, scaleDown: false };
+
 export interface ServeOptions {
   readonly scenario: Scenario;
   readonly seed: number;
   /** The control API's port on 127.0.0.1; 0 picks a free one. Default 8787. */
   readonly port?: number;
-  /** Run our handlers inside (as `--door http` does) instead of leaving the control plane to the caller. */
-  readonly withControlPlane?: boolean;
-  /** Our scale-down strategy when `withControlPlane` (default quarantine). */
+  /** Which of our functions run inside (default none: the caller is the control plane). */
+  readonly functions?: OurFunctions;
+  /** Our scale-down strategy when scale-down runs inside (default quarantine). */
   readonly strategy?: StrategyEntry;
-  /** Where our handlers' log lines go when `withControlPlane`. */
-  readonly log?: LogSink;
 }
 
 export interface ServeHandle {
@@ -47,16 +47,10 @@ export interface ServeHandle {
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const strategy = options.strategy ?? resolveStrategy('quarantine');
-  const withControlPlane = options.withControlPlane ?? false;
+  const functions = options.functions ?? NONE_OF_OURS;
   let seed = options.seed;
   const open = (s: number): Promise<ServeSession> =>
-    ServeSession.start({
-      scenario: options.scenario,
-      seed: s,
-      strategy,
-      withControlPlane,
-      ...(options.log ? { log: options.log } : {}),
-    });
+    ServeSession.start({ scenario: options.scenario, seed: s, strategy, functions });
   let session = await open(seed);
   let lock: Promise<unknown> = Promise.resolve();
   const serial = <T>(run: () => Promise<T>): Promise<T> => {
@@ -74,19 +68,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     seed,
   });
   const accounting = () => {
-    const world = session.world;
     const full = session.accounting();
     const summary = summaryJson({
       scenario: options.scenario.name,
-      strategy: withControlPlane ? strategy.strategy.name : 'external',
+      strategy: functions.scaleDown ? strategy.strategy.name : 'external',
       seed,
       simulatedHours: Math.round((session.elapsedSeconds / 3600) * 1000) / 1000,
       accounting: full,
-      reports: [],
-      strategyLog: [],
-      eventLogDigest: world.eventLog.digest(),
-      eventCount: world.engine.eventCount,
-      world,
     });
     // The `--json` keys first, then the whole accounting and what each facade answered.
     return { ...summary, accounting: full, facadeCalls: facadeCalls() };

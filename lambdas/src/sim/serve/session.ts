@@ -1,35 +1,29 @@
-import { TAG } from '../../core/tags.js';
-import { ownerKey, type RunnerOwner } from '../../ports/github.js';
 import { account, type Accounting } from '../accounting.js';
-import { HttpDoor } from '../http/door.js';
-import { signedEvent, workflowJobPayload } from '../http/delivery.js';
-import type { LogSink } from '../http/logging.js';
-import { Quiescence } from '../http/quiescence.js';
-import { SIM_APP_ID, SIM_PARAMETERS, startHttpStack, type HttpStack } from '../http/stack.js';
-import { buildScaleDownConfig, type StrategyEntry } from '../run.js';
-import { scheduleFaults, scheduleWorkload } from '../scenarios/workload.js';
+import { buildWorld, type OurFunctions, type SimWorld } from '../build.js';
+import { SIM_PARAMETERS, SIM_REGION, SIM_RUNNER_CONFIG_PATH } from '../control-plane/configs.js';
+import type { StrategyEntry } from '../control-plane/strategies.js';
+import { httpDoor } from '../doors/http.js';
+import { SIM_APP_ID, type HttpStack } from '../http/stack.js';
+import { scaleDownReports } from '../run.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { poolSpec, type RegistrationMode } from '../world/pools.js';
-import type { WebhookDelivery } from '../world/github.js';
-import type { Job } from '../world/types.js';
-import { World } from '../world/world.js';
+import type { PoolSpec, RegistrationMode } from '../world/pools.js';
+import type { RecordedDelivery } from '../world/webhooks.js';
+import type { World } from '../world/world.js';
+
+export type { RecordedDelivery } from '../world/webhooks.js';
 
 /**
  * How far ahead arrivals are scheduled. Poisson arrivals chain lazily, but periodic bursts are laid
  * out up to the horizon at once (scenarios/workload.ts), so it must be finite: 30 virtual days.
  */
-export const SERVE_HORIZON_MS = 30 * 24 * 3_600_000;
-
-/** stack.ts installs the App on the pool owners in sorted order from this id (FIRST_INSTALLATION there). */
-const FIRST_INSTALLATION = 5001;
+export const SERVE_HORIZON_HOURS = 30 * 24;
 
 export interface SessionOptions {
   readonly scenario: Scenario;
   readonly seed: number;
   readonly strategy: StrategyEntry;
-  /** Run our webhook, scale-up and scale-down handlers inside, as the HTTP door does. */
-  readonly withControlPlane: boolean;
-  readonly log?: LogSink;
+  /** Which of our functions run inside (none: an external autoscaler is the whole control plane). */
+  readonly functions: OurFunctions;
 }
 
 export interface PoolEndpoint {
@@ -37,11 +31,14 @@ export interface PoolEndpoint {
   readonly owner: string;
   readonly labels: readonly string[];
   readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  /** How our scale-up registers this pool's runners (an external scale-up chooses its own). */
   readonly registration: RegistrationMode;
   readonly installationId: number;
-  /** Tags an instance needs at launch (CreateFleet/RunInstances) to boot as this pool's runner in the world. */
-  readonly launchTags: Readonly<Record<string, string>>;
+  /** EC2 copies this launch template's tags to the instance: launch from it and the instance is the pool's runner. */
   readonly launchTemplateName: string;
+  /** Where a runner's agent reads (and deletes) its config: `<runnerConfigPath>/<pool>/<instance-id>`. */
+  readonly runnerConfigPath: string;
 }
 
 export interface Endpoints {
@@ -61,95 +58,49 @@ export interface Endpoints {
 const NOTES = [
   'Virtual time moves only on POST /control/advance: express your own waits and schedules as advances.',
   'The private-key parameter holds a base64-encoded PKCS#1 PEM (as the Terraform module stores it).',
-  "Launch instances with a pool's launchTags; a JIT config must name its runner after the instance id.",
+  "Launch instances from a pool's launch template; the runner's agent reads its config from <runnerConfigPath>/<pool>/<instance-id> in SSM: a JIT config (encoded_jit_config) or config.sh arguments.",
   'AWS: any credentials; signatures are not verified, but an Authorization header must be present.',
   'After POST /control/reset the facades listen on new ports and the App has a new key: read the endpoints again.',
 ] as const;
 
-/** A signed `workflow_job` delivery, as GitHub would POST it to the autoscaler's webhook. */
-export interface RecordedDelivery {
-  readonly seq: number;
-  readonly atMs: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
-
-function ownerLabel(owner: RunnerOwner): string {
-  return owner.kind === 'org' ? owner.org : `${owner.owner}/${owner.repo}`;
+function ownerLabel(pool: PoolSpec): string {
+  const o = pool.owner;
+  return o.kind === 'org' ? o.org : `${o.owner}/${o.repo}`;
 }
 
 /**
  * One served world: the scenario's workload and faults on a virtual clock that moves only when
- * `advance` is called, behind the HTTP facades. Without our control plane, webhooks are recorded
- * (signed) for an external autoscaler to fetch, and the world's agent recycle requests go nowhere
- * but the pool queues are still there to be used.
+ * `advance` is called, behind the HTTP facades, with as much of our control plane inside as asked.
+ * Without our webhook, deliveries are recorded (signed) for an external receiver to fetch.
  */
 export class ServeSession {
-  readonly deliveries: RecordedDelivery[] = [];
-  private door: HttpDoor | undefined;
   private advancing: Promise<void> = Promise.resolve();
 
   private constructor(
-    readonly world: World,
+    private readonly sim: SimWorld,
     readonly stack: HttpStack,
-    private readonly options: SessionOptions,
-    private readonly registration: ReadonlyMap<string, RegistrationMode>,
   ) {}
 
   static async start(options: SessionOptions): Promise<ServeSession> {
-    const { scenario, seed, strategy, withControlPlane } = options;
-    const config = buildScaleDownConfig(scenario, strategy.strategy.name);
-    const registration = new Map<string, RegistrationMode>();
-    const pools = Object.entries(scenario.pools).map(([name, pool]) => {
-      // Our handlers issue JIT configs (http/run.ts). An external autoscaler gets the scenario's mode,
-      // else JIT for ephemeral pools and a long-lived registration (the upstream module's) for reusable ones.
-      const mode: RegistrationMode = withControlPlane
-        ? 'jit'
-        : pool.registration !== 'strategy'
-          ? pool.registration
-          : config.pools[name]!.ephemeral
-            ? 'jit'
-            : 'token';
-      registration.set(name, mode);
-      return poolSpec(name, config.pools[name]!, mode);
+    const sim = await buildWorld(options.scenario, {
+      seed: options.seed,
+      strategy: options.strategy,
+      door: httpDoor(),
+      hours: SERVE_HORIZON_HOURS,
+      functions: options.functions,
     });
-    const quiescence = new Quiescence();
-    const world = new World({
-      seed,
-      params: scenario.world,
-      environment: scenario.environment,
-      pools,
-      settle: quiescence.settle,
-    });
-    const stack = await startHttpStack(world, quiescence);
-    const session = new ServeSession(world, stack, options, registration);
-    const horizonMs = world.startMs + SERVE_HORIZON_MS;
-    if (withControlPlane) {
-      const door = new HttpDoor({
-        world,
-        stack,
-        quiescence,
-        config,
-        strategy: strategy.strategy,
-        sink: options.log ?? (() => {}),
-      });
-      const everyMs = scenario.scaleDown.everyMinutes * 60_000;
-      const firstAtMs = world.startMs + (scenario.scaleDown.firstAtMinute ?? scenario.scaleDown.everyMinutes) * 60_000;
-      door.attach({ firstAtMs, everyMs }, horizonMs);
-      session.door = door;
-    } else {
+    const stack = sim.door.stack;
+    if (stack === undefined) throw new Error('the HTTP door opened no facades');
+    if (!options.functions.webhook && !options.functions.scaleUp && !options.functions.scaleDown) {
       // External callers are not parked on virtual time: a facade call outside `advance` would
       // otherwise wait for a clock nobody moves. Calls take zero virtual time here.
-      world.latencySleep = () => Promise.resolve();
-      world.github.hooks = { ...world.github.hooks, onWebhook: (delivery, job) => session.record(delivery, job) };
-      world.hosts.hooks = { ...world.hosts.hooks, onRecycleRequest: () => {} };
+      sim.world.setLatencySleep(() => () => Promise.resolve());
     }
-    for (const pool of pools) {
-      for (let i = 0; i < (scenario.pools[pool.name]?.prelaunch ?? 0); i++) world.scaleUp.launch(pool);
-    }
-    scheduleWorkload(world, scenario, horizonMs);
-    scheduleFaults(world, scenario);
-    return session;
+    return new ServeSession(sim, stack);
+  }
+
+  get world(): World {
+    return this.sim.world;
   }
 
   get nowMs(): number {
@@ -168,29 +119,29 @@ export class ServeSession {
   }
 
   accounting(): Accounting {
-    return account(this.world, this.door?.reports ?? [], this.options.scenario.scaleDown.everyMinutes);
+    return account(this.sim, scaleDownReports(this.sim));
   }
 
   endpoints(): Endpoints {
     const { stack, world } = this;
-    const owners = [...new Set([...world.pools.values()].map((pool) => ownerKey(pool.owner)))].sort();
-    const installations = Object.fromEntries(owners.map((owner, index) => [owner, FIRST_INSTALLATION + index]));
+    const installations = Object.fromEntries(world.github.installations());
     const root = stack.githubConfig.apiUrl;
     return {
       github: { root, ghes: `${root}/api/v3` },
       ec2: stack.ec2.url,
       ssm: stack.ssm.url,
       sqs: stack.sqs.url,
-      region: 'eu-west-1',
+      region: SIM_REGION,
       pools: [...world.pools.values()].map((pool) => ({
         name: pool.name,
-        owner: ownerLabel(pool.owner),
+        owner: ownerLabel(pool),
         labels: pool.config.labels,
         queueUrl: pool.config.queueUrl,
-        registration: this.registration.get(pool.name) ?? pool.registration,
-        installationId: installations[ownerKey(pool.owner)] ?? FIRST_INSTALLATION,
-        launchTags: { [TAG.pool]: pool.name, [TAG.environment]: this.options.scenario.environment },
+        deadLetterQueueUrl: pool.config.deadLetterQueueUrl,
+        registration: this.sim.configs.registration[pool.name] ?? 'jit',
+        installationId: world.github.installationIdOf(pool.owner.kind === 'org' ? pool.owner.org : pool.owner.owner) ?? 0,
         launchTemplateName: pool.config.launchTemplateName,
+        runnerConfigPath: SIM_RUNNER_CONFIG_PATH,
       })),
       parameters: { ...SIM_PARAMETERS },
       appId: SIM_APP_ID,
@@ -199,27 +150,17 @@ export class ServeSession {
     };
   }
 
+  get deliveries(): readonly RecordedDelivery[] {
+    return this.world.webhooks.recorded;
+  }
+
   /** Deliveries after sequence number `after`. */
   deliveriesAfter(after: number): RecordedDelivery[] {
-    return this.deliveries.filter((d) => d.seq > after);
+    return this.world.webhooks.recordedAfter(after);
   }
 
   async close(): Promise<void> {
     await this.advancing;
-    await this.stack.close();
-  }
-
-  private record(delivery: WebhookDelivery, job: Job): void {
-    const secret = this.world.ssm.get(SIM_PARAMETERS.webhookSecret).value;
-    const seq = this.deliveries.length + 1;
-    // GitHub App webhooks carry the installation they were sent for.
-    const pool = job.pool === undefined ? undefined : this.world.pools.get(job.pool);
-    const installation = pool ? this.endpoints().installations[ownerKey(pool.owner)] : undefined;
-    const body = workflowJobPayload(delivery, job, installation);
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(signedEvent(body, secret, `delivery-${seq}`).headers ?? {})) {
-      if (value !== undefined) headers[key] = value;
-    }
-    this.deliveries.push({ seq, atMs: this.world.now, headers, body });
+    await this.sim.close();
   }
 }

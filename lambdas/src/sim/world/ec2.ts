@@ -6,6 +6,8 @@ import type { Instance, TagEntry } from './types.js';
 export type TerminatedBy = NonNullable<Instance['terminatedBy']>;
 
 export interface Ec2Hooks {
+  /** An instance of a pool's launch template was launched: it boots its runner and agent. */
+  onLaunched(instance: Instance): void;
   /** The runner and any job die at once (world-model.md, EC2 table). */
   onTerminating(instance: Instance, by: TerminatedBy): void;
   /** A tag changed on the instance: the agent sees it through IMDS at `imdsVisibleMs`. */
@@ -25,7 +27,9 @@ export function instanceIdFor(launchIndex: number): string {
 
 export class Ec2World {
   readonly instances = new Map<string, Instance>();
-  hooks: Ec2Hooks = { onTerminating() {}, onTagsChanged() {} };
+  hooks: Ec2Hooks = { onLaunched() {}, onTerminating() {}, onTagsChanged() {} };
+  /** Launch templates by name: the pool whose runners they boot and the tags EC2 copies to each instance. */
+  readonly launchTemplates = new Map<string, { readonly pool: string; readonly tags: Readonly<Record<string, string>> }>();
   /** Scenario faults: windows in which every call is throttled. */
   throttleWindows: { fromMs: number; toMs: number }[] = [];
   private nextId = 0;
@@ -35,17 +39,23 @@ export class Ec2World {
 
   constructor(private readonly ctx: WorldContext) {}
 
+  /**
+   * Launches an instance. From a known launch template it belongs to that template's pool and
+   * carries its tags (request tags on top); without one it is a bare instance of no pool.
+   */
   launch(input: {
-    pool: string;
+    launchTemplateName?: string;
     instanceType: string;
     lifecycle: 'spot' | 'on-demand';
     tags: Readonly<Record<string, string>>;
   }): Instance {
     const id = instanceIdFor(this.nextId++);
     const now = this.ctx.now;
+    const template = input.launchTemplateName === undefined ? undefined : this.launchTemplates.get(input.launchTemplateName);
+    const tags = { ...template?.tags, ...input.tags };
     const instance: Instance = {
       id,
-      pool: input.pool,
+      pool: template?.pool ?? '',
       launchMs: now,
       instanceType: input.instanceType,
       lifecycle: input.lifecycle,
@@ -58,16 +68,17 @@ export class Ec2World {
       idleSinceMs: now,
       bootFailed: false,
     };
-    for (const [key, value] of Object.entries(input.tags)) {
+    for (const [key, value] of Object.entries(tags)) {
       instance.tags.set(key, [{ value, visibleMs: now }]);
       instance.imdsTags.set(key, [{ value, visibleMs: now }]);
       instance.truth.set(key, value);
     }
     this.instances.set(id, instance);
-    this.ctx.record('ec2.launch', { instance: id, pool: input.pool, lifecycle: input.lifecycle });
+    this.ctx.record('ec2.launch', { instance: id, pool: instance.pool, lifecycle: input.lifecycle });
     this.ctx.engine.after(this.ctx.drawMs('ec2.running', this.ctx.params.ec2.runningSeconds), 'running', () => {
       if (instance.state === 'pending') instance.state = 'running';
     });
+    this.hooks.onLaunched(instance);
     return instance;
   }
 

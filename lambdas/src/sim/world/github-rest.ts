@@ -11,6 +11,7 @@ import type {
 } from '../../ports/github.js';
 import { ownerKey } from '../../ports/github.js';
 import type { WorldContext } from './context.js';
+import { encodeJitConfig } from './runner-config.js';
 import type { GitHubWorld, GroupRecord } from './github.js';
 import type { Registration } from './types.js';
 
@@ -20,6 +21,8 @@ import type { Registration } from './types.js';
  */
 export class GitHubRest {
   private tokenSeq = 0;
+  /** Every JIT config and registration token handed out (the log scan looks for them). */
+  readonly issuedSecrets: string[] = [];
 
   constructor(
     private readonly ctx: WorldContext,
@@ -82,6 +85,7 @@ export class GitHubRest {
     registration.labels = [...readOnly, ...custom.map((name) => ({ name, type: 'custom' as const }))];
     const next = new Set(registration.labels.map((l) => l.name));
     this.ctx.record('gh.labels', { runner: registration.id, labels: custom.join(',') });
+    this.world.noteRunnerChange(registration);
     // actions/runner #4225 (pessimistic variant): the matcher keeps the session's labels.
     if (!this.ctx.params.github.staleLabels) {
       this.ctx.engine.cancel(registration.pendingLabelChange);
@@ -104,7 +108,10 @@ export class GitHubRest {
   }
 
   createRegistrationToken(_owner: RunnerOwner): RegistrationToken {
-    return { token: `SIMREG${String(++this.tokenSeq).padStart(24, '0')}`, expiresAtMs: this.ctx.now + 3_600_000 };
+    const token = { token: `SIMREG${String(++this.tokenSeq).padStart(24, '0')}`, expiresAtMs: this.ctx.now + 3_600_000 };
+    this.world.registrationTokens.set(token.token, token.expiresAtMs);
+    this.issuedSecrets.push(token.token);
+    return token;
   }
 
   generateJitConfig(
@@ -130,7 +137,9 @@ export class GitHubRest {
       // Runners are named after their instance (as upstream names them); the instance finds its config by it.
       instanceId: request.name,
     });
-    return { runnerId: registration.id, runnerName: registration.name, encodedJitConfig: `JIT${registration.id}` };
+    const encodedJitConfig = encodeJitConfig(registration.id, registration.name, this.ctx.rng('github.jit'));
+    this.issuedSecrets.push(encodedJitConfig);
+    return { runnerId: registration.id, runnerName: registration.name, encodedJitConfig };
   }
 
   getJob(repo: RepoRef, jobId: number): WorkflowJob {
@@ -184,8 +193,10 @@ export class GitHubRest {
     if (registration.owner.kind !== 'org') throw new PermanentError('repository runners have no group');
     registration.groupId = groupId;
     this.ctx.record('gh.group.move', { runner: runnerId, group: groupId });
+    this.world.noteRunnerChange(registration);
+    if (this.ctx.params.github.staleGroups) return;
     this.ctx.engine.cancel(registration.pendingGroupChange);
-    const delay = this.ctx.drawMs('github.propagation', this.ctx.params.github.labelPropagationSeconds);
+    const delay = this.ctx.drawMs('github.groupPropagation', this.ctx.params.github.groupPropagationSeconds);
     registration.pendingGroupChange = this.ctx.engine.after(delay, 'group', () => {
       registration.matchGroupId = groupId;
       this.ctx.record('gh.group.effective', { runner: runnerId, group: groupId });

@@ -3,12 +3,22 @@ import { ownerKey } from '../../ports/github.js';
 import type { WorldContext } from './context.js';
 import type { Job, KillCause, Registration } from './types.js';
 
+/** The first installation id of the simulated GitHub App. */
+export const FIRST_INSTALLATION = 5001;
+
 export interface GroupRecord {
   readonly id: number;
   readonly org: string;
   readonly name: string;
   readonly visibility: 'all' | 'selected' | 'private';
   readonly selectedRepositoryIds: readonly number[];
+}
+
+export interface WebhookFault {
+  readonly action?: 'queued' | 'in_progress' | 'completed';
+  readonly lose: boolean;
+  readonly delaySeconds?: number;
+  readonly duplicates: number;
 }
 
 export interface WebhookDelivery {
@@ -19,7 +29,7 @@ export interface WebhookDelivery {
   readonly lost: boolean;
 }
 
-/** What the rest of the world does when GitHub acts: the runner model and the modelled scale-up hook in. */
+/** What the rest of the world does when GitHub acts: the runners, and the App's webhook endpoint. */
 export interface GitHubHooks {
   onAssigned(registration: Registration, job: Job): void;
   onDeleted(registration: Registration): void;
@@ -37,11 +47,42 @@ export class GitHubWorld {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly queued: Job[] = [];
   private readonly repoIds = new Map<string, number>();
+  /** Accounts that are organizations (the others are users). */
+  readonly organizations = new Set<string>();
+  /** The GitHub App's installations: account login → installation id. */
+  private readonly installationIds = new Map<string, number>();
   private nextRunnerId = 1000;
   private nextGroupId = 2;
   hooks: GitHubHooks = { onAssigned() {}, onDeleted() {}, onWebhook() {} };
+  /** Scripted webhook faults per job id (scenario `faults.webhooks`). */
+  readonly webhookFaults = new Map<number, WebhookFault[]>();
 
   constructor(private readonly ctx: WorldContext) {}
+
+  /**
+   * Installs the App on these accounts: ids from 5001 in sorted order (what the HTTP facade's app
+   * directory uses too), so a run is the same whichever door serves it.
+   */
+  install(accounts: Iterable<string>): void {
+    const sorted = [...new Set([...this.installationIds.keys(), ...accounts])].sort();
+    this.installationIds.clear();
+    sorted.forEach((login, index) => this.installationIds.set(login, FIRST_INSTALLATION + index));
+  }
+
+  installationIdOf(login: string): number | undefined {
+    return this.installationIds.get(login);
+  }
+
+  installations(): ReadonlyMap<string, number> {
+    return this.installationIds;
+  }
+
+  /** A stable account id per login (webhook payloads carry it). */
+  accountId(login: string): number {
+    let h = 0;
+    for (let i = 0; i < login.length; i++) h = (Math.imul(h, 31) + login.charCodeAt(i)) >>> 0;
+    return 1_000_000 + (h % 9_000_000);
+  }
 
   repoId(repo: RepoRef): number {
     const key = `${repo.owner}/${repo.repo}`;
@@ -72,6 +113,7 @@ export class GitHubWorld {
     customLabels: readonly string[];
     groupId: number;
     jit: boolean;
+    ephemeral?: boolean;
     instanceId: string;
   }): Registration {
     const readOnly = input.jit ? this.ctx.params.github.defaultLabels : [];
@@ -85,8 +127,11 @@ export class GitHubWorld {
       owner: input.owner,
       ownerKey: ownerKey(input.owner),
       jit: input.jit,
+      ephemeral: input.ephemeral ?? false,
       instanceId: input.instanceId,
       labels,
+      registeredCustomLabels: [...input.customLabels],
+      registeredGroupId: input.groupId,
       matchLabels: new Set(labels.map((l) => l.name)),
       groupId: input.groupId,
       matchGroupId: input.groupId,
@@ -97,6 +142,22 @@ export class GitHubWorld {
     this.registrations.set(registration.id, registration);
     this.ctx.record('gh.register', { runner: registration.id, instance: input.instanceId, jit: input.jit });
     return registration;
+  }
+
+  /** Registration tokens issued (`POST …/registration-token`), valid for an hour. */
+  readonly registrationTokens = new Map<string, number>();
+
+  tokenValid(token: string): boolean {
+    const expiresAtMs = this.registrationTokens.get(token);
+    return expiresAtMs !== undefined && expiresAtMs > this.ctx.now;
+  }
+
+  /** A runner group's id by name (the default group is id 1); undefined when unnamed or unknown. */
+  groupIdByName(owner: RunnerOwner, name: string | undefined): number | undefined {
+    if (name === undefined || owner.kind !== 'org') return undefined;
+    if (name === 'Default') return 1;
+    for (const group of this.groups.values()) if (group.org === owner.org && group.name === name) return group.id;
+    return undefined;
   }
 
   setOnline(registration: Registration, online: boolean): void {
@@ -167,6 +228,8 @@ export class GitHubWorld {
     job.status = 'assigned';
     job.runnerId = registration.id;
     job.runnerName = registration.name;
+    job.runnerGroupId = registration.groupId;
+    if (registration.quarantineRequestedMs !== undefined) job.quarantineRequestedMs = registration.quarantineRequestedMs;
     job.instanceId = registration.instanceId;
     job.assignedMs = now;
     const lagRng = this.ctx.rng('github.busyLag');
@@ -224,6 +287,16 @@ export class GitHubWorld {
     this.webhook('in_progress', job);
   }
 
+  /** Whether a label or group change leaves the runner outside its pool's matching (a quarantine). */
+  noteRunnerChange(registration: Registration): void {
+    const custom = registration.labels.filter((l) => l.type === 'custom').map((l) => l.name);
+    const sameLabels =
+      custom.length === registration.registeredCustomLabels.length &&
+      custom.every((l) => registration.registeredCustomLabels.includes(l));
+    if (sameLabels && registration.groupId === registration.registeredGroupId) delete registration.quarantineRequestedMs;
+    else registration.quarantineRequestedMs ??= this.ctx.now;
+  }
+
   /** The job ended, normally or not; the runner is free of it. */
   finish(job: Job, cause?: KillCause): void {
     if (job.status === 'completed' || job.status === 'killed') return;
@@ -231,6 +304,9 @@ export class GitHubWorld {
     job.endMs = this.ctx.now;
     if (cause !== undefined) job.cause = cause;
     const registration = job.runnerId === undefined ? undefined : this.registrations.get(job.runnerId);
+    if (cause !== undefined && registration !== undefined) {
+      job.killedRegistration = { jit: registration.jit, deletedWhileAssigned: registration.deleted };
+    }
     if (registration && registration.jobId === job.id) delete registration.jobId;
     this.ctx.record(cause === undefined ? 'job.completed' : 'job.killed', { job: job.id, runner: job.runnerId, cause });
     this.webhook('completed', job);
@@ -238,11 +314,22 @@ export class GitHubWorld {
 
   private webhook(action: WebhookDelivery['action'], job: Job): void {
     const gh = this.ctx.params.github;
-    const lost = this.ctx.rng('github.webhook').chance(gh.webhookLossRate);
-    const deliverMs = this.ctx.now + this.ctx.drawMs('github.webhook', gh.webhookDelaySeconds);
+    let lost = this.ctx.rng('github.webhook').chance(gh.webhookLossRate);
+    let deliverMs = this.ctx.now + this.ctx.drawMs('github.webhook', gh.webhookDelaySeconds);
+    let copies = 1;
+    // Scripted per-job faults (scenario `faults.webhooks`) override the drawn fate.
+    for (const fault of this.webhookFaults.get(job.id) ?? []) {
+      if (fault.action !== undefined && fault.action !== action) continue;
+      if (fault.lose) lost = true;
+      if (fault.delaySeconds !== undefined) deliverMs = this.ctx.now + fault.delaySeconds * 1000;
+      copies += fault.duplicates;
+    }
     const delivery: WebhookDelivery = { action, jobId: job.id, sentMs: this.ctx.now, deliverMs, lost };
     this.deliveries.push(delivery);
     if (lost) return;
-    this.ctx.engine.at(deliverMs, 'webhook', () => this.hooks.onWebhook(delivery, job));
+    // A duplicate is a second delivery of the same event (a redelivery, or GitHub sending twice).
+    for (let i = 0; i < copies; i++) {
+      this.ctx.engine.at(deliverMs + i * 1000, 'webhook', () => this.hooks.onWebhook(delivery, job));
+    }
   }
 }

@@ -1,9 +1,13 @@
-import { TAG, decodeLifecycle, encodeAgentState, type AgentState } from '../../core/tags.js';
+import type { AgentState } from '../../core/tags.js';
 import type { QueuedEvent } from '../engine/queue.js';
+import { AgentModel, type AgentCounters, type AgentMemory } from './agent.js';
 import type { WorldContext } from './context.js';
 import type { Ec2World, TerminatedBy } from './ec2.js';
 import type { GitHubWorld } from './github.js';
 import type { PoolSpec } from './pools.js';
+import { jitRunnerId, tokenRegistration } from './runner-config.js';
+import type { SqsWorld } from './sqs.js';
+import type { SsmWorld } from './ssm.js';
 import type { Instance, Job, KillCause, Registration } from './types.js';
 
 /** The runner and our agent on one instance (world-model.md, "The runner on an instance"). */
@@ -16,45 +20,65 @@ export interface Host {
   jobEvent?: QueuedEvent;
   /** A worker process runs (the job was received and started): what the agent can see. */
   workerRunning?: boolean;
-  agentAlive: boolean;
-  agentState: AgentState;
-  writing: boolean;
-  ackMarkMs?: number;
+  readonly agent: AgentMemory;
   idleSinceMs: number;
   /** Since when no runner process runs here (launch, or the last exit); undefined while one runs. */
   offlineSinceMs?: number;
 }
 
-/** Hooks out of the host: a reusable JIT instance asks the (modelled) scale-up for a new registration. */
-export interface HostHooks {
-  onRecycleRequest(host: Host): void;
+/** What the accounting learns from the hosts. */
+export interface HostObserver {
   /** An online instance with no job went: how long it had been surplus (idle and past minimum running time). */
   onSurplusIdleEnd(host: Host, surplusMs: number): void;
   /** An instance that never ran a runner went (an orphan): how long it lived. */
   onOrphanEnd(host: Host, lifetimeMs: number): void;
-  /** The agent started the runner with a config (the HTTP door: it read and deleted the config parameter). */
-  onRunnerStarted?(host: Host): void;
 }
 
+export interface HostModelOptions {
+  readonly ctx: WorldContext;
+  readonly github: GitHubWorld;
+  readonly ec2: Ec2World;
+  readonly ssm: SsmWorld;
+  readonly sqs: SqsWorld;
+  readonly runnerConfigPath: string;
+  readonly counters: AgentCounters;
+  readonly observer: HostObserver;
+}
+
+/** Every instance's runner and agent: boot, registration from the runner config, jobs, exits. */
 export class HostModel {
   readonly hosts = new Map<string, Host>();
-  hooks: HostHooks = { onRecycleRequest() {}, onSurplusIdleEnd() {}, onOrphanEnd() {} };
+  readonly agent: AgentModel;
+  private readonly ctx: WorldContext;
+  private readonly github: GitHubWorld;
+  private readonly ec2: Ec2World;
 
-  constructor(
-    private readonly ctx: WorldContext,
-    private readonly github: GitHubWorld,
-    private readonly ec2: Ec2World,
-  ) {}
+  constructor(private readonly options: HostModelOptions) {
+    this.ctx = options.ctx;
+    this.github = options.github;
+    this.ec2 = options.ec2;
+    this.agent = new AgentModel(
+      options.ctx,
+      options.ec2,
+      options.ssm,
+      options.sqs,
+      options.runnerConfigPath,
+      options.counters,
+      {
+        startRunner: (host, config) => this.startRunner(host, config),
+        shutdown: (host) => this.shutdown(host),
+        observe: (host) => this.observedState(host),
+      },
+    );
+  }
 
-  /** A launched instance boots; its runner comes online unless the boot fails. */
+  /** A launched instance boots; its agent then looks for its runner config. */
   add(instance: Instance, pool: PoolSpec): Host {
     const host: Host = {
       instance,
       pool,
       runnerAlive: false,
-      agentAlive: false,
-      agentState: { state: 'idle', atMs: this.ctx.now },
-      writing: false,
+      agent: { alive: false, writing: false, afterWrite: [], lastConfigMarkMs: 0 },
       idleSinceMs: this.ctx.now,
       offlineSinceMs: this.ctx.now,
     };
@@ -65,7 +89,7 @@ export class HostModel {
     this.scheduleSpot(instance);
     if (this.ctx.rng('agent.death').chance(r.agentDeathChance)) {
       const at = Math.round(this.ctx.rng('agent.death').uniform(0, 4 * 3_600_000));
-      this.ctx.engine.after(at, 'agent-death', () => this.killAgent(host));
+      this.ctx.engine.after(at, 'agent-death', () => this.agent.kill(host));
     }
     return host;
   }
@@ -95,52 +119,44 @@ export class HostModel {
       this.ctx.record('host.bootFailed', { instance: host.instance.id });
       return;
     }
-    host.agentAlive = true;
-    this.setAgentState(host, { state: 'idle', atMs: this.ctx.now });
-    this.startRunner(host);
+    this.agent.boot(host);
   }
 
-  /** Starts the runner with its JIT config, or registers it with a token (`--no-default-labels`). */
-  startRunner(host: Host): void {
-    if (this.gone(host)) return;
-    const { pool, instance } = host;
-    let registration: Registration | undefined;
-    if (pool.registration === 'token') {
-      registration = this.github.register({
-        owner: pool.owner,
-        name: instance.id,
-        customLabels: pool.config.labels,
-        groupId: pool.config.runnerGroupId,
-        jit: false,
-        instanceId: instance.id,
-      });
-      this.ec2.writeTags(instance, { [TAG.runnerId]: String(registration.id) }, 'runner');
-    } else {
-      for (const candidate of this.github.registrations.values()) {
-        if (
-          candidate.instanceId === instance.id &&
-          candidate.jit &&
-          !candidate.online &&
-          !candidate.consumed &&
-          !candidate.deleted
-        ) {
-          registration = candidate;
-        }
-      }
+  /** The registration a config value stands for: a JIT one GitHub issued, or a token registration made now. */
+  private registrationFor(host: Host, config: string): Registration | undefined {
+    const runnerId = jitRunnerId(config);
+    if (runnerId !== undefined) {
+      const registration = this.github.registrations.get(runnerId);
+      const usable = registration?.jit && !registration.online && !registration.consumed && !registration.deleted;
+      return usable && registration.instanceId === host.instance.id ? registration : undefined;
     }
-    if (!registration) {
-      this.ctx.record('host.noConfig', { instance: instance.id });
-      return;
-    }
+    const token = tokenRegistration(config);
+    if (token === undefined || !this.github.tokenValid(token.token)) return undefined;
+    const registration = this.github.register({
+      owner: host.pool.owner,
+      name: token.name,
+      customLabels: token.labels,
+      groupId: this.github.groupIdByName(host.pool.owner, token.runnerGroup) ?? host.pool.config.runnerGroupId,
+      jit: false,
+      ephemeral: token.ephemeral,
+      instanceId: host.instance.id,
+    });
+    return registration;
+  }
+
+  /** run.sh with the config: the runner comes online with its registration. */
+  startRunner(host: Host, config: string): boolean {
+    if (this.gone(host)) return false;
+    const registration = this.registrationFor(host, config);
+    if (!registration) return false;
     host.registration = registration;
     host.runnerAlive = true;
     delete host.offlineSinceMs;
     host.idleSinceMs = this.ctx.now;
-    instance.everOnline = true;
-    this.hooks.onRunnerStarted?.(host);
+    host.instance.everOnline = true;
     this.github.setOnline(registration, true);
-    // The agent writes its state as soon as it has started the runner: `idle` replaces the `exited` of the last registration.
-    if (host.agentAlive) this.agentNotices(host);
+    if (host.agent.alive) this.agent.notice(host);
+    return true;
   }
 
   /** GitHub assigned a job: the listener receives it, the worker starts, the agent notices. */
@@ -156,12 +172,7 @@ export class HostModel {
       this.github.markRunning(job);
       this.ctx.record('job.running', { job: job.id, instance: host.instance.id });
       host.workerRunning = true;
-      this.agentNotices(host);
-      // The job-started hook runs inside the worker after action download; nothing of ours depends on it.
-      const hookAt = (job.assignedMs ?? this.ctx.now) + this.ctx.drawMs('runner.hook', r.hookSeconds);
-      this.ctx.engine.at(hookAt, 'hook', () => {
-        if (host.job === job) this.ctx.record('hook.started', { job: job.id });
-      });
+      if (host.agent.alive) this.agent.notice(host);
       host.jobEvent = this.ctx.engine.after(job.durationMs, 'job-end', () => this.complete(host, job));
     });
   }
@@ -173,23 +184,21 @@ export class HostModel {
     delete host.workerRunning;
     host.idleSinceMs = this.ctx.now;
     const registration = host.registration;
-    if (registration?.jit) {
-      // A one-job runner exits after its job; the consumed registration is gone for good.
+    if (registration?.jit || registration?.ephemeral) {
+      // A one-job runner exits after its job; its registration is gone for good.
       this.github.forget(registration);
-      delete host.registration;
-      host.runnerAlive = false;
-      host.offlineSinceMs = this.ctx.now;
-      this.agentNotices(host, () => this.afterJitExit(host));
+      this.runnerGone(host);
       return;
     }
-    this.agentNotices(host);
+    if (host.agent.alive) this.agent.notice(host);
     if (registration) this.github.matchRunner(registration);
   }
 
-  private afterJitExit(host: Host): void {
-    if (!host.agentAlive || this.gone(host)) return;
-    if (host.pool.config.ephemeral) this.shutdown(host);
-    else this.hooks.onRecycleRequest(host);
+  private runnerGone(host: Host): void {
+    delete host.registration;
+    host.runnerAlive = false;
+    host.offlineSinceMs = this.ctx.now;
+    if (host.agent.alive) this.agent.runnerExited(host);
   }
 
   /** The registration was deleted: a busy listener cancels its job, an idle one exits (≤ one poll). */
@@ -204,13 +213,7 @@ export class HostModel {
       if (host.job) this.killJob(host, 'delete');
       this.github.setOnline(registration, false);
       this.github.forget(registration);
-      delete host.registration;
-      host.runnerAlive = false;
-      host.offlineSinceMs = this.ctx.now;
-      // The runner process exited and no worker runs: the agent shuts the instance down.
-      this.agentNotices(host, () => {
-        if (host.agentAlive) this.shutdown(host);
-      });
+      this.runnerGone(host);
     });
   }
 
@@ -224,7 +227,9 @@ export class HostModel {
     delete host.workerRunning;
   }
 
+  /** Instance-initiated shutdown (behaviour terminate); never while a worker runs (agent/README.md). */
   shutdown(host: Host): void {
+    if (host.workerRunning) return;
     this.ec2.terminate(host.instance, 'self');
   }
 
@@ -233,9 +238,11 @@ export class HostModel {
     const host = this.hosts.get(instance.id);
     if (!host) return;
     if (!host.job && host.instance.everOnline && by !== 'spot') {
-      this.hooks.onSurplusIdleEnd(host, this.ctx.now - this.surplusSinceMs(host));
+      this.options.observer.onSurplusIdleEnd(host, this.ctx.now - this.surplusSinceMs(host));
     }
-    if (!host.instance.everOnline && by !== 'spot') this.hooks.onOrphanEnd(host, this.ctx.now - instance.launchMs);
+    if (!host.instance.everOnline && by !== 'spot') {
+      this.options.observer.onOrphanEnd(host, this.ctx.now - instance.launchMs);
+    }
     this.killJob(host, by === 'control-plane' ? 'terminate' : by === 'spot' ? 'spot' : 'agent');
     const registration = host.registration;
     if (registration) {
@@ -243,7 +250,7 @@ export class HostModel {
       if (registration.consumed) this.github.forget(registration);
     }
     host.runnerAlive = false;
-    host.agentAlive = false;
+    this.agent.stop(host);
   }
 
   /**
@@ -256,74 +263,18 @@ export class HostModel {
   }
 
   killAgent(host: Host): void {
-    if (!host.agentAlive) return;
-    host.agentAlive = false;
-    this.ctx.record('agent.dead', { instance: host.instance.id });
+    this.agent.kill(host);
   }
 
-  /**
-   * The agent sees a worker appear or go within `agentNoticeSeconds`, then writes its state —
-   * the state it observes *then*, not the one that woke it: a notice of an earlier `idle` that
-   * fires after a newer worker started must write `busy` (world-model.md: "always its current state").
-   */
-  private agentNotices(host: Host, then?: () => void): void {
-    const delay = this.ctx.drawMs('agent.notice', this.ctx.params.runner.agentNoticeSeconds);
-    this.ctx.engine.after(delay, 'agent-notice', () => {
-      if (!host.agentAlive || this.gone(host)) return;
-      this.setAgentState(host, this.observedState(host));
-      then?.();
-    });
+  tagsChanged(instance: Instance, keys: readonly string[], imdsVisibleMs: number): void {
+    const host = this.hosts.get(instance.id);
+    if (host) this.agent.tagsChanged(host, keys, imdsVisibleMs);
   }
 
+  /** What the agent observes: a worker (busy), a runner (idle), or nothing (exited). */
   private observedState(host: Host): AgentState {
     const atMs = this.ctx.now;
     if (host.workerRunning && host.job) return { state: 'busy', jobId: String(host.job.id), atMs };
     return host.runnerAlive ? { state: 'idle', atMs } : { state: 'exited', atMs };
-  }
-
-  private encoded(host: Host): string {
-    return encodeAgentState({
-      ...host.agentState,
-      ...(host.ackMarkMs === undefined ? {} : { ackMarkMs: host.ackMarkMs }),
-    });
-  }
-
-  /** Serial writes, always of the current state: a late `idle` never overwrites a newer `busy`. */
-  private setAgentState(host: Host, state: AgentState): void {
-    host.agentState = state;
-    if (!host.writing) this.write(host);
-  }
-
-  private write(host: Host): void {
-    host.writing = true;
-    const value = this.encoded(host);
-    this.ctx.engine.after(
-      this.ctx.drawMs('agent.write', this.ctx.params.runner.agentWriteSeconds),
-      'agent-write',
-      () => {
-        host.writing = false;
-        if (!host.agentAlive || this.gone(host)) return;
-        this.ec2.writeTags(host.instance, { [TAG.agentState]: value }, 'agent');
-        if (this.encoded(host) !== value) this.write(host);
-      },
-    );
-  }
-
-  /**
-   * Tags changed: the agent watches its own tags through instance metadata (event-driven here:
-   * it wakes when the IMDS view changes, not on every poll) and acknowledges a new mark once.
-   */
-  tagsChanged(instance: Instance, keys: readonly string[], imdsVisibleMs: number): void {
-    if (!keys.includes(TAG.lifecycle)) return;
-    const host = this.hosts.get(instance.id);
-    if (!host || !host.agentAlive) return;
-    this.ctx.engine.at(imdsVisibleMs, 'imds', () => {
-      if (!host.agentAlive || this.gone(host)) return;
-      const mark = decodeLifecycle(this.ec2.readImdsTags(instance)[TAG.lifecycle]);
-      if (!mark || mark.markMs === host.ackMarkMs) return;
-      host.ackMarkMs = mark.markMs;
-      this.ctx.record('agent.ack', { instance: instance.id, mark: mark.markMs });
-      this.setAgentState(host, host.agentState);
-    });
   }
 }

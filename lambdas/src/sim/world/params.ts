@@ -41,6 +41,10 @@ export const githubParamsSchema = z.strictObject({
   labelPropagationSeconds: range(0, 5),
   /** actions/runner #4225: the matcher keeps a runner's old labels until its listener opens a new session. */
   staleLabels: z.boolean().default(false),
+  /** A runner-group move takes effect for matching after this delay (independent of label changes; no public figure). */
+  groupPropagationSeconds: range(0, 5),
+  /** Pessimistic variant: the matcher keeps a runner's old group (a group quarantine fails while labels still work). */
+  staleGroups: z.boolean().default(false),
   /** Labels GitHub gives a JIT runner besides its custom ones. */
   defaultLabels: z.array(z.string()).default(['self-hosted', 'linux', 'x64']),
   webhookDelaySeconds: range(1, 10),
@@ -97,6 +101,10 @@ export const runnerParamsSchema = z.strictObject({
   agentWriteSeconds: range(0, 3),
   /** A reusable instance's fresh JIT registration comes online after the new config arrives. */
   reconfigureSeconds: range(2, 10),
+  /** The agent reads its own tags through instance metadata every TAG_POLL_SECONDS (5): the phase of that poll. */
+  tagPollSeconds: range(0, 5),
+  /** Agent tag writes go through EC2's throttling (windows, random throttles, token buckets) and retry after 1 s. */
+  agentWritesThrottled: z.boolean().default(false),
   /** Chance per instance that its agent dies silently at some point of its life (scenarios). */
   agentDeathChance: share(0),
 });

@@ -5,15 +5,15 @@ import { parseOwner } from '../../ports/github.js';
 /** How a pool's runners register: JIT (one job per registration) or a long-lived registration token. */
 export type RegistrationMode = 'jit' | 'token';
 
+/** A pool as the world knows it: its configuration (queue, launch template, labels) and owner. */
 export interface PoolSpec {
   readonly name: string;
   readonly config: PoolConfig;
   readonly owner: RunnerOwner;
-  readonly registration: RegistrationMode;
 }
 
-export function poolSpec(name: string, config: PoolConfig, registration: RegistrationMode): PoolSpec {
-  return { name, config, owner: parseOwner(config.owner), registration };
+export function poolSpec(name: string, config: PoolConfig): PoolSpec {
+  return { name, config, owner: parseOwner(config.owner) };
 }
 
 /** The application tag value upstream uses; naive filters on it. */

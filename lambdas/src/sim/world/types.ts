@@ -9,6 +9,10 @@ export interface Job {
   readonly id: number;
   readonly runId: number;
   readonly repo: RepoRef;
+  readonly repoId: number;
+  /** The repository owner's account: an organization or a user (webhook payloads say which). */
+  readonly repoOwnerId: number;
+  readonly repoOwnerType: 'Organization' | 'User';
   readonly labels: readonly string[];
   readonly pool: string | undefined;
   readonly arrivalMs: number;
@@ -16,6 +20,7 @@ export interface Job {
   status: 'queued' | 'assigned' | 'running' | 'completed' | 'killed';
   runnerId?: number;
   runnerName?: string;
+  runnerGroupId?: number;
   instanceId?: string;
   assignedMs?: number;
   workerStartMs?: number;
@@ -26,6 +31,10 @@ export interface Job {
   staleToMs?: number;
   endMs?: number;
   cause?: KillCause;
+  /** Guard (a) of docs/safety.md: the runner's quarantine had been requested when GitHub assigned this job. */
+  quarantineRequestedMs?: number;
+  /** Guard (b): the kind of registration that ran it, and whether a DELETE had gone through while it ran. */
+  killedRegistration?: { readonly jit: boolean; readonly deletedWhileAssigned: boolean };
   /** Scripted timelines: the runner (by instance index) this job must go to. */
   pinnedInstance?: string;
   /** Scripted overrides of the drawn lags, milliseconds. */
@@ -39,8 +48,15 @@ export interface Registration {
   readonly owner: RunnerOwner;
   readonly ownerKey: string;
   readonly jit: boolean;
+  /** A one-job registration made with a token (`config.sh --ephemeral`): GitHub removes it after its job. */
+  readonly ephemeral: boolean;
   readonly instanceId: string;
   labels: RunnerLabel[];
+  /** The pool's labels and group as registered: a change away from them is a quarantine. */
+  readonly registeredCustomLabels: readonly string[];
+  readonly registeredGroupId: number;
+  /** When a change took the runner out of its pool's matching (label or group), until one restores it. */
+  quarantineRequestedMs?: number;
   /** The labels and group matching uses; they follow REST changes after a propagation delay. */
   matchLabels: ReadonlySet<string>;
   groupId: number;

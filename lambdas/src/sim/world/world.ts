@@ -4,24 +4,44 @@ import { RngStreams } from '../engine/rng.js';
 import { CallCounters } from '../ports/counters.js';
 import type { CallLatency } from '../ports/gate.js';
 import type { RepoRef } from '../../ports/github.js';
+import { TAG } from '../../core/tags.js';
 import { WorldContext } from './context.js';
 import { Ec2World } from './ec2.js';
 import { GitHubRest } from './github-rest.js';
 import { GitHubWorld } from './github.js';
 import { HostModel } from './host.js';
+import { LambdaService } from './lambda/service.js';
+import { EventSourceMappings, Schedules } from './lambda/triggers.js';
 import type { WorldParams } from './params.js';
 import type { PoolSpec } from './pools.js';
-import { ModelledScaleUp } from './scale-up.js';
 import { SqsWorld } from './sqs.js';
 import { SsmWorld } from './ssm.js';
 import { InstallationTokens } from './tokens.js';
 import type { Job } from './types.js';
+import { WebhookEndpoint } from './webhooks.js';
+
+/** The pool queues as the Terraform module configures them (modules/webhook/queues.tf). */
+export interface QueueSettings {
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+/** modules/webhook: visibility six times scale-up's 60 s timeout, the DLQ after 3 receives. */
+export const MODULE_QUEUE: QueueSettings = { visibilityTimeoutSeconds: 360, maxReceiveCount: 3 };
 
 export interface WorldOptions {
   readonly seed: number;
   readonly params: WorldParams;
   readonly environment: string;
   readonly pools: readonly PoolSpec[];
+  /** Where scale-up stores runner configs and each agent fetches its own (`<path>/<pool>/<instance-id>`). */
+  readonly runnerConfigPath: string;
+  /** The SSM parameter holding the GitHub App's webhook secret (GitHub signs deliveries with it). */
+  readonly webhookSecretParameter: string;
+  /** Accounts that are organizations (besides every org pool's owner). */
+  readonly organizations?: readonly string[];
+  readonly queue?: QueueSettings;
   /** Virtual epoch of the start (ms). */
   readonly startMs?: number;
   /** Keep event-log lines in memory (tests); the digest is always kept. */
@@ -39,7 +59,12 @@ export interface JobSpec {
   readonly pinnedStale?: Job['pinnedStale'];
 }
 
-/** The whole world, wired: GitHub, EC2, SSM, SQS, the hosts, and the modelled scale-up. */
+/**
+ * The whole world and nothing but the world (world-model.md): GitHub (with the App's webhook
+ * endpoint), EC2 (with the pools' launch templates), SSM, SQS (with redrive), Lambda (functions,
+ * event source mappings, schedules), and each instance's runner and agent. The control plane is not
+ * in it: a door deploys the real code of its functions into `lambda` (sim/doors).
+ */
 export class World {
   readonly engine: Engine;
   readonly ctx: WorldContext;
@@ -49,8 +74,11 @@ export class World {
   readonly ec2: Ec2World;
   readonly ssm: SsmWorld;
   readonly sqs: SqsWorld;
+  readonly lambda: LambdaService;
+  readonly queues: EventSourceMappings;
+  readonly schedules: Schedules;
+  readonly webhooks: WebhookEndpoint;
   readonly hosts: HostModel;
-  readonly scaleUp: ModelledScaleUp;
   readonly counters: CallCounters;
   readonly tokens: InstallationTokens;
   readonly pools: ReadonlyMap<string, PoolSpec>;
@@ -61,16 +89,13 @@ export class World {
   maxSilentAgentIdleMs = 0;
   /** The longest life of an instance that never ran a runner (L2). */
   maxOrphanLifetimeMs = 0;
-  /**
-   * How a door's per-call latency waits on the virtual clock. The HTTP door wraps it to know that a
-   * request in flight is parked on virtual time (sim/http/quiescence.ts); the in-process door keeps this.
-   */
-  latencySleep: (ms: number) => Promise<void> = (ms) => this.engine.clock.sleep(ms);
+  private latencySleep: (ms: number) => Promise<void>;
   private nextJobId = 1;
 
   constructor(readonly options: WorldOptions) {
     this.startMs = options.startMs ?? Date.UTC(2026, 0, 5, 0, 0, 0);
     this.engine = new Engine({ startMs: this.startMs, ...(options.settle ? { settle: options.settle } : {}) });
+    this.latencySleep = (ms) => this.engine.clock.sleep(ms);
     this.eventLog = new EventLog(this.startMs, options.keepLog ?? false);
     this.ctx = new WorldContext(this.engine, new RngStreams(options.seed), options.params, this.eventLog);
     this.counters = new CallCounters(this.ctx);
@@ -80,44 +105,70 @@ export class World {
     this.ec2 = new Ec2World(this.ctx);
     this.ssm = new SsmWorld(this.ctx);
     this.sqs = new SqsWorld(this.ctx);
-    this.hosts = new HostModel(this.ctx, this.github, this.ec2);
+    this.lambda = new LambdaService(this.ctx, this.startMs);
+    const countAws = (action: string): void => this.counters.awsCall(action);
+    this.queues = new EventSourceMappings(this.ctx, this.sqs, this.lambda, countAws);
+    this.schedules = new Schedules(this.ctx, this.lambda);
+    this.webhooks = new WebhookEndpoint(this.ctx, this.github, this.ssm, this.lambda, options.webhookSecretParameter);
     this.pools = new Map(options.pools.map((pool) => [pool.name, pool]));
-    for (const pool of options.pools) this.sqs.ensure(pool.config.queueUrl);
-    this.scaleUp = new ModelledScaleUp(
-      this.ctx,
-      options.environment,
-      this.pools,
-      this.github,
-      this.rest,
-      this.ec2,
-      this.hosts,
-      this.counters,
-    );
+    this.hosts = new HostModel({
+      ctx: this.ctx,
+      github: this.github,
+      ec2: this.ec2,
+      ssm: this.ssm,
+      sqs: this.sqs,
+      runnerConfigPath: options.runnerConfigPath,
+      counters: this.counters,
+      observer: {
+        onSurplusIdleEnd: (host, surplusMs) => {
+          if (host.agent.alive) this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, surplusMs);
+          else this.maxSilentAgentIdleMs = Math.max(this.maxSilentAgentIdleMs, surplusMs);
+        },
+        onOrphanEnd: (_host, lifetimeMs) => {
+          this.maxOrphanLifetimeMs = Math.max(this.maxOrphanLifetimeMs, lifetimeMs);
+        },
+      },
+    });
     this.github.hooks = {
       onAssigned: (registration, job) => this.hosts.assigned(registration, job),
       onDeleted: (registration) => this.hosts.deleted(registration),
-      onWebhook: (delivery, job) => this.scaleUp.onWebhook(delivery, job),
+      onWebhook: (delivery, job) => this.webhooks.deliver(delivery, job),
     };
     this.ec2.hooks = {
-      onTerminating: (instance, by) => {
-        this.hosts.terminating(instance, by);
-        this.scaleUp.onCapacityFreed(instance.pool);
+      onLaunched: (instance) => {
+        const pool = this.pools.get(instance.pool);
+        if (pool) this.hosts.add(instance, pool);
       },
+      onTerminating: (instance, by) => this.hosts.terminating(instance, by),
       onTagsChanged: (instance, keys, imdsVisibleMs) => this.hosts.tagsChanged(instance, keys, imdsVisibleMs),
     };
-    this.hosts.hooks = {
-      onRecycleRequest: (host) => this.scaleUp.onRecycleRequest(host),
-      onSurplusIdleEnd: (host, surplusMs) => {
-        if (host.agentAlive) this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, surplusMs);
-        else this.maxSilentAgentIdleMs = Math.max(this.maxSilentAgentIdleMs, surplusMs);
-      },
-      onOrphanEnd: (_host, lifetimeMs) => {
-        this.maxOrphanLifetimeMs = Math.max(this.maxOrphanLifetimeMs, lifetimeMs);
-      },
-    };
+    const queue = options.queue ?? MODULE_QUEUE;
+    const accounts = new Set<string>(options.organizations ?? []);
+    for (const pool of options.pools) {
+      const c = pool.config;
+      this.sqs.ensure(c.queueUrl, {
+        arn: c.queueArn,
+        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+        redrive: { deadLetterQueueUrl: c.deadLetterQueueUrl, maxReceiveCount: queue.maxReceiveCount },
+      });
+      // EC2 copies a launch template's tags to the instances it launches.
+      this.ec2.launchTemplates.set(c.launchTemplateName, {
+        pool: pool.name,
+        tags: {
+          [TAG.environment]: options.environment,
+          [TAG.application]: 'github-action-runner',
+          [TAG.owner]: c.owner,
+          [TAG.type]: c.ownerType === 'org' ? 'Org' : 'Repo',
+          [TAG.pool]: pool.name,
+        },
+      });
+      if (pool.owner.kind === 'org') accounts.add(pool.owner.org);
+    }
+    for (const login of accounts) this.github.organizations.add(login);
+    this.github.install(options.pools.map((p) => (p.owner.kind === 'org' ? p.owner.org : p.owner.owner)));
   }
 
-  /** Per-call latency of a door (in-process ports draw it per call; zero costs no event). */
+  /** Per-call latency of a door (drawn per call; zero costs no event). */
   latency(kind: 'github' | 'aws'): CallLatency {
     const range =
       kind === 'github' ? this.ctx.params.github.callLatencySeconds : this.ctx.params.ec2.callLatencySeconds;
@@ -127,16 +178,28 @@ export class World {
     };
   }
 
+  /**
+   * How a call's latency waits: the HTTP door marks such a wait as parked on virtual time
+   * (sim/http/quiescence.ts); an external caller's call takes no virtual time at all (`--serve`).
+   */
+  setLatencySleep(wrap: (inner: (ms: number) => Promise<void>) => (ms: number) => Promise<void>): void {
+    this.latencySleep = wrap(this.latencySleep);
+  }
+
   get now(): number {
     return this.engine.now;
   }
 
   submitJob(spec: JobSpec): Job {
     const id = this.nextJobId++;
+    const owner = spec.repo.owner;
     const job: Job = {
       id,
       runId: 10_000 + id,
       repo: spec.repo,
+      repoId: this.github.repoId(spec.repo),
+      repoOwnerId: this.github.accountId(owner),
+      repoOwnerType: this.github.organizations.has(owner) ? 'Organization' : 'User',
       labels: [...spec.labels],
       pool: spec.pool,
       arrivalMs: this.now,

@@ -1,5 +1,5 @@
 import type { Ec2Port, GitHubPort, Ports, RunnerOwner, SqsPort, SsmPort } from '../../ports/index.js';
-import { gated, type CallGate } from '../ports/gate.js';
+import { gated, type CallGate } from './gate.js';
 
 /**
  * Puts a crash gate in front of any ports (the HTTP door's production adapters): each call asks

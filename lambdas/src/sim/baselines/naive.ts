@@ -1,10 +1,10 @@
 import type { PoolConfig } from '../../config/schema.js';
-import { idleQuota } from '../capacity/idle-quota.js';
+import { idleQuota } from '../../core/capacity/idle-quota.js';
 import { ConflictError, NotFoundError, describeError } from '../../errors.js';
 import type { FleetInstance, GitHubRunner, RunnerOwner } from '../../ports/index.js';
 import { ownerKey, parseOwner } from '../../ports/index.js';
-import type { ScaleDownContext, ScaleDownReport, ScaleDownStrategy } from '../strategy.js';
-import { TAG } from '../tags.js';
+import type { ScaleDownContext, ScaleDownReport, ScaleDownStrategy } from '../../core/strategy.js';
+import { TAG } from '../../core/tags.js';
 
 /**
  * The baseline: the upstream module's scale-down as its public description has it

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../errors.js';
-import type { ScaleDownStrategy } from '../strategy.js';
+import type { ScaleDownStrategy } from '../../core/strategy.js';
 import { deregister, runBaseline } from './baseline.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { ScaleDownConfig } from '../../config/schema.js';
 import { ConflictError, NotFoundError, describeError } from '../../errors.js';
-import { idleQuota, splitByQuota } from '../capacity/idle-quota.js';
-import { observeFleet } from '../scale-down/observe.js';
-import type { FleetObservation, ObservedInstance } from '../scale-down/types.js';
-import type { ScaleDownContext, ScaleDownReport } from '../strategy.js';
-import { TAG } from '../tags.js';
+import { idleQuota, splitByQuota } from '../../core/capacity/idle-quota.js';
+import { observeFleet } from '../../core/scale-down/observe.js';
+import type { FleetObservation, ObservedInstance } from '../../core/scale-down/types.js';
+import type { ScaleDownContext, ScaleDownReport } from '../../core/strategy.js';
+import { TAG } from '../../core/tags.js';
 
 /**
  * What the upstream-style baselines share, written from public descriptions of the upstream

@@ -1,0 +1,113 @@
+import type { SimWorld } from './build.js';
+import type { World } from './world/world.js';
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** Nearest-rank percentiles of `values` (seconds, rounded to the millisecond); zeros when empty. */
+export function percentiles(values: readonly number[]): Percentiles {
+  if (values.length === 0) return { p50: 0, p95: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  const r = (ms: number): number => Math.round(ms) / 1000;
+  return { p50: r(at(0.5)), p95: r(at(0.95)), max: r(sorted.at(-1)!) };
+}
+
+/**
+ * Queue wait: from the job's arrival (GitHub queued it) to its worker starting on a runner. A job
+ * still queued at the end counts with what it waited so far, so a queue that never drains shows.
+ */
+export function queueWait(world: World): Percentiles {
+  const waits: number[] = [];
+  for (const job of world.github.jobs.values()) {
+    if (job.workerStartMs !== undefined) waits.push(job.workerStartMs - job.arrivalMs);
+    else if (job.status === 'queued') waits.push(world.now - job.arrivalMs);
+  }
+  return percentiles(waits);
+}
+
+/**
+ * A job killed by the control plane, and which guard of docs/safety.md did not hold:
+ * - guard (a), the quarantine: `assignedAfterQuarantine` when GitHub assigned the job after the
+ *   runner's quarantine was requested (it had not taken effect yet, or GitHub ignored it);
+ * - guard (b), GitHub refusing to delete an assigned JIT registration: `jit-deleted` when a DELETE
+ *   went through while the job ran (the pessimistic variant), `absent` for a long-lived
+ *   registration (no such guard), `bypassed` when the instance was terminated with no DELETE.
+ */
+export interface KilledJob {
+  readonly job: number;
+  readonly instance: string;
+  readonly cause: 'terminate' | 'delete' | 'label' | 'agent';
+  readonly atSeconds: number;
+  readonly assignedAfterQuarantine: boolean;
+  readonly guardB: 'jit-deleted' | 'absent' | 'bypassed';
+}
+
+export function killedJobs(world: World): KilledJob[] {
+  const killed: KilledJob[] = [];
+  for (const job of world.github.jobs.values()) {
+    if (job.status !== 'killed' || job.cause === undefined || job.cause === 'spot') continue;
+    const registration = job.killedRegistration;
+    const guardB = registration?.deletedWhileAssigned
+      ? registration.jit
+        ? 'jit-deleted'
+        : 'absent'
+      : registration !== undefined && !registration.jit
+        ? 'absent'
+        : 'bypassed';
+    killed.push({
+      job: job.id,
+      instance: job.instanceId ?? '',
+      cause: job.cause,
+      atSeconds: Math.round((job.endMs ?? world.now) - world.startMs) / 1000,
+      assignedAfterQuarantine: job.quarantineRequestedMs !== undefined,
+      guardB,
+    });
+  }
+  return killed;
+}
+
+/** Metrics the functions emit when they meet trouble or take a fallback path (core code's names). */
+const DEGRADATION_METRICS: Readonly<Record<string, readonly string[]>> = {
+  'scale-down': ['rateLimited', 'ec2RateLimited', 'runnerListFailed', 'errors', 'leaseHeld', 'sweepFailed'],
+  'scale-up': ['ScaleUpRetried', 'ScaleUpConfigFailed', 'ScaleUpDeadLettered', 'jobRecheckNotScheduled'],
+  'scale-up-token': ['ScaleUpRetried', 'ScaleUpConfigFailed', 'ScaleUpDeadLettered', 'jobRecheckNotScheduled'],
+  webhook: ['WebhookError', 'WebhookRejected'],
+};
+
+const ROUTINE_DROPS = new Set([
+  'job_not_queued',
+  'recheck_job_taken',
+  'duplicate_delivery',
+  'holds_registration',
+  'runner_not_exited',
+  'retiring',
+  'instance_gone',
+]);
+
+/** What went wrong or took a fallback path, by reason: `<function> <metric or outcome>: count`. */
+export function degradation(sim: SimWorld): Record<string, number> {
+  const { world } = sim;
+  const counts: Record<string, number> = {};
+  const add = (key: string, n: number): void => {
+    if (n > 0) counts[key] = (counts[key] ?? 0) + n;
+  };
+  for (const name of world.lambda.names()) {
+    const record = world.lambda.record(name);
+    if (!record) continue;
+    for (const kind of ['error', 'crashed', 'timeout', 'throttled'] as const) add(`${name} ${kind}`, record.outcomes[kind]);
+    for (const metric of DEGRADATION_METRICS[name] ?? []) add(`${name} ${metric}`, record.metrics.get(metric) ?? 0);
+    // Drops that mean trouble (a malformed or forged message, an error); the usual ones (a job
+    // another runner took, a duplicate, a request already answered) are the system working.
+    for (const [metric, n] of record.metrics) {
+      if (metric.startsWith('dropped_') && !ROUTINE_DROPS.has(metric.slice('dropped_'.length))) add(`${name} ${metric}`, n);
+    }
+  }
+  for (const pool of world.pools.values()) {
+    add('sqs redriven to the dead-letter queue', world.sqs.redrivenFrom(pool.config.queueUrl));
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
