@@ -12,7 +12,7 @@ import { describeEc2Contract } from '../support/ec2-contract.js';
 import { CONTRACT_ORG, CONTRACT_REPO, describeGitHubContract } from '../support/github-contract.js';
 import { describeSqsContract } from '../support/sqs-contract.js';
 import { describeSsmContract } from '../support/ssm-contract.js';
-import { addJob, advance, setBusy, testWorld } from './helpers.js';
+import { addJob, advance, consumeRegistration, setBusy, testWorld } from './helpers.js';
 
 /**
  * The second door into the same world: the production adapters (Octokit, AWS SDK v3) talk to
@@ -51,6 +51,7 @@ describeGitHubContract('simulator through HTTP (Octokit → GitHub facade → wo
     port,
     world: {
       setBusy: (runnerId, busy) => setBusy(world, runnerId, busy),
+      consumeRegistration: (runnerId) => consumeRegistration(world, runnerId),
       addJob: (repo, job) => addJob(world, repo, job),
     },
     now: () => world.now,
