@@ -270,7 +270,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
     withWorld(async (w) => {
       // Prepare: EC2 refuses the first three state writes
       await w.putConfig();
-      w.ec2.throttleStateWrites = 3;
+      w.throttleStateWrites = 3;
 
       // Act
       w.launchAgent({ ephemeral: true, jobMs: 1_500 });
@@ -279,7 +279,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
       await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
 
       // Assess
-      expect(w.ec2.refusedStateWrites).toBe(3);
+      expect(w.refusedStateWrites).toBe(3);
       expect(heads(w).join(' ')).toMatch(/^(idle )+(busy:build )+(idle )*exited$/);
     }),
   );

@@ -21,12 +21,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { systemClock, type Ec2Port, type FleetInstance, type InstanceFilter } from '../../src/ports/index.js';
-import type { CreateFleetRequest, CreateFleetResult } from '../../src/ports/index.js';
+import { systemClock, type Ec2Port } from '../../src/ports/index.js';
 import { RateLimitedError } from '../../src/errors.js';
 import { Ec2Facade, SqsFacade, SsmFacade } from '../../src/sim/facades/aws/index.js';
 import { ImdsFacade } from '../../src/sim/facades/imds/index.js';
 import { InMemoryEc2, InMemorySqs, InMemorySsm } from '../../src/sim/memory/index.js';
+import { intercept } from '../support/intercept.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const AGENT = resolve(here, '../../../agent/ghr-agent.sh');
@@ -58,37 +58,6 @@ export interface TagWrite {
   readonly value: string;
 }
 
-/** Delegates to the in-memory EC2 and records every write of the agent-state tag, with its time. */
-class RecordingEc2 implements Ec2Port {
-  readonly stateWrites: TagWrite[] = [];
-  /** Agent-state writes still to refuse with RequestLimitExceeded (EC2 throttling). */
-  throttleStateWrites = 0;
-  refusedStateWrites = 0;
-  constructor(private readonly inner: InMemoryEc2) {}
-  listInstances(filter: InstanceFilter): Promise<FleetInstance[]> {
-    return this.inner.listInstances(filter);
-  }
-  async createTags(ids: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
-    if (tags[STATE_TAG] !== undefined && this.throttleStateWrites > 0) {
-      this.throttleStateWrites--;
-      this.refusedStateWrites++;
-      throw new RateLimitedError('Request limit exceeded.');
-    }
-    await this.inner.createTags(ids, tags);
-    const value = tags[STATE_TAG];
-    if (value !== undefined) this.stateWrites.push({ atMs: Date.now(), value });
-  }
-  deleteTags(ids: readonly string[], keys: readonly string[]): Promise<void> {
-    return this.inner.deleteTags(ids, keys);
-  }
-  terminateInstances(ids: readonly string[]): Promise<void> {
-    return this.inner.terminateInstances(ids);
-  }
-  createFleet(request: CreateFleetRequest): Promise<CreateFleetResult> {
-    return this.inner.createFleet(request);
-  }
-}
-
 export interface AgentOptions {
   readonly ephemeral: boolean;
   readonly recycleTimeoutSeconds?: number;
@@ -102,8 +71,7 @@ export interface AgentOptions {
 let worldCount = 0;
 
 export class AgentWorld {
-  readonly memoryEc2 = new InMemoryEc2(systemClock);
-  readonly ec2 = new RecordingEc2(this.memoryEc2);
+  readonly ec2 = new InMemoryEc2(systemClock);
   readonly ssm = new InMemorySsm(systemClock);
   readonly sqs = new InMemorySqs(systemClock);
   readonly dir = mkdtempSync(join(tmpdir(), 'ghr-agent-'));
@@ -114,8 +82,15 @@ export class AgentWorld {
   instanceId = '';
   output = '';
   exitCode: number | null | undefined;
+  /** Agent-state writes still to refuse with RequestLimitExceeded (EC2 throttling). */
+  throttleStateWrites = 0;
+  refusedStateWrites = 0;
+  /** Every agent-state write that EC2 took, with its (wall-clock) time. */
+  private readonly stateWrites: TagWrite[] = [];
+  /** EC2 as the agent reaches it through the facade: state writes recorded, or refused while throttled. */
+  private readonly agentEc2 = intercept<Ec2Port>(this.ec2);
   private readonly facades = {
-    ec2: new Ec2Facade(this.ec2),
+    ec2: new Ec2Facade(this.agentEc2.port),
     ssm: new SsmFacade(this.ssm),
     sqs: new SqsFacade(this.sqs),
   };
@@ -123,10 +98,23 @@ export class AgentWorld {
   private agent: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
 
+  constructor() {
+    this.agentEc2.before('createTags', ({ args: [, tags] }) => {
+      if (tags[STATE_TAG] === undefined || this.throttleStateWrites === 0) return;
+      this.throttleStateWrites--;
+      this.refusedStateWrites++;
+      throw new RateLimitedError('Request limit exceeded.');
+    });
+    this.agentEc2.after('createTags', ({ args: [, tags] }) => {
+      const value = tags[STATE_TAG];
+      if (value !== undefined) this.stateWrites.push({ atMs: Date.now(), value });
+    });
+  }
+
   async start(): Promise<void> {
     mkdirSync(this.control);
     this.sqs.createQueue(QUEUE_URL);
-    const fleet = await this.memoryEc2.createFleet({
+    const fleet = await this.ec2.createFleet({
       launchTemplateName: 'ghr-linux',
       overrides: [{ instanceType: 'm7i.large', subnetId: 'subnet-0a' }],
       targetCapacity: 1,
@@ -140,12 +128,12 @@ export class AgentWorld {
   }
 
   async tags(): Promise<Readonly<Record<string, string>>> {
-    const [instance] = await this.memoryEc2.listInstances({ instanceIds: [this.instanceId] });
+    const [instance] = await this.ec2.listInstances({ instanceIds: [this.instanceId] });
     return instance?.tags ?? {};
   }
 
   async setTag(key: string, value: string): Promise<void> {
-    await this.memoryEc2.createTags([this.instanceId], { [key]: value });
+    await this.ec2.createTags([this.instanceId], { [key]: value });
   }
 
   /** Stores a runner config the way scale-up does (a JIT config unless given); returns it. */
@@ -268,7 +256,7 @@ export class AgentWorld {
   }
 
   writes(): readonly TagWrite[] {
-    return this.ec2.stateWrites;
+    return this.stateWrites;
   }
 
   /** Every file the agent keeps (state dir), concatenated: a secret must not be found there. */

@@ -7,12 +7,12 @@ import { Ec2Facade, SqsFacade, SsmFacade } from '../../src/sim/facades/aws/index
 import { GitHubFacade, StaticAppDirectory } from '../../src/sim/facades/github/index.js';
 import { InProcessEc2, InProcessGitHub, InProcessSqs, InProcessSsm } from '../../src/sim/ports/index.js';
 import { sdkOptions } from '../contract/aws/harness.js';
-import { APP_ID, APP_ID_PARAMETER, KEY_PARAMETER, MapSsm, rsaKeyPair } from '../contract/github/stack.js';
+import { APP_ID, APP_ID_PARAMETER, KEY_PARAMETER, rsaKeyPair, secretStore } from '../contract/github/stack.js';
 import { describeEc2Contract } from '../support/ec2-contract.js';
 import { CONTRACT_ORG, CONTRACT_REPO, describeGitHubContract } from '../support/github-contract.js';
 import { describeSqsContract } from '../support/sqs-contract.js';
 import { describeSsmContract } from '../support/ssm-contract.js';
-import { addJob, advance, setBusy, testWorld } from './helpers.js';
+import { addJob, advance, consumeRegistration, setBusy, testWorld } from './helpers.js';
 
 /**
  * The second door into the same world: the production adapters (Octokit, AWS SDK v3) talk to
@@ -32,9 +32,9 @@ describeGitHubContract('simulator through HTTP (Octokit → GitHub facade → wo
   const clock = world.engine.clock;
   const facade = new GitHubFacade({ backend: new InProcessGitHub(world), directory, clock });
   const { baseUrl } = await facade.start();
-  const ssm = new MapSsm();
-  ssm.values.set(APP_ID_PARAMETER, APP_ID);
-  ssm.values.set(KEY_PARAMETER, Buffer.from(privatePem).toString('base64'));
+  const ssm = secretStore(clock);
+  await ssm.set(APP_ID_PARAMETER, APP_ID);
+  await ssm.set(KEY_PARAMETER, Buffer.from(privatePem).toString('base64'));
   const port = new OctokitGitHub({
     config: {
       apiUrl: baseUrl,
@@ -43,7 +43,7 @@ describeGitHubContract('simulator through HTTP (Octokit → GitHub facade → wo
       installationIds: {},
       secretCacheSeconds: 300,
     },
-    ssm,
+    ssm: ssm.port,
     clock,
     settings: { throttle: false, retry: false },
   });
@@ -51,6 +51,7 @@ describeGitHubContract('simulator through HTTP (Octokit → GitHub facade → wo
     port,
     world: {
       setBusy: (runnerId, busy) => setBusy(world, runnerId, busy),
+      consumeRegistration: (runnerId) => consumeRegistration(world, runnerId),
       addJob: (repo, job) => addJob(world, repo, job),
     },
     now: () => world.now,

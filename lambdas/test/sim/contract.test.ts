@@ -3,7 +3,7 @@ import { describeGitHubContract } from '../support/github-contract.js';
 import { describeSqsContract } from '../support/sqs-contract.js';
 import { describeSsmContract } from '../support/ssm-contract.js';
 import { InProcessEc2, InProcessGitHub, InProcessSqs, InProcessSsm } from '../../src/sim/ports/index.js';
-import { addJob, advance, setBusy, testWorld } from './helpers.js';
+import { addJob, advance, consumeRegistration, setBusy, testWorld } from './helpers.js';
 
 // The contract suites check the port semantics, not world-model lags: tag reads are made consistent here
 // (eventual consistency has its own tests in world.test.ts).
@@ -15,6 +15,7 @@ describeGitHubContract('simulator (in process)', async () => {
     port: new InProcessGitHub(world),
     world: {
       setBusy: (runnerId, busy) => setBusy(world, runnerId, busy),
+      consumeRegistration: (runnerId) => consumeRegistration(world, runnerId),
       addJob: (repo, job) => addJob(world, repo, job),
     },
     now: () => world.now,

@@ -14,11 +14,17 @@ export async function advance(world: World, ms: number): Promise<void> {
   await world.engine.run(world.now + ms);
 }
 
-/** The contract suite's "GitHub's own doing": pin the REST busy view, add a job record. */
+/** The contract suite's "GitHub's own doing": pin the REST busy view, consume a JIT registration, add a job record. */
 export function setBusy(world: World, runnerId: number, busy: boolean): void {
   const registration = world.github.registrations.get(runnerId);
   if (!registration) throw new Error(`no runner ${runnerId}`);
   registration.forcedBusy = busy;
+}
+
+export function consumeRegistration(world: World, runnerId: number): void {
+  const registration = world.github.registrations.get(runnerId);
+  if (!registration) throw new Error(`no runner ${runnerId}`);
+  registration.consumed = true;
 }
 
 export function addJob(world: World, repo: RepoRef, job: WorkflowJob): void {

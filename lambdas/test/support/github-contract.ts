@@ -14,6 +14,8 @@ export const CONTRACT_REPO: RepoRef = { owner: 'octo', repo: 'widgets' };
 export interface GitHubContractWorld {
   /** GitHub's REST `busy` flag of a runner. */
   setBusy(runnerId: number, busy: boolean): void | Promise<void>;
+  /** A job's assignment consumed a JIT runner's registration (world-model.md, "ephemeral (JIT) runner"). */
+  consumeRegistration(runnerId: number): void | Promise<void>;
   addJob(repo: RepoRef, job: WorkflowJob): void | Promise<void>;
 }
 
@@ -100,6 +102,16 @@ export function describeGitHubContract(name: string, setup: () => Promise<GitHub
         await subject.world.setBusy(runnerId, false);
         await github.deleteRunner(owner, runnerId);
         await expect(github.getRunner(owner, runnerId)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      test('a JIT registration its job consumed answers NotFound to GET and DELETE', async () => {
+        // Prepare
+        const { runnerId } = await jit(owner, 'taken');
+        // Act
+        await subject.world.consumeRegistration(runnerId);
+        // Assess: whether the list still shows it while the job runs is left open (no public evidence)
+        await expect(github.getRunner(owner, runnerId)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(github.deleteRunner(owner, runnerId)).rejects.toBeInstanceOf(NotFoundError);
       });
 
       test('custom labels are replaced and removed; read-only labels stay', async () => {

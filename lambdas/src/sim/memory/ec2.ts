@@ -58,6 +58,29 @@ export class InMemoryEc2 implements Ec2Port {
     this.exhausted.clear();
   }
 
+  /**
+   * Test setup: an instance as if launched at `launchTimeMs` (CreateFleet launches only now), with
+   * the id and tags a test chooses. Its state then follows the clock like any other's.
+   */
+  addInstance(instance: {
+    readonly instanceId: string;
+    readonly launchTimeMs: number;
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly instanceType?: string;
+    readonly subnetId?: string;
+    readonly lifecycle?: 'spot' | 'on-demand';
+  }): void {
+    if (this.instances.has(instance.instanceId)) throw new Error(`instance ${instance.instanceId} exists already`);
+    this.instances.set(instance.instanceId, {
+      instanceId: instance.instanceId,
+      instanceType: instance.instanceType ?? 'm7g.large',
+      subnetId: instance.subnetId ?? 'subnet-0abc',
+      lifecycle: instance.lifecycle ?? 'spot',
+      launchTimeMs: instance.launchTimeMs,
+      tags: { ...instance.tags },
+    });
+  }
+
   private stateOf(record: StoredInstance, now: number): InstanceState | undefined {
     if (record.terminatedAtMs !== undefined) {
       const since = now - record.terminatedAtMs;

@@ -24,6 +24,24 @@ describe('InMemoryEc2', () => {
     expect(seen).toEqual([['pending'], ['running'], ['shutting-down'], ['terminated'], []]);
   });
 
+  test('an instance added by a test keeps its id, tags and launch time, and follows the clock', async () => {
+    // Prepare
+    const clock = new ManualClock(100_000);
+    const ec2 = new InMemoryEc2(clock, { bootMs: 1000 });
+    // Act
+    ec2.addInstance({ instanceId: 'i-old', launchTimeMs: 50_000, tags: { pool: 'a' } });
+    ec2.addInstance({ instanceId: 'i-new', launchTimeMs: 99_500 });
+    const listed = await ec2.listInstances({});
+    await ec2.terminateInstances(['i-old']);
+    // Assess
+    expect(listed).toEqual([
+      expect.objectContaining({ instanceId: 'i-old', state: 'running', launchTimeMs: 50_000, tags: { pool: 'a' } }),
+      expect.objectContaining({ instanceId: 'i-new', state: 'pending', launchTimeMs: 99_500, tags: {} }),
+    ]);
+    expect((await ec2.listInstances({ instanceIds: ['i-old'] }))[0]?.state).toBe('shutting-down');
+    expect(() => ec2.addInstance({ instanceId: 'i-new', launchTimeMs: 0 })).toThrow(/exists/);
+  });
+
   test('instance ids are deterministic', async () => {
     // Act
     const a = await new InMemoryEc2(new ManualClock()).createFleet(fleetRequest({ targetCapacity: 2 }));

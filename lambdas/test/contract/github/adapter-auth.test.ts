@@ -65,7 +65,7 @@ describe('Octokit adapter: GitHub App authentication against the facade', () => 
   test('a JWT signed with the wrong key is refused (401) and becomes a PermanentError', async () => {
     // Prepare
     stack = await startStack();
-    stack.ssm.values.set(KEY_PARAMETER, Buffer.from(rsaKeyPair().privatePem).toString('base64'));
+    await stack.ssm.set(KEY_PARAMETER, Buffer.from(rsaKeyPair().privatePem).toString('base64'));
     // Act
     const result = stack.adapter.listRunners(org);
     // Assess
@@ -140,12 +140,12 @@ describe('Octokit adapter: GitHub App authentication against the facade', () => 
     await stack.adapter.listRunners(org);
     stack.clock.advance(299_000);
     await stack.adapter.listRunners(org);
-    const readsWithinTtl = stack.ssm.reads;
+    const readsWithinTtl = stack.ssm.reads();
     stack.clock.advance(2_000);
     await stack.adapter.listRunners(org);
     // Assess
     expect(readsWithinTtl).toBe(1);
-    expect(stack.ssm.reads).toBe(2);
+    expect(stack.ssm.reads()).toBe(2);
     // Same values: clients and their installation token survive the re-read.
     expect(stack.facade.calls()['POST /app/installations/{installation_id}/access_tokens']).toBe(1);
   });
@@ -156,7 +156,7 @@ describe('Octokit adapter: GitHub App authentication against the facade', () => 
     await stack.adapter.listRunners(org);
     const rotated = rsaKeyPair();
     stack.directory.addApp(APP_ID, rotated.publicKey);
-    stack.ssm.values.set(KEY_PARAMETER, Buffer.from(rotated.privatePem).toString('base64'));
+    await stack.ssm.set(KEY_PARAMETER, Buffer.from(rotated.privatePem).toString('base64'));
     // Act
     stack.clock.advance(61_000);
     await stack.adapter.listRunners(org);
@@ -184,7 +184,7 @@ describe('Octokit adapter: GitHub App authentication against the facade', () => 
   test('a missing or malformed key is a ConfigError naming the parameter, not the value', async () => {
     // Prepare
     stack = await startStack();
-    stack.ssm.values.set(KEY_PARAMETER, 'bm90IGEga2V5');
+    await stack.ssm.set(KEY_PARAMETER, 'bm90IGEga2V5');
     // Act
     const error = await stack.adapter.listRunners(org).catch((e: unknown) => e);
     // Assess

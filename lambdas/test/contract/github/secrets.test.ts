@@ -59,11 +59,11 @@ describe('Octokit adapter: secrets never reach error messages or logs', () => {
     await attempt(stack.adapter.listRunners(org));
     const stranger = stack.adapterWith({ settings: { ...settings, log: capturingLog(lines) } });
     const strangerPem = rsaKeyPair().privatePem;
-    stack.ssm.values.set(KEY_PARAMETER, Buffer.from(strangerPem).toString('base64'));
+    await stack.ssm.set(KEY_PARAMETER, Buffer.from(strangerPem).toString('base64'));
     stack.clock.advance(301_000);
     await attempt(stranger.listRunners(org));
     const brokenKey = Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nAAAAsecretish\n').toString('base64');
-    stack.ssm.values.set(KEY_PARAMETER, brokenKey);
+    await stack.ssm.set(KEY_PARAMETER, brokenKey);
     stack.clock.advance(301_000);
     await attempt(stack.adapter.listRunners(org));
 

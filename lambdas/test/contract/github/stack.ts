@@ -1,12 +1,13 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { OctokitGitHub, type OctokitSettings } from '../../../src/adapters/github/index.js';
 import type { GitHubConfig } from '../../../src/config/schema.js';
-import { NotFoundError } from '../../../src/errors.js';
-import { ManualClock as MemoryClock } from '../../../src/sim/memory/index.js';
-import type { Parameter, ParameterInfo, PutParameterRequest, SsmPort } from '../../../src/ports/ssm.js';
+import { InMemorySsm, ManualClock as MemoryClock } from '../../../src/sim/memory/index.js';
+import type { Clock } from '../../../src/ports/clock.js';
+import type { SsmPort } from '../../../src/ports/ssm.js';
 import type { Log } from '../../../src/observability/types.js';
 import { GitHubFacade, InMemoryGitHub, StaticAppDirectory } from '../../../src/sim/facades/github/index.js';
 import { CONTRACT_ORG, CONTRACT_REPO } from '../../support/github-contract.js';
+import { intercept } from '../../support/intercept.js';
 
 export const APP_ID = '4242';
 export const ORG_INSTALLATION = 101;
@@ -27,33 +28,26 @@ export class ManualClock extends MemoryClock {
   }
 }
 
-/** SsmPort over a map; counts reads so tests can see the credential cache work. */
-export class MapSsm implements SsmPort {
-  readonly values = new Map<string, string>();
-  reads = 0;
-  async getParameter(name: string): Promise<Parameter> {
-    this.reads += 1;
-    const value = this.values.get(name);
-    if (value === undefined) throw new NotFoundError(`parameter ${name} not found`);
-    return { name, value, version: 1, lastModifiedMs: 0 };
-  }
-  async getParameters(names: readonly string[]): Promise<Parameter[]> {
-    this.reads += 1;
-    return names.flatMap((name) => {
-      const value = this.values.get(name);
-      return value === undefined ? [] : [{ name, value, version: 1, lastModifiedMs: 0 }];
-    });
-  }
-  async putParameter(request: PutParameterRequest): Promise<{ version: number }> {
-    this.values.set(request.name, request.value);
-    return { version: 1 };
-  }
-  async deleteParameter(name: string): Promise<void> {
-    this.values.delete(name);
-  }
-  async listParameters(): Promise<ParameterInfo[]> {
-    return [];
-  }
+/** The app's secrets in SSM: the in-memory double, its reads counted so tests can see the credential cache work. */
+export interface SecretStore {
+  /** The port the adapter reads through. */
+  readonly port: SsmPort;
+  /** Stores (or replaces) a parameter, as the module's Terraform or an operator does. */
+  set(name: string, value: string): Promise<void>;
+  /** GetParameter and GetParameters calls so far. */
+  reads(): number;
+}
+
+export function secretStore(clock: Clock): SecretStore {
+  const ssm = new InMemorySsm(clock);
+  const spy = intercept<SsmPort>(ssm);
+  return {
+    port: spy.port,
+    set: async (name, value) => {
+      await ssm.putParameter({ name, value, type: 'SecureString', overwrite: true });
+    },
+    reads: () => spy.calls.filter((call) => call === 'getParameter' || call === 'getParameters').length,
+  };
 }
 
 export interface Stack {
@@ -61,7 +55,7 @@ export interface Stack {
   readonly directory: StaticAppDirectory;
   readonly facade: GitHubFacade;
   readonly adapter: OctokitGitHub;
-  readonly ssm: MapSsm;
+  readonly ssm: SecretStore;
   readonly clock: ManualClock;
   readonly apiUrl: string;
   readonly privatePem: string;
@@ -89,9 +83,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const facade = new GitHubFacade({ backend, directory, clock });
   const { baseUrl, ghesBaseUrl } = await facade.start();
   const apiUrl = options.ghes ? ghesBaseUrl : baseUrl;
-  const ssm = new MapSsm();
-  ssm.values.set(APP_ID_PARAMETER, APP_ID);
-  ssm.values.set(KEY_PARAMETER, Buffer.from(privatePem).toString('base64'));
+  const ssm = secretStore(clock);
+  await ssm.set(APP_ID_PARAMETER, APP_ID);
+  await ssm.set(KEY_PARAMETER, Buffer.from(privatePem).toString('base64'));
   const adapterWith = (o: { settings?: OctokitSettings; config?: Partial<GitHubConfig> }) =>
     new OctokitGitHub({
       config: {
@@ -102,7 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         secretCacheSeconds: 300,
         ...o.config,
       },
-      ssm,
+      ssm: ssm.port,
       clock,
       // Contract runs: no client-side throttling or retries (they are tested on their own).
       settings: { throttle: false, retry: false, ...(options.log ? { log: options.log } : {}), ...o.settings },

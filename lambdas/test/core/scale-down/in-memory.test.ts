@@ -5,7 +5,8 @@ import { noMetrics, silentLog } from '../../../src/observability/types.js';
 import type { Clock, Ports, RunnerOwner } from '../../../src/ports/index.js';
 import { InMemoryGitHub } from '../../../src/sim/facades/github/in-memory.js';
 import { InMemoryEc2, InMemorySqs, InMemorySsm, ManualClock } from '../../../src/sim/memory/index.js';
-import { MIN, makeConfig } from '../fakes/world.js';
+import { intercept } from '../../support/intercept.js';
+import { MIN, makeConfig } from '../world.js';
 
 /**
  * The protocol against the project's in-memory port backends (the ones the contract suites
@@ -45,13 +46,8 @@ async function fleet(pool: 'repo' | 'org', count: number) {
     });
   }
   let duringSettle: () => Promise<void> = async () => {};
-  const clock: Clock = {
-    now: () => manual.now(),
-    sleep: async (ms) => {
-      await duringSettle();
-      manual.advance(ms);
-    },
-  };
+  const clock = intercept<Clock>(manual);
+  clock.before('sleep', () => duringSettle());
   const agentsAnswer = async () => {
     for (const instance of await ec2.listInstances({ instanceIds })) {
       const mark = decodeLifecycle(instance.tags[TAG.lifecycle]);
@@ -64,7 +60,7 @@ async function fleet(pool: 'repo' | 'org', count: number) {
     }
   };
   duringSettle = agentsAnswer;
-  const ports: Ports = { github, ec2, ssm, sqs, clock };
+  const ports: Ports = { github, ec2, ssm, sqs, clock: clock.port };
   return {
     ports,
     github,

@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { acquireLease } from '../../../src/core/scale-down/lease.js';
-import { FakeClock, FakeSsm } from '../fakes/fake-aws.js';
-import { T0 } from '../fakes/world.js';
+import { InMemorySsm, ManualClock } from '../../../src/sim/memory/index.js';
+import { T0 } from '../world.js';
 
 function setup() {
-  const clock = new FakeClock(T0);
-  const ssm = new FakeSsm(clock);
+  const clock = new ManualClock(T0);
+  const ssm = new InMemorySsm(clock);
   const lease = (holder: string) => acquireLease({ ssm, clock, parameterName: '/l', ttlSeconds: 900, holder });
   return { clock, ssm, lease };
 }
@@ -17,7 +17,7 @@ describe('acquireLease', () => {
     const second = await lease('b');
     expect(first?.holder).toBe('a');
     expect(second).toBeUndefined();
-    expect(JSON.parse(ssm.parameters.get('/l')!.value)).toEqual({ holder: 'a', expiresAtMs: T0 + 900_000 });
+    expect(JSON.parse((await ssm.getParameter('/l')).value)).toEqual({ holder: 'a', expiresAtMs: T0 + 900_000 });
     await first!.release();
     expect((await lease('b'))?.holder).toBe('b');
   });
@@ -25,11 +25,11 @@ describe('acquireLease', () => {
   test('an expired lease is taken over; the old holder cannot release the new one', async () => {
     const { clock, ssm, lease } = setup();
     const old = await lease('old');
-    clock.nowMs += 901_000;
+    clock.advance(901_000);
     const fresh = await lease('new');
     await old!.release();
     expect(fresh?.holder).toBe('new');
-    expect(ssm.parameters.get('/l')?.value).toContain('"new"');
+    expect((await ssm.getParameter('/l')).value).toContain('"new"');
   });
 
   test('an unreadable value is treated as expired', async () => {

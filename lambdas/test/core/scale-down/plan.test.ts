@@ -8,7 +8,7 @@ import type {
 } from '../../../src/core/scale-down/types.js';
 import type { AgentState, JobEvidence, Lifecycle } from '../../../src/core/tags.js';
 import type { GitHubRunner } from '../../../src/ports/index.js';
-import { MIN, REPO, ORG, T0, makeConfig } from '../fakes/world.js';
+import { MIN, REPO, ORG, T0, makeConfig } from '../world.js';
 
 const NOW = T0;
 const config = makeConfig();

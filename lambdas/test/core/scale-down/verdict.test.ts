@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { recheckVerdict, type Verdict } from '../../../src/core/scale-down/verdict.js';
 import type { ObservedInstance } from '../../../src/core/scale-down/types.js';
 import type { AgentState, JobEvidence } from '../../../src/core/tags.js';
-import { MIN, REPO, T0 } from '../fakes/world.js';
+import { MIN, REPO, T0 } from '../world.js';
 
 const MARK = T0 - 2 * MIN;
 const QUAR = MARK + 1000;

@@ -23,6 +23,8 @@ interface RunnerRecord {
   busy: boolean;
   custom: string[];
   groupId: number | undefined;
+  /** Its job's assignment consumed the registration (JIT runners). */
+  consumed: boolean;
 }
 
 /** GitHub's default labels on a Linux x64 runner: read-only (docs: "Using labels with self-hosted runners"). */
@@ -61,6 +63,16 @@ export class InMemoryGitHub implements GitHubPort {
 
   setStatus(runnerId: number, status: 'online' | 'offline'): void {
     this.record(runnerId).status = status;
+  }
+
+  /**
+   * A job was assigned to a JIT runner and consumed its registration: while the job runs, GET,
+   * DELETE and label or group changes answer 404 (world-model.md, "ephemeral (JIT) runner";
+   * actions/runner #4617). The list still shows it, as the simulator does by default
+   * (`consumedJitListed`).
+   */
+  consumeRegistration(runnerId: number): void {
+    this.record(runnerId).consumed = true;
   }
 
   addJob(repo: RepoRef, job: WorkflowJob): void {
@@ -137,6 +149,7 @@ export class InMemoryGitHub implements GitHubPort {
       busy: false,
       custom: dedupe(request.labels.filter((l) => !isReadOnly(l))),
       groupId: owner.kind === 'org' ? request.runnerGroupId : undefined,
+      consumed: false,
     });
     // Like GitHub's: base64 of JSON holding the runner's files, credentials included. A secret.
     const files = {
@@ -200,7 +213,7 @@ export class InMemoryGitHub implements GitHubPort {
 
   private owned(owner: RunnerOwner, runnerId: number): RunnerRecord {
     const runner = this.runners.get(runnerId);
-    if (!runner || runner.ownerKey !== ownerKey(owner)) {
+    if (!runner || runner.consumed || runner.ownerKey !== ownerKey(owner)) {
       throw new NotFoundError(`runner ${runnerId} not found for ${ownerKey(owner)}`);
     }
     return runner;
