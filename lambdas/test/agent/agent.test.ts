@@ -209,7 +209,8 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
         new Set([JSON.stringify({ kind: 'recycle', instanceId: w.instanceId, pool: POOL })]),
       );
       expect(w.shutdownLog()[0]).toMatch(/ worker=no$/);
-      expect(heads(w).join(' ')).toMatch(/^(idle )+(busy:build )+(idle )*exited$/);
+      // A 300 ms job may start and end between two of the agent's polls: busy may never be published.
+      expect(heads(w).join(' ')).toMatch(/^(idle )+(busy:build )*(idle )*exited$/);
       expect(await w.waitForExit(EVENTUALLY_MS)).toBe(0);
       expect(w.runs()).toHaveLength(1);
       expect((await w.tags())[STATE_TAG]).toMatch(/^exited@\d+(\/ack:\d+)?$/);

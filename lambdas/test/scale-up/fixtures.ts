@@ -163,8 +163,25 @@ export function jobMessage(overrides: Partial<JobMessage> = {}): JobMessage {
   };
 }
 
+/** The queue ARN of a pool of these fixtures (what the event source mapping puts on each record). */
+export function queueArnOf(pool: string): string {
+  return `arn:aws:sqs:eu-west-1:123456789012:ghr-test-${pool}`;
+}
+
+/**
+ * SQS records as the event source mapping delivers them, each from the queue of the pool its
+ * message names (a string body: the linux pool's queue), unless `fromPool` says otherwise.
+ */
 export function records(...messages: (JobMessage | RecycleMessage | string)[]) {
-  return messages.map((m, i) => ({ messageId: `m-${i + 1}`, body: typeof m === 'string' ? m : encodeMessage(m) }));
+  return recordsFrom(undefined, ...messages);
+}
+
+export function recordsFrom(fromPool: string | undefined, ...messages: (JobMessage | RecycleMessage | string)[]) {
+  return messages.map((m, i) => ({
+    messageId: `m-${i + 1}`,
+    body: typeof m === 'string' ? m : encodeMessage(m),
+    eventSourceARN: queueArnOf(fromPool ?? (typeof m === 'string' ? 'linux' : m.pool)),
+  }));
 }
 
 /** Registers the job at GitHub with a status, as the webhook's `queued` delivery implies. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { handleScaleUpBatch } from '../../src/core/scale-up/scale-up.js';
-import { jobMessage, recorder, scaleUpConfig, world } from './fixtures.js';
+import { jobMessage, queueArnOf, recorder, scaleUpConfig, world } from './fixtures.js';
 
 /** Whatever reaches the queue, a malformed message is dropped (not retried forever) and launches nothing. */
 const malformed = fc.oneof(
@@ -23,7 +23,7 @@ describe('scale-up fuzz', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(malformed, { minLength: 1, maxLength: 10 }), async (bodies) => {
         const result = await handleScaleUpBatch(
-          bodies.map((body, i) => ({ messageId: `m-${i}`, body })),
+          bodies.map((body, i) => ({ messageId: `m-${i}`, body, eventSourceARN: queueArnOf("linux") })),
           w.deps,
           { config: scaleUpConfig(), log: r.log, metrics: r.metrics },
         );

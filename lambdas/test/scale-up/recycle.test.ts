@@ -9,6 +9,7 @@ import {
   existingInstance,
   jobMessage,
   records,
+  recordsFrom,
   recorder,
   scaleUpConfig,
   WARM_QUEUE,
@@ -18,7 +19,6 @@ import {
 
 const EXIT_MS = Date.UTC(2026, 10, 28, 5, 59, 0);
 const exited = { [TAG.agentState]: encodeAgentState({ state: 'exited', atMs: EXIT_MS }) };
-const idle = { [TAG.agentState]: encodeAgentState({ state: 'idle', atMs: EXIT_MS }) };
 const recycle = (instanceId: string, deliveryId?: string): RecycleMessage => ({
   kind: 'recycle',
   instanceId,
@@ -33,35 +33,24 @@ async function run(w: World, message: RecycleMessage, config = scaleUpConfig()) 
   return { result, instance, r };
 }
 
-/** A job waiting in the warm pool's queue. */
-async function jobWaiting(w: World) {
-  await w.sqs.sendMessage(WARM_QUEUE, JSON.stringify(jobMessage({ pool: 'warm' })));
-}
-
-const everyMinute = (idleCount: number) => ({
-  pools: {
-    ...scaleUpConfig().pools,
-    warm: { ...scaleUpConfig().pools['warm'], idleConfig: [{ cron: '* * * * *', idleCount }] },
-  },
-});
-
 describe('decideRecycle', () => {
   it.each([
-    [{ waitingJobs: 1, idleQuota: 0, idleInPool: 5 }, 'reuse'],
-    [{ waitingJobs: 0, idleQuota: 2, idleInPool: 1 }, 'reuse'],
-    [{ waitingJobs: 0, idleQuota: 2, idleInPool: 2 }, 'terminate'],
-    [{ waitingJobs: 0, idleQuota: 0, idleInPool: 0 }, 'terminate'],
+    [{ live: 3, maxRunners: 3 }, 'reuse'],
+    [{ live: 1, maxRunners: 3 }, 'reuse'],
+    [{ live: 4, maxRunners: 3 }, 'terminate'],
   ])('%j → %s', (input, expected) => {
     expect(decideRecycle(input)).toBe(expected);
   });
 });
 
+/** The registration scale-up last gave the instance is consumed (its job took it): GitHub has no runner 41. */
+const consumed = { ...exited, [TAG.runnerId]: '41' };
+
 describe('recycle requests', () => {
-  it('gives a warm instance a fresh JIT registration while jobs wait', async () => {
+  it('gives a warm instance a fresh JIT registration, with no job waiting (reusable pools stay warm)', async () => {
     // Prepare
     const w = world();
-    const id = await existingInstance(w, 'warm', { ...exited, [TAG.runnerId]: '41' });
-    await jobWaiting(w);
+    const id = await existingInstance(w, 'warm', consumed);
     // Act
     const { result, instance, r } = await run(w, recycle(id));
     // Assess
@@ -77,47 +66,34 @@ describe('recycle requests', () => {
     expect(r.counts.get('ScaleUpRecycled')).toBe(1);
   });
 
-  it('terminates a surplus instance (no job waits, idle quota met)', async () => {
+  it('terminates the instance only when the pool is over its maximum', async () => {
+    // Prepare: the warm pool's maximum is 3; four instances run (the maximum was lowered).
     const w = world();
-    const id = await existingInstance(w, 'warm', exited);
-    const { result, instance } = await run(w, recycle(id));
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await existingInstance(w, 'warm', consumed));
+    // Act
+    const { result, instance } = await run(w, recycle(ids[0]!));
+    // Assess
     expect(result.batchItemFailures).toEqual([]);
     expect(instance?.state).toBe('shutting-down');
     expect(await w.github.listRunners({ kind: 'org', org: 'acme' })).toEqual([]);
   });
 
-  it('keeps an instance warm to fill the idle quota, and not beyond it', async () => {
-    // Prepare: quota 1 at every minute.
-    const w = world();
-    const config = scaleUpConfig(everyMinute(1));
-    const first = await existingInstance(w, 'warm', exited);
-    // Act: the first fills the quota (no idle instance yet) …
-    const kept = await run(w, recycle(first), config);
-    // … then, with one idle instance in the pool, the next is surplus.
-    await w.memoryEc2.createTags([first], idle);
-    const second = await existingInstance(w, 'warm', exited);
-    const ended = await run(w, recycle(second), config);
-    // Assess
-    expect(kept.instance?.state).toBe('running');
-    expect(kept.instance?.tags[RUNNER_CONFIG_TAG]).toBeDefined();
-    expect(ended.instance?.state).toBe('shutting-down');
-  });
-
   it.each([
     [
       'its runner is busy (a stale or duplicated request)',
-      { [TAG.agentState]: encodeAgentState({ state: 'busy', jobId: '9', atMs: EXIT_MS }) },
+      { [TAG.agentState]: encodeAgentState({ state: 'busy', jobId: '9', atMs: EXIT_MS }), [TAG.runnerId]: '41' },
       'runner_not_exited',
     ],
-    ['its agent never reported', {}, 'runner_not_exited'],
+    ['its agent never reported', { [TAG.runnerId]: '41' }, 'runner_not_exited'],
     [
       'it is retiring (scale-down decides)',
-      { ...exited, [TAG.lifecycle]: encodeLifecycle({ phase: 'retiring', markMs: EXIT_MS }) },
+      { ...consumed, [TAG.lifecycle]: encodeLifecycle({ phase: 'retiring', markMs: EXIT_MS }) },
       'retiring',
     ],
-    ['this exit was answered already', { ...exited, [RUNNER_CONFIG_TAG]: `ready@${EXIT_MS + 1}` }, 'already_answered'],
+    ['scale-up never gave it a registration', exited, 'no_registration_known'],
   ])('leaves the instance alone when %s', async (_name, tags, reason) => {
-    // Prepare: no job waits, so an acted-on request would terminate.
+    // Prepare
     const w = world();
     const id = await existingInstance(w, 'warm', tags);
     // Act
@@ -126,23 +102,56 @@ describe('recycle requests', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(instance?.state).toBe('running');
     expect(instance?.tags).toEqual(expect.objectContaining(tags));
+    expect(instance?.tags[RUNNER_CONFIG_TAG]).toBeUndefined();
     expect(r.lines.some((l) => l.attributes['reason'] === reason)).toBe(true);
+  });
+
+  it('answers once per consumed registration: a second request while the fresh one waits is dropped', async () => {
+    // Prepare: the first request was answered; the agent (or a forger) asks again before any job.
+    const w = world();
+    const id = await existingInstance(w, 'warm', consumed);
+    await run(w, recycle(id, 'r-1'));
+    await w.memoryEc2.createTags([id], exited);
+    // Act
+    const { result, instance, r } = await run(w, recycle(id, 'r-2'));
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(instance?.state).toBe('running');
+    expect(w.seams.puts).toHaveLength(1);
+    expect(r.lines.some((l) => l.attributes['reason'] === 'holds_registration')).toBe(true);
   });
 
   it('drops a request for an instance of another pool or fleet', async () => {
     const w = world();
-    const id = await existingInstance(w, 'linux', exited);
+    const id = await existingInstance(w, 'linux', consumed);
     const { result, instance } = await run(w, recycle(id));
     expect(result.batchItemFailures).toEqual([]);
     expect(instance?.state).toBe('running');
+    expect(w.seams.puts).toEqual([]);
   });
 
-  it('retries, keeping the instance, when the old registration still holds the name', async () => {
-    // Prepare: GitHub has not yet removed the consumed runner named after the instance.
+  it('drops a request whose body names another pool than the queue it came from (forged)', async () => {
+    // Prepare: a warm-pool instance's request, sent to the linux pool's queue.
     const w = world();
-    const id = await existingInstance(w, 'warm', exited);
+    const id = await existingInstance(w, 'warm', consumed);
+    const r = recorder();
+    // Act
+    const result = await handleScaleUpBatch(recordsFrom('linux', recycle(id)), w.deps, {
+      config: scaleUpConfig(),
+      log: r.log,
+      metrics: r.metrics,
+    });
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(w.seams.puts).toEqual([]);
+    expect(r.counts.get('dropped_pool_mismatch')).toBe(1);
+  });
+
+  it('retries, keeping the instance, when a registration of the same name still exists at GitHub', async () => {
+    // Prepare: GitHub has not yet removed a runner named after the instance.
+    const w = world();
+    const id = await existingInstance(w, 'warm', consumed);
     await w.github.generateJitConfig({ kind: 'org', org: 'acme' }, { name: id, labels: ['warm'], runnerGroupId: 1 });
-    await jobWaiting(w);
     // Act
     const { result, instance } = await run(w, recycle(id));
     // Assess
@@ -154,8 +163,7 @@ describe('recycle requests', () => {
 
   it('acts once on a duplicated request', async () => {
     const w = world();
-    const id = await existingInstance(w, 'warm', exited);
-    await jobWaiting(w);
+    const id = await existingInstance(w, 'warm', consumed);
     const r = recorder();
     const result = await handleScaleUpBatch(records(recycle(id, 'r-1'), recycle(id, 'r-1')), w.deps, {
       config: scaleUpConfig(),
