@@ -15,20 +15,35 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { decodeAgentState } from '../../src/core/tags.js';
-import { AgentWorld, QUEUE_URL, POOL, STATE_TAG, awsMode, sha256, sleep, waitFor } from './harness.js';
+import {
+  AgentWorld,
+  QUEUE_URL,
+  POOL,
+  STATE_TAG,
+  awsMode,
+  sha256,
+  sleep,
+  waitFor,
+  type AgentOptions,
+} from '../../src/bench/agent/world.js';
 
 /** A hang detector for things that happen eventually (about a second each; CLI start-up is ~0.5 s a call). */
 const EVENTUALLY_MS = 5 * 60_000;
 /** An agent timer no test step can race: the agent would only reach it if the test hung. */
 const OUT_OF_REACH_SECONDS = 3_600;
 
+const AWS = awsMode(process.env);
+/** Short agent timers, so a scenario takes seconds (the bench runs the agent's defaults). */
+const FAST: Pick<AgentOptions, 'pollSeconds' | 'tagPollSeconds'> = { pollSeconds: 0.2, tagPollSeconds: 0.3 };
+
 /** Runs a scenario in its own world and always tears it down (processes, servers, files). */
 async function withWorld(scenario: (w: AgentWorld) => Promise<void>): Promise<void> {
-  const world = new AgentWorld();
+  const world = new AgentWorld({ env: process.env, aws: AWS });
   try {
     await world.start();
     await scenario(world);
   } finally {
+    if (process.env.GHR_TEST_DEBUG) console.log(`agent output:\n${world.output}`);
     await world.close();
   }
 }
@@ -42,7 +57,7 @@ const heads = (w: AgentWorld) =>
 const lastWrite = (w: AgentWorld) => w.writes().at(-1);
 const firstWrite = (w: AgentWorld, head: string) => w.writes()[heads(w).indexOf(head)];
 
-describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'aws-shim.mjs'})`, () => {
+describe(`ghr-agent.sh (AWS calls via ${AWS === 'cli' ? 'the AWS CLI' : 'aws-shim.mjs'})`, () => {
   test.concurrent(
     'ephemeral pool: config read and deleted, idle/busy published, a mark acknowledged once, shutdown after exit',
     () =>
@@ -51,7 +66,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
         const secret = await w.putConfig();
 
         // Act: boot
-        w.launchAgent({ ephemeral: true });
+        w.launchAgent({ ...FAST, ephemeral: true });
         await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
         // Assess: the runner got the config; the parameter is gone; idle was published after the start
@@ -120,7 +135,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
     withWorld(async (w) => {
       // Prepare
       await w.putConfig();
-      w.launchAgent({ ephemeral: true, exitEarly: true });
+      w.launchAgent({ ...FAST, ephemeral: true, exitEarly: true });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
       // Act: the job starts and the listener exits at once, leaving its worker running
@@ -152,7 +167,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
     withWorld(async (w) => {
       // Prepare: the recycle timeout is out of reach: this test answers, however long it takes
       const first = await w.putConfig();
-      w.launchAgent({ ephemeral: false, jobMs: 1_500, recycleTimeoutSeconds: OUT_OF_REACH_SECONDS });
+      w.launchAgent({ ...FAST, ephemeral: false, jobMs: 1_500, recycleTimeoutSeconds: OUT_OF_REACH_SECONDS });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
       // Act: one job, then the one-job runner exits
@@ -196,7 +211,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
     withWorld(async (w) => {
       // Prepare: a short timeout, and nothing in this test answers (so nothing races it)
       await w.putConfig();
-      w.launchAgent({ ephemeral: false, jobMs: 300, recycleTimeoutSeconds: 2 });
+      w.launchAgent({ ...FAST, ephemeral: false, jobMs: 300, recycleTimeoutSeconds: 2 });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
       // Act: one job, then nobody answers
@@ -226,7 +241,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
         await w.putConfig(args);
 
         // Act
-        w.launchAgent({ ephemeral: true, jobMs: 300 });
+        w.launchAgent({ ...FAST, ephemeral: true, jobMs: 300 });
         await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
         w.signal('start-job');
         await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
@@ -246,6 +261,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
       // Prepare: resend every second; the timeout is out of reach, so the resends are not raced
       await w.putConfig();
       w.launchAgent({
+        ...FAST,
         ephemeral: false,
         jobMs: 300,
         recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
@@ -273,7 +289,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
       w.ec2.throttleStateWrites = 3;
 
       // Act
-      w.launchAgent({ ephemeral: true, jobMs: 1_500 });
+      w.launchAgent({ ...FAST, ephemeral: true, jobMs: 1_500 });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
       w.signal('start-job');
       await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
@@ -287,7 +303,7 @@ describe(`ghr-agent.sh (AWS calls via ${awsMode() === 'cli' ? 'the AWS CLI' : 'a
   test.concurrent('no runner config within the wait: publishes exited and ends the instance', () =>
     withWorld(async (w) => {
       // Act: nothing was stored for this instance
-      w.launchAgent({ ephemeral: true, configWaitSeconds: 1 });
+      w.launchAgent({ ...FAST, ephemeral: true, configWaitSeconds: 1 });
       await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
 
       // Assess: no runner ran; the state says exited

@@ -2,9 +2,9 @@
  * A world for the real agent script: one instance in the in-memory EC2, SSM and SQS behind the
  * simulator's HTTP facades, an IMDSv2 facade showing the instance's tags, the fake runner, and the
  * agent itself as a child process (own process group, so teardown ends the runner and its worker).
+ * Used by the agent's tests (lambdas/test/agent) and by `npm run bench -- --only agent`.
  *
- * AWS calls: fakes/aws-shim.mjs by default; with GHR_TEST_AWS=cli the real AWS CLI through
- * fakes/aws-route.sh (when `aws` is on PATH).
+ * AWS calls: aws-shim.mjs (`shim`), or the real AWS CLI through aws-route.sh (`cli`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,34 +19,42 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { systemClock, type Ec2Port, type FleetInstance, type InstanceFilter } from '../../src/ports/index.js';
-import type { CreateFleetRequest, CreateFleetResult } from '../../src/ports/index.js';
-import { RateLimitedError } from '../../src/errors.js';
-import { Ec2Facade, SqsFacade, SsmFacade } from '../../src/sim/facades/aws/index.js';
-import { ImdsFacade } from '../../src/sim/facades/imds/index.js';
-import { InMemoryEc2, InMemorySqs, InMemorySsm } from '../../src/sim/memory/index.js';
+import { join } from 'node:path';
+import { systemClock, type Ec2Port, type FleetInstance, type InstanceFilter } from '../../ports/index.js';
+import type { CreateFleetRequest, CreateFleetResult } from '../../ports/index.js';
+import { RateLimitedError } from '../../errors.js';
+import { Ec2Facade, SqsFacade, SsmFacade } from '../../sim/facades/aws/index.js';
+import { ImdsFacade } from '../../sim/facades/imds/index.js';
+import { InMemoryEc2, InMemorySqs, InMemorySsm } from '../../sim/memory/index.js';
+import { repoRoot } from '../bundles.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const AGENT = resolve(here, '../../../agent/ghr-agent.sh');
+// From the repository root, not from this module: the bench runs it bundled into dist/.run/.
+const root = repoRoot();
+const here = join(root, 'lambdas', 'src', 'bench', 'agent');
+const AGENT = join(root, 'agent', 'ghr-agent.sh');
 const FAKE_RUNNER = join(here, 'fake-runner.mjs');
-const AWS_ROUTE = join(here, 'fakes/aws-route.sh');
-const AWS_SHIM = join(here, 'fakes/aws-shim.mjs');
+const AWS_ROUTE = join(here, 'aws-route.sh');
+const AWS_SHIM = join(here, 'aws-shim.mjs');
 
 export const STATE_TAG = 'ghr:agent-state';
 export const CONFIG_PATH = '/ghr/runner-config';
 export const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux';
 export const POOL = 'linux';
 
+/** How the agent's AWS calls reach the facades: aws-shim.mjs, or the real AWS CLI. */
+export type AwsMode = 'cli' | 'shim';
+
+/** The process environment the agent's world starts from (injected: only config.ts reads process.env). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
- * `shim` by default: fast and the same on every machine, so the latency bounds hold under a loaded
- * CI. `GHR_TEST_AWS=cli` runs the real AWS CLI (when installed) against the same facades.
+ * `shim` by default: a small node program, the same on every machine. `GHR_TEST_AWS=cli` in the
+ * given environment runs the real AWS CLI (when installed) against the same facades.
  */
-export function awsMode(): 'cli' | 'shim' {
-  if (process.env.GHR_TEST_AWS !== 'cli') return 'shim';
+export function awsMode(env: Environment): AwsMode {
+  if (env.GHR_TEST_AWS !== 'cli') return 'shim';
   try {
-    execFileSync('aws', ['--version'], { stdio: 'ignore' });
+    execFileSync('aws', ['--version'], { stdio: 'ignore', env: { ...env } });
     return 'cli';
   } catch {
     return 'shim';
@@ -89,8 +97,17 @@ class RecordingEc2 implements Ec2Port {
   }
 }
 
+export interface WorldOptions {
+  /** Inherited by the agent (PATH and the like), less every AWS_* variable. */
+  readonly env: Environment;
+  readonly aws: AwsMode;
+}
+
 export interface AgentOptions {
   readonly ephemeral: boolean;
+  /** The agent's GHR_POLL_SECONDS and GHR_TAG_POLL_SECONDS; unset: the agent's own defaults. */
+  readonly pollSeconds?: number;
+  readonly tagPollSeconds?: number;
   readonly recycleTimeoutSeconds?: number;
   /** Fake runner knobs (see fake-runner.mjs). */
   readonly jobMs?: number;
@@ -122,6 +139,8 @@ export class AgentWorld {
   private imds: ImdsFacade | undefined;
   private agent: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
+
+  constructor(private readonly options: WorldOptions) {}
 
   async start(): Promise<void> {
     mkdirSync(this.control);
@@ -166,7 +185,7 @@ export class AgentWorld {
   }
 
   launchAgent(options: AgentOptions): void {
-    const aws = awsMode() === 'cli' ? `bash ${AWS_ROUTE}` : `node ${AWS_SHIM}`;
+    const aws = this.options.aws === 'cli' ? `bash ${AWS_ROUTE}` : `node ${AWS_SHIM}`;
     const shutdown = join(this.dir, 'shutdown.sh');
     // Records the shutdown and whether a worker existed at that moment.
     writeFileSync(
@@ -182,7 +201,7 @@ export class AgentWorld {
     );
     chmodSync(shutdown, 0o755);
     const envFile = join(this.dir, 'ghr-agent.env');
-    const settings: Record<string, string | number> = {
+    const settings: Record<string, string | number | undefined> = {
       GHR_POOL: POOL,
       GHR_EPHEMERAL: String(options.ephemeral),
       GHR_QUEUE_URL: QUEUE_URL,
@@ -192,8 +211,8 @@ export class AgentWorld {
       GHR_RUNNER_CMD: `node ${FAKE_RUNNER}`,
       GHR_RUNNER_CONFIG_CMD: `node ${FAKE_RUNNER} configure`,
       GHR_WORKER_PROCESS: this.workerName,
-      GHR_POLL_SECONDS: '0.2',
-      GHR_TAG_POLL_SECONDS: '0.3',
+      GHR_POLL_SECONDS: options.pollSeconds,
+      GHR_TAG_POLL_SECONDS: options.tagPollSeconds,
       GHR_CONFIG_WAIT_SECONDS: options.configWaitSeconds ?? 10,
       GHR_RECYCLE_TIMEOUT_SECONDS: options.recycleTimeoutSeconds ?? 30,
       GHR_RECYCLE_DELAY_SECONDS: 1,
@@ -205,11 +224,12 @@ export class AgentWorld {
     writeFileSync(
       envFile,
       Object.entries(settings)
+        .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}='${String(v)}'`)
         .join('\n') + '\n',
     );
     // No profile, session or real credentials of the machine may reach the CLI.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const inherited = Object.fromEntries(Object.entries(this.options.env).filter(([k]) => !k.startsWith('AWS_')));
     const child = spawn('bash', [AGENT], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -285,7 +305,6 @@ export class AgentWorld {
   }
 
   async close(): Promise<void> {
-    if (process.env.GHR_TEST_DEBUG) console.log(`agent output:\n${this.output}`);
     const child = this.agent;
     if (child?.pid !== undefined && this.exitCode === undefined) {
       try {
