@@ -9,7 +9,8 @@
  *   start-job      created by the test: take the job (consumed)
  *   finish-job     created by the test: the worker ends (consumed by the worker)
  *   runs.log       appended here: one line per run, `<pid> <ms> <sha256 of the config>` (never the config)
- *   worker-started appended here: `<ms>` when the worker was spawned
+ *   job-started    appended here: `<ms>` when the job was taken, just before the "Running job" line
+ *                  (so anything the agent publishes about the job comes after it)
  *   configured     written by `fake-runner.mjs configure <config.sh args>` (the token fallback's
  *                  config.sh): sha256 of the arguments; a later run without --jitconfig uses it
  * Environment: FAKE_WORKER_NAME (process name of the worker, ≤ 15 chars), FAKE_JOB_NAME (default
@@ -74,9 +75,9 @@ console.log(`${stamp()}: Listening for Jobs`);
 while (!existsSync(startFile)) await sleep(50);
 rmSync(startFile, { force: true });
 
+appendFileSync(join(control, 'job-started'), `${Date.now()}\n`);
 console.log(`${stamp()}: Running job: ${jobName}`);
 worker = spawn(workerPath, [finishFile], { stdio: 'ignore' });
-appendFileSync(join(control, 'worker-started'), `${Date.now()}\n`);
 if (jobMs !== undefined) setTimeout(() => writeFileSync(finishFile, ''), jobMs).unref();
 if (exitEarly) {
   worker.unref();

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Ec2Port, type FleetInstance, type InstanceFilter } from '../../ports/index.js';
 import type { CreateFleetRequest, CreateFleetResult } from '../../ports/index.js';
+import { TAG } from '../../core/tags.js';
 import { RateLimitedError } from '../../errors.js';
 import { Ec2Facade, SqsFacade, SsmFacade } from '../../sim/facades/aws/index.js';
 import { ImdsFacade } from '../../sim/facades/imds/index.js';
@@ -36,7 +37,8 @@ const FAKE_RUNNER = join(here, 'fake-runner.mjs');
 const AWS_ROUTE = join(here, 'aws-route.sh');
 const AWS_SHIM = join(here, 'aws-shim.mjs');
 
-export const STATE_TAG = 'ghr:agent-state';
+export const STATE_TAG = TAG.agentState;
+const LIFECYCLE_PATH = `/latest/meta-data/tags/instance/${TAG.lifecycle}`;
 export const CONFIG_PATH = '/ghr/runner-config';
 export const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux';
 export const POOL = 'linux';
@@ -283,8 +285,25 @@ export class AgentWorld {
     });
   }
 
-  workerStarts(): number[] {
-    return readLines(join(this.control, 'worker-started')).map(Number);
+  /** When the fake runner took each job, recorded before its "Running job" line (fake-runner.mjs). */
+  jobStarts(): number[] {
+    return readLines(join(this.control, 'job-started')).map(Number);
+  }
+
+  /** How often the agent has read its `ghr:lifecycle` tag through instance metadata. */
+  lifecycleReads(): number {
+    return this.imds?.calls()[`GET ${LIFECYCLE_PATH}`] ?? 0;
+  }
+
+  /**
+   * Waits until the agent has read its lifecycle tag `count` more times. The agent's loop is
+   * serial (observe, read the tag, publish), so once read k + 1 is served, everything the agent
+   * does with read k, and with all it observed before, is done: "the agent went round its loop k
+   * times", an order, however fast or slow the machine.
+   */
+  async lifecycleReadsMore(count: number, timeoutMs: number): Promise<void> {
+    const target = this.lifecycleReads() + count;
+    await waitFor(() => this.lifecycleReads() >= target, timeoutMs, `${count} more reads of the lifecycle tag`);
   }
 
   writes(): readonly TagWrite[] {
