@@ -114,6 +114,10 @@ export interface AgentOptions {
   /** Fake runner knobs (see fake-runner.mjs). */
   readonly jobMs?: number;
   readonly exitEarly?: boolean;
+  /** The job name the fake listener prints (`Running job: <name>`); default `build`. */
+  readonly jobName?: string;
+  /** The fake listener takes job after job until stopped, instead of exiting after one. */
+  readonly keepListening?: boolean;
   readonly configWaitSeconds?: number;
   readonly recycleResendSeconds?: number;
 }
@@ -250,6 +254,8 @@ export class AgentWorld {
         FAKE_WORKER_NAME: this.workerName,
         ...(options.jobMs === undefined ? {} : { FAKE_JOB_MS: String(options.jobMs) }),
         ...(options.exitEarly ? { FAKE_EXIT_EARLY: '1' } : {}),
+        ...(options.jobName === undefined ? {} : { FAKE_JOB_NAME: options.jobName }),
+        ...(options.keepListening ? { FAKE_KEEP_LISTENING: '1' } : {}),
       },
     });
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
@@ -288,6 +294,11 @@ export class AgentWorld {
   /** When the fake runner took each job, recorded before its "Running job" line (fake-runner.mjs). */
   jobStarts(): number[] {
     return readLines(join(this.control, 'job-started')).map(Number);
+  }
+
+  /** When each job's worker had exited, recorded before the listener's "completed" line (fake-runner.mjs). */
+  jobEnds(): number[] {
+    return readLines(join(this.control, 'job-finished')).map(Number);
   }
 
   /** How often the agent has read its `ghr:lifecycle` tag through instance metadata. */
