@@ -17,7 +17,7 @@
  * directory) to keep the wall time near that of the longest one.
  */
 import { describe, expect, test } from '@jest/globals';
-import { decodeAgentState } from '../../src/core/tags.js';
+import { decodeAgentState, sanitizeJobId } from '../../src/core/tags.js';
 import {
   AgentWorld,
   QUEUE_URL,
@@ -313,6 +313,25 @@ describe(`ghr-agent.sh (AWS calls via ${AWS === 'cli' ? 'the AWS CLI' : 'aws-shi
     }),
   );
 
+  test.concurrent("a job name outside the codec's alphabet is published as its job id (sanitizeJobId)", () =>
+    withWorld(async (w) => {
+      // Prepare: a matrix job's name, with a slash and a character of four UTF-8 bytes
+      const name = 'test (linux, 🚀) / node-22';
+      await w.putConfig();
+      w.launchAgent({ ...FAST, ephemeral: true, jobName: name });
+      await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+      // Act
+      await runJob(w, sanitizeJobId(name));
+      await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
+
+      // Assess: the job id of the TypeScript contract, which the control plane decodes
+      expect(sanitizeJobId(name)).toBe('test--linux----------node-22');
+      expect(heads(w)).toContain(`busy:${sanitizeJobId(name)}`);
+      expect(w.writes().every((write) => stateOf(write.value) !== undefined)).toBe(true);
+    }),
+  );
+
   test.concurrent('no runner config within the wait: publishes exited and ends the instance', () =>
     withWorld(async (w) => {
       // Act: nothing was stored for this instance
@@ -332,10 +351,10 @@ describe(`ghr-agent.sh (AWS calls via ${AWS === 'cli' ? 'the AWS CLI' : 'aws-shi
  * pass between two of the agent's polls unseen on a slow machine (issue 11); tests that only need
  * the job done use the fake runner's FAKE_JOB_MS instead.
  */
-async function runJob(w: AgentWorld): Promise<void> {
+async function runJob(w: AgentWorld, jobId = 'build'): Promise<void> {
   const from = w.writes().length;
   w.signal('start-job');
-  await waitFor(() => heads(w).slice(from).includes('busy:build'), EVENTUALLY_MS, 'the busy state');
+  await waitFor(() => heads(w).slice(from).includes(`busy:${jobId}`), EVENTUALLY_MS, 'the busy state');
   w.signal('finish-job');
 }
 
