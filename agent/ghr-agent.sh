@@ -10,47 +10,110 @@
 # It is never written to disk or to the log. Never run this script with `set -x`.
 set -euo pipefail
 
-# ---------------------------------------------------------------------------------------------
-# Configuration: /etc/ghr-agent.env (written by user data), shell syntax, KEY=value per line.
-# ---------------------------------------------------------------------------------------------
-ENV_FILE=${GHR_AGENT_ENV_FILE:-/etc/ghr-agent.env}
-if [[ -r $ENV_FILE ]]; then
-  # shellcheck source=/dev/null
-  . "$ENV_FILE"
-fi
-
-POOL=${GHR_POOL:?GHR_POOL is required}
-EPHEMERAL=${GHR_EPHEMERAL:-true}
-QUEUE_URL=${GHR_QUEUE_URL:-}
-CONFIG_PATH=${GHR_CONFIG_PATH:?GHR_CONFIG_PATH is required}
-CONFIG_PATH=${CONFIG_PATH%/}
-REGION=${GHR_REGION:-}
-IMDS=${GHR_IMDS_ENDPOINT:-http://169.254.169.254}
-RUNNER_DIR=${GHR_RUNNER_DIR:-/opt/actions-runner}
-RUNNER_CMD=${GHR_RUNNER_CMD:-$RUNNER_DIR/run.sh}
-RUNNER_CONFIG_CMD=${GHR_RUNNER_CONFIG_CMD:-$RUNNER_DIR/config.sh}
-RUNNER_USER=${GHR_RUNNER_USER:-}
-WORKER_PROCESS=${GHR_WORKER_PROCESS:-Runner.Worker}
-POLL_SECONDS=${GHR_POLL_SECONDS:-1}
-TAG_POLL_SECONDS=${GHR_TAG_POLL_SECONDS:-5}
-CONFIG_WAIT_SECONDS=${GHR_CONFIG_WAIT_SECONDS:-600}
-RECYCLE_TIMEOUT_SECONDS=${GHR_RECYCLE_TIMEOUT_SECONDS:-600}
-RECYCLE_DELAY_SECONDS=${GHR_RECYCLE_DELAY_SECONDS:-2}
-RECYCLE_RESEND_SECONDS=${GHR_RECYCLE_RESEND_SECONDS:-60}
-SHUTDOWN_CMD=${GHR_SHUTDOWN_CMD:-shutdown -h now}
-STATE_DIR=${GHR_STATE_DIR:-/var/lib/ghr-agent}
-AWS_CLI=${GHR_AWS_CLI:-aws}
-
 readonly TAG_STATE='ghr:agent-state'
 readonly TAG_LIFECYCLE='ghr:lifecycle'
 readonly TAG_RUNNER_CONFIG='ghr:runner-config'
-# /proc/<pid>/comm holds at most 15 characters (proc(5)).
-readonly WORKER_COMM=${WORKER_PROCESS:0:15}
 
-mkdir -p "$STATE_DIR"
-chmod 700 "$STATE_DIR"
-RUNNER_LOG=$STATE_DIR/runner.log
-AWS_ERR=$STATE_DIR/aws.err
+# ---------------------------------------------------------------------------------------------
+# Tag codec: the part of lambdas/src/core/tags.ts (and of decodeRunnerConfigReady in
+# lambdas/src/core/scale-up/runner-config.ts) the agent needs. Pure functions, held to the same
+# golden vectors as the TypeScript (agent/test-vectors/tags.json; lambdas/test/agent/codec.test.ts
+# sources this script and calls them). They set REPLY (see "Small helpers") and work on bytes:
+# LC_ALL=C, local to each, so the result is the same whatever the instance's locale.
+# ---------------------------------------------------------------------------------------------
+
+# sanitize_job NAME: REPLY=the job id the codec carries ([A-Za-z0-9._-]{1,64}): every byte outside
+# that set becomes `-`, then the first 64; an empty name is `unknown`.
+sanitize_job() {
+  local LC_ALL=C
+  REPLY=${1//[!A-Za-z0-9._-]/-}
+  REPLY=${REPLY:0:64}
+  REPLY=${REPLY:-unknown}
+}
+
+# encode_state STATE JOB AT_MS [ACK_MARK_MS]: REPLY=the ghr:agent-state value: `idle@<ms>`,
+# `busy:<job id>@<ms>` or `exited@<ms>`, plus `/ack:<mark>` when a mark is acknowledged. JOB is the
+# raw job name (busy only; sanitized here). Returns 1 for an unknown state.
+encode_state() {
+  local state=$1 job=$2 at=$3 ack=${4:-}
+  case $state in
+    idle | exited) REPLY=$state ;;
+    busy) sanitize_job "$job" && REPLY="busy:$REPLY" ;;
+    *) REPLY='' && return 1 ;;
+  esac
+  REPLY="$REPLY@$at${ack:+/ack:$ack}"
+}
+
+# decode_lifecycle VALUE: a ghr:lifecycle value, `retiring@<markMs>` or
+# `quarantined@<markMs>/<quarantinedMs>` (1-16 digits each). Sets MARK_PHASE, MARK_MS and
+# MARK_QUARANTINED_MS (empty when retiring), REPLY=MARK_MS; returns 1 for anything else. Times are
+# decimal numbers without leading zeros, as the control plane reads them, so an acknowledgement
+# echoes the mark exactly as scale-down compares it.
+decode_lifecycle() {
+  local LC_ALL=C
+  MARK_PHASE='' MARK_MS='' MARK_QUARANTINED_MS='' REPLY=''
+  if [[ $1 =~ ^retiring@([0-9]{1,16})$ ]]; then
+    MARK_PHASE=retiring
+    MARK_MS=$((10#${BASH_REMATCH[1]}))
+  elif [[ $1 =~ ^quarantined@([0-9]{1,16})/([0-9]{1,16})$ ]]; then
+    MARK_PHASE=quarantined
+    MARK_MS=$((10#${BASH_REMATCH[1]}))
+    # shellcheck disable=SC2034 # decoded whole for the golden vectors; the agent needs the mark only
+    MARK_QUARANTINED_MS=$((10#${BASH_REMATCH[2]}))
+  else
+    return 1
+  fi
+  REPLY=$MARK_MS
+}
+
+# decode_config_ready VALUE: REPLY=<ms> of a ghr:runner-config value `ready@<ms>` (a decimal number,
+# never read as octal); returns 1 for anything else.
+decode_config_ready() {
+  local LC_ALL=C
+  REPLY=''
+  [[ $1 =~ ^ready@([0-9]{1,16})$ ]] || return 1
+  REPLY=$((10#${BASH_REMATCH[1]}))
+}
+
+# ---------------------------------------------------------------------------------------------
+# Configuration: /etc/ghr-agent.env (written by user data), shell syntax, KEY=value per line.
+# ---------------------------------------------------------------------------------------------
+load_config() {
+  ENV_FILE=${GHR_AGENT_ENV_FILE:-/etc/ghr-agent.env}
+  if [[ -r $ENV_FILE ]]; then
+    # shellcheck source=/dev/null
+    . "$ENV_FILE"
+  fi
+
+  POOL=${GHR_POOL:?GHR_POOL is required}
+  EPHEMERAL=${GHR_EPHEMERAL:-true}
+  QUEUE_URL=${GHR_QUEUE_URL:-}
+  CONFIG_PATH=${GHR_CONFIG_PATH:?GHR_CONFIG_PATH is required}
+  CONFIG_PATH=${CONFIG_PATH%/}
+  REGION=${GHR_REGION:-}
+  IMDS=${GHR_IMDS_ENDPOINT:-http://169.254.169.254}
+  RUNNER_DIR=${GHR_RUNNER_DIR:-/opt/actions-runner}
+  RUNNER_CMD=${GHR_RUNNER_CMD:-$RUNNER_DIR/run.sh}
+  RUNNER_CONFIG_CMD=${GHR_RUNNER_CONFIG_CMD:-$RUNNER_DIR/config.sh}
+  RUNNER_USER=${GHR_RUNNER_USER:-}
+  WORKER_PROCESS=${GHR_WORKER_PROCESS:-Runner.Worker}
+  POLL_SECONDS=${GHR_POLL_SECONDS:-1}
+  TAG_POLL_SECONDS=${GHR_TAG_POLL_SECONDS:-5}
+  CONFIG_WAIT_SECONDS=${GHR_CONFIG_WAIT_SECONDS:-600}
+  RECYCLE_TIMEOUT_SECONDS=${GHR_RECYCLE_TIMEOUT_SECONDS:-600}
+  RECYCLE_DELAY_SECONDS=${GHR_RECYCLE_DELAY_SECONDS:-2}
+  RECYCLE_RESEND_SECONDS=${GHR_RECYCLE_RESEND_SECONDS:-60}
+  SHUTDOWN_CMD=${GHR_SHUTDOWN_CMD:-shutdown -h now}
+  STATE_DIR=${GHR_STATE_DIR:-/var/lib/ghr-agent}
+  AWS_CLI=${GHR_AWS_CLI:-aws}
+  # /proc/<pid>/comm holds at most 15 characters (proc(5)).
+  WORKER_COMM=${WORKER_PROCESS:0:15}
+
+  mkdir -p "$STATE_DIR"
+  chmod 700 "$STATE_DIR"
+  RUNNER_LOG=$STATE_DIR/runner.log
+  AWS_ERR=$STATE_DIR/aws.err
+}
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers. Functions that compute a value set REPLY instead of printing it, so callers need
@@ -240,33 +303,35 @@ log_running_job() {
 # ---------------------------------------------------------------------------------------------
 # State publication: one write at a time, always the state observed just before the write.
 # ---------------------------------------------------------------------------------------------
-CUR_HEAD=''     # idle | busy:<job> | exited
-SINCE_MS=0      # when CUR_HEAD began
+CUR_STATE=''    # idle | busy | exited
+CUR_JOB=''      # while busy: the job id (sanitize_job of the listener's job name)
+SINCE_MS=0      # when CUR_STATE (with CUR_JOB) began
 WRITTEN=''      # last value written successfully
 ACKED_MARK=''   # retirement mark acknowledged (carried on later writes: they are later proof of life)
 PENDING_MARK='' # retirement mark seen, not yet acknowledged
 
 observe() {
-  local head job=''
+  local state job
   log_running_job
   job=$REPLY
   if worker_running; then
-    head="busy:${job:-unknown}"
+    state=busy
   elif runner_alive && [[ -n $job ]]; then
-    head="busy:$job"
+    state=busy
   elif runner_alive; then
-    head=idle
+    state=idle
   else
-    head=exited
+    state=exited
   fi
-  if [[ $head == busy:* ]]; then
-    # The tag codec allows [A-Za-z0-9._-]{1,64} for the job (lambdas/src/core/tags.ts).
-    job=${head#busy:}
-    job=${job//[!A-Za-z0-9._-]/-}
-    head="busy:${job:0:64}"
+  if [[ $state == busy ]]; then
+    sanitize_job "$job" # no job line seen (a worker without one): `unknown`
+    job=$REPLY
+  else
+    job=''
   fi
-  if [[ $head != "$CUR_HEAD" ]]; then
-    CUR_HEAD=$head
+  if [[ $state != "$CUR_STATE" || $job != "$CUR_JOB" ]]; then
+    CUR_STATE=$state
+    CUR_JOB=$job
     now_ms
     SINCE_MS=$REPLY
   fi
@@ -279,7 +344,8 @@ sync_state() {
   local value ack attempt
   for attempt in 1 2 3 4 5; do
     ack=${PENDING_MARK:-$ACKED_MARK}
-    value="$CUR_HEAD@$SINCE_MS${ack:+/ack:$ack}"
+    encode_state "$CUR_STATE" "$CUR_JOB" "$SINCE_MS" "$ack" || return 1
+    value=$REPLY
     [[ $value == "$WRITTEN" ]] && return 0
     if ! ghr_aws ec2 create-tags --resources "$INSTANCE_ID" --tags "Key=$TAG_STATE,Value=$value" \
       >/dev/null 2>"$AWS_ERR"; then
@@ -299,17 +365,15 @@ sync_state() {
 
 NEXT_TAG_POLL_MS=0
 
-# Reads ghr:lifecycle through instance metadata: `retiring@<mark>` or `quarantined@<mark>/<t>`.
-# A mark is answered once (one state write carrying /ack:<mark>).
+# Reads ghr:lifecycle through instance metadata: `retiring@<mark>` or `quarantined@<mark>/<t>`
+# (decode_lifecycle; anything else is no mark). A mark is answered once (one state write carrying
+# /ack:<mark>).
 poll_lifecycle() {
-  local mark
   imds_get "/latest/meta-data/tags/instance/$TAG_LIFECYCLE" || return 0
-  if [[ $REPLY =~ ^(retiring|quarantined)@([0-9]{1,16})(/[0-9]{1,16})?$ ]]; then
-    mark=${BASH_REMATCH[2]}
-    if [[ $mark != "$ACKED_MARK" && $mark != "$PENDING_MARK" ]]; then
-      PENDING_MARK=$mark
-      log "lifecycle $REPLY: acknowledging mark $mark"
-    fi
+  decode_lifecycle "$REPLY" || return 0
+  if [[ $MARK_MS != "$ACKED_MARK" && $MARK_MS != "$PENDING_MARK" ]]; then
+    PENDING_MARK=$MARK_MS
+    log "lifecycle $MARK_PHASE: acknowledging mark $MARK_MS"
   fi
 }
 
@@ -350,8 +414,8 @@ publish_exited() {
   local attempt
   for attempt in $(seq 1 20); do
     observe
-    if [[ $CUR_HEAD == exited ]] && sync_state && [[ $WRITTEN == exited@* ]]; then return 0; fi
-    [[ $CUR_HEAD == exited ]] || return 0 # a worker appeared: the caller keeps watching
+    if [[ $CUR_STATE == exited ]] && sync_state && [[ $WRITTEN == exited@* ]]; then return 0; fi
+    [[ $CUR_STATE == exited ]] || return 0 # a worker appeared: the caller keeps watching
     sleep 1
   done
   log "could not publish exited after $attempt attempts"
@@ -373,13 +437,10 @@ send_recycle_request() {
 
 LAST_CONFIG_MARK=0
 
-# REPLY=<ms> of `ghr:runner-config = ready@<ms>`, or 0 when absent/unreadable.
+# REPLY=<ms> of `ghr:runner-config = ready@<ms>` (decode_config_ready), or 0 when absent/unreadable.
 read_config_mark() {
-  if imds_get "/latest/meta-data/tags/instance/$TAG_RUNNER_CONFIG" && [[ $REPLY =~ ^ready@([0-9]{1,16})$ ]]; then
-    REPLY=${BASH_REMATCH[1]}
-  else
-    REPLY=0
-  fi
+  imds_get "/latest/meta-data/tags/instance/$TAG_RUNNER_CONFIG" && decode_config_ready "$REPLY" && return 0
+  REPLY=0
 }
 
 # Reusable pool: ask for a fresh registration and wait for it. Returns 0 with RUNNER_CONFIG set,
@@ -439,7 +500,7 @@ await_initial_config() {
 watch_runner() {
   while true; do
     tick
-    if [[ $CUR_HEAD == exited ]]; then
+    if [[ $CUR_STATE == exited ]]; then
       if [[ -n $RUNNER_PID ]]; then
         local rc=0
         wait "$RUNNER_PID" 2>/dev/null || rc=$?
@@ -459,6 +520,7 @@ on_signal() {
 }
 
 main() {
+  load_config
   trap on_signal TERM INT
   # Instance metadata can be slow to answer early in boot: retry before giving up.
   local attempt
@@ -493,4 +555,7 @@ main() {
   done
 }
 
-main "$@"
+# Executed (systemd, the tests' `bash ghr-agent.sh`): run. Sourced (the codec's tests): only define.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  main "$@"
+fi

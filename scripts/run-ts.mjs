@@ -24,6 +24,6 @@ export async function runTs(entry, argv) {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   const module = await import(pathToFileURL(outfile).href);
-  const code = await module.main(argv, { stdout: process.stdout, stderr: process.stderr });
+  const code = await module.main(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });
   return typeof code === 'number' ? code : 0;
 }

@@ -7,12 +7,14 @@ import { readable, type BenchResult } from './report.js';
 import { costOfSafety, runSafety } from './safety.js';
 import { runScale } from './scale/run.js';
 import { httpHours, runFaults } from './faults.js';
+import { measureAgentLatency } from './agent/latency.js';
+import { awsMode } from './agent/world.js';
 
 const SAME_MODE_NOTE =
   'same-mode comparison: the simulator forces a registration mode per pool (scenario pool `registration`); ' +
   'the long-lived rows pin every reusable pool that follows the strategy to a long-lived registration token';
 
-async function collect(options: BenchOptions, progress: Progress): Promise<BenchResult> {
+async function collect(options: BenchOptions, progress: Progress, env: BenchIo['env']): Promise<BenchResult> {
   const result: BenchResult = { notes: {} };
   const { parts } = options;
   if (parts.has('safety') || parts.has('cost')) {
@@ -66,6 +68,21 @@ async function collect(options: BenchOptions, progress: Progress): Promise<Bench
       onProgress: (name) => progress.line(`bundles: cold imports of ${name}`),
     });
   }
+  if (parts.has('agent')) {
+    if (env === undefined)
+      throw new ConfigError('the agent part starts bash and node: it needs the environment (BenchIo.env)');
+    const aws = awsMode(env);
+    progress.line(
+      `agent: the real runner agent, ${options.agentRuns} run(s), AWS calls via ${aws === 'cli' ? 'the AWS CLI' : 'aws-shim.mjs'}`,
+    );
+    result.agent = await measureAgentLatency({
+      runs: options.agentRuns,
+      env,
+      aws,
+      onProgress: (done, total) => progress.step('agent: runs', done, total),
+    });
+    progress.end();
+  }
   return result;
 }
 
@@ -85,7 +102,7 @@ export async function main(argv: string[], io: BenchIo): Promise<number> {
   const progress = new Progress(io.stderr);
   const started = performance.now();
   try {
-    const result = await collect(options, progress);
+    const result = await collect(options, progress, io.env);
     progress.end();
     io.stdout.write(options.json ? `${JSON.stringify(result)}\n` : readable(result));
     io.stderr.write(`bench finished in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
 
-export const PARTS = ['safety', 'cost', 'faults', 'scale', 'speed', 'bundles'] as const;
+export const PARTS = ['safety', 'cost', 'faults', 'scale', 'speed', 'bundles', 'agent'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly latencyMs: number;
   readonly speedHours: number;
   readonly importSamples: number;
+  /** Runs of the real runner agent (a few jobs each) for its publication latency. */
+  readonly agentRuns: number;
   /** Fault-table rows: in-process only, or with one HTTP-door row per class. */
   readonly faultDoors: 'both' | 'in-process';
 }
@@ -23,8 +25,10 @@ export const USAGE = `usage: npm run bench -- [--json] [--only PARTS] [--seeds N
   --only       comma-separated parts: ${PARTS.join(', ')}; default all
   --seeds N    seeds per scenario and strategy in the safety matrix; default 3
   --hours H    simulated hours per run; default 24
-  --quick      1 seed x 6 h; scale run over 100 instances in 4 owners at 5 ms; short speed run; 1 import sample
+  --quick      1 seed x 6 h; scale run over 100 instances in 4 owners at 5 ms; short speed run; 1 import sample;
+               1 agent run
   --instances N, --owners N, --latency MS   the scale run; default 2000, 20, 50
+  --agent-runs N   runs of the real runner agent, 3 jobs each, for its tag latency; default 4
   --fault-door D   faults table rows: both (in-process + one HTTP-door row per class) or in-process;
                default both (in-process with --quick)
   --json       print exactly one JSON object on stdout (progress still goes to stderr)
@@ -68,6 +72,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       instances: { type: 'string' },
       owners: { type: 'string' },
       latency: { type: 'string' },
+      'agent-runs': { type: 'string' },
       'fault-door': { type: 'string' },
     },
     strict: true,
@@ -90,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     latencyMs: number('latency', values.latency, quick ? 5 : 50, false, 0),
     speedHours: quick ? 2 : 48,
     importSamples: quick ? 1 : 5,
+    agentRuns: number('agent-runs', values['agent-runs'], quick ? 1 : 4, true, 1),
     faultDoors: faultDoor,
   };
 }

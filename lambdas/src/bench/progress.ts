@@ -2,6 +2,8 @@
 export interface BenchIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  /** The environment child processes start from (the agent part runs bash, node and curl); `process.env` from scripts/run-ts.mjs. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FaultMatrixRow } from '../sim/faults/index.js';
 import { faultTable } from './faults.js';
 import type { SpeedMeasurement } from '../sim/bench-speed.js';
 import type { BundleRow } from './bundles.js';
+import type { AgentLatency } from './agent/latency.js';
 import type { CostRow, RegistrationComparison, SafetyRow } from './safety.js';
 import type { ScaleResult } from './scale/run.js';
 import { table } from './table.js';
@@ -15,6 +16,7 @@ export interface BenchResult {
   scaleSummary?: Omit<ScaleResult, 'rows'> & { readonly callsOverFloor: Readonly<Record<string, number>> };
   speed?: SpeedMeasurement & { readonly aim: string };
   bundles?: BundleRow[];
+  agent?: AgentLatency;
   notes: Record<string, string>;
 }
 
@@ -142,6 +144,21 @@ function bundleTable(rows: readonly BundleRow[]): string {
   );
 }
 
+function agentTable(agent: AgentLatency): string {
+  return table(
+    'Runner agent: state on the tag (the real agent/ghr-agent.sh against the facades)',
+    ['state', 'from', 'samples', 'median ms', 'max ms'],
+    [
+      ['busy', 'job taken', agent.busy.samples, agent.busy.medianMs, agent.busy.maxMs],
+      ['idle', 'worker gone', agent.idle.samples, agent.idle.medianMs, agent.idle.maxMs],
+    ],
+    [
+      `${agent.runs} run(s) x ${agent.jobsPerRun} jobs, the agent's default timers; AWS calls via ${agent.aws === 'cli' ? 'the AWS CLI' : 'aws-shim.mjs (a node process per call; GHR_TEST_AWS=cli for the AWS CLI)'}`,
+      `aim: ${agent.aim}`,
+    ],
+  );
+}
+
 /** The readable form: one table per part that ran. */
 export function readable(result: BenchResult): string {
   const parts: string[] = [];
@@ -151,6 +168,7 @@ export function readable(result: BenchResult): string {
   if (result.scale) parts.push(scaleTable(result));
   if (result.speed) parts.push(speedTable(result.speed));
   if (result.bundles) parts.push(bundleTable(result.bundles));
+  if (result.agent) parts.push(agentTable(result.agent));
   for (const [key, note] of Object.entries(result.notes)) parts.push(`note (${key}): ${note}\n`);
   return parts.join('\n');
 }

@@ -14,11 +14,11 @@ export const TAG = {
   runnerId: 'ghr:github_runner_id',
   orphan: 'ghr:orphan',
   bypassRemoval: 'ghr:bypass-removal',
-  /** Lifecycle written by scale-down: `retiring:<epoch-ms>`. */
+  /** Lifecycle written by scale-down: `retiring@<markMs>` or `quarantined@<markMs>/<quarMs>` (codec below). */
   lifecycle: 'ghr:lifecycle',
-  /** Agent state: `idle:<ms>`, `busy:<job-id>:<ms>`, `exited:<ms>`. */
+  /** Agent state: `idle@<ms>`, `busy:<job-id>@<ms>`, `exited@<ms>`, optionally `/ack:<markMs>` (codec below). */
   agentState: 'ghr:agent-state',
-  /** Job evidence from the webhook: `in_progress:<job-id>:<ms>` or `completed:<job-id>:<ms>`. */
+  /** Job evidence from the webhook: `in_progress:<job-id>@<ms>` or `completed:<job-id>@<ms>` (codec below). */
   jobEvidence: 'ghr:job',
 } as const;
 
@@ -35,6 +35,10 @@ export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=._:@]{1,128}$/;
  *
  * The agent acknowledges a retirement by echoing the mark's time (`/ack:<markMs>`), so an
  * acknowledgement is matched to its mark without comparing two machines' clocks.
+ *
+ * The runner agent (agent/ghr-agent.sh) re-implements the part it needs in bash: encoding its state
+ * (`encode_state`, `sanitize_job`) and decoding lifecycle marks (`decode_lifecycle`). Both sides are
+ * held to the same golden vectors, agent/test-vectors/tags.json; a change here changes them.
  */
 
 export type Lifecycle =
@@ -57,6 +61,24 @@ export interface JobEvidence {
 }
 
 const INT = '(\\d{1,16})';
+const JOB_ID_BYTE = /^[A-Za-z0-9._-]$/;
+const JOB_ID_MAX = 64;
+
+/**
+ * The job id the agent-state codec carries for a job name (the listener's `Running job: <name>`,
+ * which may hold spaces, slashes, parentheses, any Unicode): every UTF-8 byte outside
+ * `[A-Za-z0-9._-]` becomes `-`, the result is cut to 64 characters, and an empty name is `unknown`.
+ * Bytes rather than characters so the bash agent computes the same id whatever its locale.
+ */
+export function sanitizeJobId(name: string): string {
+  let id = '';
+  for (const byte of new TextEncoder().encode(name)) {
+    if (id.length === JOB_ID_MAX) break;
+    const char = String.fromCharCode(byte);
+    id += JOB_ID_BYTE.test(char) ? char : '-';
+  }
+  return id === '' ? 'unknown' : id;
+}
 
 export function encodeLifecycle(lifecycle: Lifecycle): string {
   return lifecycle.phase === 'retiring'
@@ -75,8 +97,9 @@ export function decodeLifecycle(value: string | undefined): Lifecycle | undefine
   return undefined;
 }
 
+/** Total: a busy state's job name is reduced to a job id (`sanitizeJobId`), so the value always decodes. */
 export function encodeAgentState(state: AgentState): string {
-  const head = state.state === 'busy' ? `busy:${state.jobId ?? 'unknown'}` : state.state;
+  const head = state.state === 'busy' ? `busy:${sanitizeJobId(state.jobId ?? '')}` : state.state;
   const ack = state.ackMarkMs === undefined ? '' : `/ack:${state.ackMarkMs}`;
   return `${head}@${state.atMs}${ack}`;
 }

@@ -9,6 +9,7 @@ async function bench(argv: string[]): Promise<{ code: number; stdout: string; st
   const code = await main(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
+    env: process.env,
   });
   return { code, stdout, stderr };
 }
@@ -108,6 +109,25 @@ describe('npm run bench', () => {
     expect(typeof record(result.scaleSummary).ratio).toBe('number');
     expect(record(result.speed).fleetHours).toBeGreaterThan(0);
     expect(stderr).toContain('scale: 12 instances');
+  });
+
+  test('--json --quick --only agent: the real agent, busy and idle latency per job, never before the job', async () => {
+    // Act
+    const { code, stdout, stderr } = await bench(['--json', '--quick', '--only', 'agent']);
+
+    // Assess: shape only; how fast is the figure itself, not a test (issue 11)
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    const agent = record(record(JSON.parse(stdout)).agent);
+    expect(agent).toMatchObject({ runs: 1, jobsPerRun: 3 });
+    for (const state of ['busy', 'idle']) {
+      const figure = record(agent[state]);
+      expect(figure.samples).toBe(3);
+      // A state is published after what causes it: never a negative latency.
+      expect(figure.medianMs).toBeGreaterThanOrEqual(0);
+      expect(figure.maxMs).toBeGreaterThanOrEqual(Number(figure.medianMs));
+    }
+    expect(stderr).toContain('agent: the real runner agent, 1 run(s)');
   });
 
   test('readable output: tables, no JSON', async () => {

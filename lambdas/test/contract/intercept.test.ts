@@ -10,7 +10,7 @@ import { InMemoryGitHub } from '../../src/sim/facades/github/index.js';
 import { InMemoryEc2, InMemorySqs, InMemorySsm, ManualClock } from '../../src/sim/memory/index.js';
 import { describeEc2Contract, fleetRequest } from '../support/ec2-contract.js';
 import { describeGitHubContract } from '../support/github-contract.js';
-import { intercept } from '../support/intercept.js';
+import { intercept } from '../../src/sim/ports/intercept.js';
 import { describeSqsContract } from '../support/sqs-contract.js';
 import { describeSsmContract } from '../support/ssm-contract.js';
 import { MISSING_QUEUE_URL, QUEUE_URL } from './aws/harness.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { decodeRunnerConfigReady } from '../../src/core/scale-up/runner-config.js';
 import {
   decodeAgentState,
   decodeJobEvidence,
@@ -8,9 +9,11 @@ import {
   encodeJobEvidence,
   encodeLifecycle,
   INSTANCE_METADATA_TAG_KEY,
+  sanitizeJobId,
   TAG,
   type AgentState,
 } from '../../src/core/tags.js';
+import { readTagVectors } from '../support/tag-vectors.js';
 
 const ms = fc.integer({ min: 0, max: 4_102_444_800_000 });
 const jobId = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
@@ -69,5 +72,51 @@ describe('tag codecs', () => {
 
   it('uses only tag keys that instance metadata can carry', () => {
     for (const key of Object.values(TAG)) expect(key).toMatch(INSTANCE_METADATA_TAG_KEY);
+  });
+
+  it('reduces any job name to a job id the decoder accepts', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), ms, (name, at) => {
+        const id = sanitizeJobId(name);
+        expect(id).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+        expect(decodeAgentState(encodeAgentState({ state: 'busy', jobId: name, atMs: at }))?.jobId).toBe(id);
+      }),
+    );
+  });
+});
+
+/** The vectors the bash agent is held to as well (lambdas/test/agent/codec.test.ts). */
+describe('tag codecs: golden vectors shared with the agent (agent/test-vectors/tags.json)', () => {
+  const vectors = readTagVectors();
+
+  it.each(vectors.jobIds.map((v) => [v.comment, v] as const))('job id: %s', (_, v) => {
+    expect(sanitizeJobId(v.name)).toBe(v.id);
+  });
+
+  it.each(vectors.agentStates.map((v) => [v.comment, v] as const))('agent state: %s', (_, v) => {
+    // Act
+    const value = encodeAgentState({
+      state: v.state,
+      ...(v.job === undefined ? {} : { jobId: v.job }),
+      atMs: v.atMs,
+      ...(v.ackMarkMs === undefined ? {} : { ackMarkMs: v.ackMarkMs }),
+    });
+
+    // Assess: the expected value, and one the control plane reads back
+    expect(value).toBe(v.value);
+    expect(decodeAgentState(value)).toEqual({
+      state: v.state,
+      ...(v.state === 'busy' ? { jobId: sanitizeJobId(v.job ?? '') } : {}),
+      atMs: v.atMs,
+      ...(v.ackMarkMs === undefined ? {} : { ackMarkMs: v.ackMarkMs }),
+    });
+  });
+
+  it.each(vectors.lifecycles.map((v) => [v.comment, v] as const))('lifecycle: %s', (_, v) => {
+    expect(decodeLifecycle(v.value) ?? null).toEqual(v.decoded);
+  });
+
+  it.each(vectors.runnerConfigReady.map((v) => [v.comment, v] as const))('runner config ready: %s', (_, v) => {
+    expect(decodeRunnerConfigReady(v.value) ?? null).toBe(v.atMs);
   });
 });

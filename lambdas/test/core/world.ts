@@ -15,7 +15,7 @@ import type { ScaleDownContext } from '../../src/core/strategy.js';
 import { TAG, decodeAgentState, decodeLifecycle, encodeAgentState } from '../../src/core/tags.js';
 import { InMemoryGitHub } from '../../src/sim/facades/github/index.js';
 import { InMemoryEc2, InMemorySqs, InMemorySsm, ManualClock } from '../../src/sim/memory/index.js';
-import { intercept } from '../support/intercept.js';
+import { intercept } from '../../src/sim/ports/intercept.js';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 export const MIN = 60_000;

@@ -7,7 +7,7 @@ import type { SsmPort } from '../../../src/ports/ssm.js';
 import type { Log } from '../../../src/observability/types.js';
 import { GitHubFacade, InMemoryGitHub, StaticAppDirectory } from '../../../src/sim/facades/github/index.js';
 import { CONTRACT_ORG, CONTRACT_REPO } from '../../support/github-contract.js';
-import { intercept } from '../../support/intercept.js';
+import { intercept } from '../../../src/sim/ports/intercept.js';
 
 export const APP_ID = '4242';
 export const ORG_INSTALLATION = 101;

@@ -5,7 +5,7 @@ import { noMetrics, silentLog } from '../../../src/observability/types.js';
 import type { Clock, Ports, RunnerOwner } from '../../../src/ports/index.js';
 import { InMemoryGitHub } from '../../../src/sim/facades/github/in-memory.js';
 import { InMemoryEc2, InMemorySqs, InMemorySsm, ManualClock } from '../../../src/sim/memory/index.js';
-import { intercept } from '../../support/intercept.js';
+import { intercept } from '../../../src/sim/ports/intercept.js';
 import { MIN, makeConfig } from '../world.js';
 
 /**

@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 /**
  * A stand-in for the GitHub Actions runner (`run.sh --jitconfig <cfg>`), one job per run, like a
- * JIT registration. It imitates what the agent watches (actions/runner, Runner.Listener output):
+ * JIT registration (unless FAKE_KEEP_LISTENING). It imitates what the agent watches (actions/runner, Runner.Listener output):
  *   "Listening for Jobs" → "<ts>: Running job: <name>" → a child process named like the worker
  *   → "<ts>: Job <name> completed with result: Succeeded" → exit 0.
  *
- * Controlled through files in FAKE_RUNNER_CONTROL (a directory the test owns):
- *   start-job      created by the test: take the job (consumed)
+ * Controlled through files in FAKE_RUNNER_CONTROL (a directory the test or the bench owns):
+ *   start-job      created by the test: take a job (consumed)
  *   finish-job     created by the test: the worker ends (consumed by the worker)
  *   runs.log       appended here: one line per run, `<pid> <ms> <sha256 of the config>` (never the config)
- *   worker-started appended here: `<ms>` when the worker was spawned
+ *   job-started    appended here: `<ms>` when the job was taken, just before the "Running job" line
+ *                  (so anything the agent publishes about the job comes after it)
+ *   job-finished   appended here: `<ms>` when the worker has exited, just before the "completed" line
  *   configured     written by `fake-runner.mjs configure <config.sh args>` (the token fallback's
  *                  config.sh): sha256 of the arguments; a later run without --jitconfig uses it
  * Environment: FAKE_WORKER_NAME (process name of the worker, ≤ 15 chars), FAKE_JOB_NAME (default
  * `build`), FAKE_JOB_MS (the worker ends by itself after this long), FAKE_EXIT_EARLY=1 (the listener
- * dies right after spawning the worker, leaving it orphaned: the agent must still not shut down).
+ * dies right after spawning the worker, leaving it orphaned: the agent must still not shut down),
+ * FAKE_KEEP_LISTENING=1 (after a job, listen for the next one instead of exiting, like a long-lived
+ * registration: the agent then publishes idle between jobs).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,6 +35,7 @@ const workerName = process.env.FAKE_WORKER_NAME ?? 'Runner.Worker';
 const jobName = process.env.FAKE_JOB_NAME ?? 'build';
 const jobMs = process.env.FAKE_JOB_MS === undefined ? undefined : Number(process.env.FAKE_JOB_MS);
 const exitEarly = process.env.FAKE_EXIT_EARLY === '1';
+const keepListening = process.env.FAKE_KEEP_LISTENING === '1';
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const configuredFile = join(control, 'configured');
@@ -71,18 +76,21 @@ process.on('SIGTERM', () => {
 
 console.log('√ Connected to GitHub');
 console.log(`${stamp()}: Listening for Jobs`);
-while (!existsSync(startFile)) await sleep(50);
-rmSync(startFile, { force: true });
+do {
+  while (!existsSync(startFile)) await sleep(50);
+  rmSync(startFile, { force: true });
 
-console.log(`${stamp()}: Running job: ${jobName}`);
-worker = spawn(workerPath, [finishFile], { stdio: 'ignore' });
-appendFileSync(join(control, 'worker-started'), `${Date.now()}\n`);
-if (jobMs !== undefined) setTimeout(() => writeFileSync(finishFile, ''), jobMs).unref();
-if (exitEarly) {
-  worker.unref();
-  console.log(`${stamp()}: listener crashed`);
-  process.exit(1);
-}
-const code = await new Promise((resolve) => worker.on('exit', (c) => resolve(c)));
-console.log(`${stamp()}: Job ${jobName} completed with result: ${code === 0 ? 'Succeeded' : 'Failed'}`);
+  appendFileSync(join(control, 'job-started'), `${Date.now()}\n`);
+  console.log(`${stamp()}: Running job: ${jobName}`);
+  worker = spawn(workerPath, [finishFile], { stdio: 'ignore' });
+  if (jobMs !== undefined) setTimeout(() => writeFileSync(finishFile, ''), jobMs).unref();
+  if (exitEarly) {
+    worker.unref();
+    console.log(`${stamp()}: listener crashed`);
+    process.exit(1);
+  }
+  const code = await new Promise((resolve) => worker.on('exit', (c) => resolve(c)));
+  appendFileSync(join(control, 'job-finished'), `${Date.now()}\n`);
+  console.log(`${stamp()}: Job ${jobName} completed with result: ${code === 0 ? 'Succeeded' : 'Failed'}`);
+} while (keepListening);
 process.exit(0);

@@ -2,9 +2,9 @@
  * A world for the real agent script: one instance in the in-memory EC2, SSM and SQS behind the
  * simulator's HTTP facades, an IMDSv2 facade showing the instance's tags, the fake runner, and the
  * agent itself as a child process (own process group, so teardown ends the runner and its worker).
+ * Used by the agent's tests (lambdas/test/agent) and by `npm run bench -- --only agent`.
  *
- * AWS calls: fakes/aws-shim.mjs by default; with GHR_TEST_AWS=cli the real AWS CLI through
- * fakes/aws-route.sh (when `aws` is on PATH).
+ * AWS calls: aws-shim.mjs (`shim`), or the real AWS CLI through aws-route.sh (`cli`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,34 +19,44 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { systemClock, type Ec2Port } from '../../src/ports/index.js';
-import { RateLimitedError } from '../../src/errors.js';
-import { Ec2Facade, SqsFacade, SsmFacade } from '../../src/sim/facades/aws/index.js';
-import { ImdsFacade } from '../../src/sim/facades/imds/index.js';
-import { InMemoryEc2, InMemorySqs, InMemorySsm } from '../../src/sim/memory/index.js';
-import { intercept } from '../support/intercept.js';
+import { join } from 'node:path';
+import { systemClock, type Ec2Port } from '../../ports/index.js';
+import { intercept } from '../../sim/ports/intercept.js';
+import { TAG } from '../../core/tags.js';
+import { RateLimitedError } from '../../errors.js';
+import { Ec2Facade, SqsFacade, SsmFacade } from '../../sim/facades/aws/index.js';
+import { ImdsFacade } from '../../sim/facades/imds/index.js';
+import { InMemoryEc2, InMemorySqs, InMemorySsm } from '../../sim/memory/index.js';
+import { repoRoot } from '../bundles.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const AGENT = resolve(here, '../../../agent/ghr-agent.sh');
+// From the repository root, not from this module: the bench runs it bundled into dist/.run/.
+const root = repoRoot();
+const here = join(root, 'lambdas', 'src', 'bench', 'agent');
+const AGENT = join(root, 'agent', 'ghr-agent.sh');
 const FAKE_RUNNER = join(here, 'fake-runner.mjs');
-const AWS_ROUTE = join(here, 'fakes/aws-route.sh');
-const AWS_SHIM = join(here, 'fakes/aws-shim.mjs');
+const AWS_ROUTE = join(here, 'aws-route.sh');
+const AWS_SHIM = join(here, 'aws-shim.mjs');
 
-export const STATE_TAG = 'ghr:agent-state';
+export const STATE_TAG = TAG.agentState;
+const LIFECYCLE_PATH = `/latest/meta-data/tags/instance/${TAG.lifecycle}`;
 export const CONFIG_PATH = '/ghr/runner-config';
 export const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux';
 export const POOL = 'linux';
 
+/** How the agent's AWS calls reach the facades: aws-shim.mjs, or the real AWS CLI. */
+export type AwsMode = 'cli' | 'shim';
+
+/** The process environment the agent's world starts from (injected: only config.ts reads process.env). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
- * `shim` by default: fast and the same on every machine, so the latency bounds hold under a loaded
- * CI. `GHR_TEST_AWS=cli` runs the real AWS CLI (when installed) against the same facades.
+ * `shim` by default: a small node program, the same on every machine. `GHR_TEST_AWS=cli` in the
+ * given environment runs the real AWS CLI (when installed) against the same facades.
  */
-export function awsMode(): 'cli' | 'shim' {
-  if (process.env.GHR_TEST_AWS !== 'cli') return 'shim';
+export function awsMode(env: Environment): AwsMode {
+  if (env.GHR_TEST_AWS !== 'cli') return 'shim';
   try {
-    execFileSync('aws', ['--version'], { stdio: 'ignore' });
+    execFileSync('aws', ['--version'], { stdio: 'ignore', env: { ...env } });
     return 'cli';
   } catch {
     return 'shim';
@@ -58,12 +68,25 @@ export interface TagWrite {
   readonly value: string;
 }
 
+export interface WorldOptions {
+  /** Inherited by the agent (PATH and the like), less every AWS_* variable. */
+  readonly env: Environment;
+  readonly aws: AwsMode;
+}
+
 export interface AgentOptions {
   readonly ephemeral: boolean;
+  /** The agent's GHR_POLL_SECONDS and GHR_TAG_POLL_SECONDS; unset: the agent's own defaults. */
+  readonly pollSeconds?: number;
+  readonly tagPollSeconds?: number;
   readonly recycleTimeoutSeconds?: number;
   /** Fake runner knobs (see fake-runner.mjs). */
   readonly jobMs?: number;
   readonly exitEarly?: boolean;
+  /** The job name the fake listener prints (`Running job: <name>`); default `build`. */
+  readonly jobName?: string;
+  /** The fake listener takes job after job until stopped, instead of exiting after one. */
+  readonly keepListening?: boolean;
   readonly configWaitSeconds?: number;
   readonly recycleResendSeconds?: number;
 }
@@ -71,7 +94,7 @@ export interface AgentOptions {
 let worldCount = 0;
 
 export class AgentWorld {
-  readonly ec2 = new InMemoryEc2(systemClock);
+  readonly memoryEc2 = new InMemoryEc2(systemClock);
   readonly ssm = new InMemorySsm(systemClock);
   readonly sqs = new InMemorySqs(systemClock);
   readonly dir = mkdtempSync(join(tmpdir(), 'ghr-agent-'));
@@ -88,7 +111,7 @@ export class AgentWorld {
   /** Every agent-state write that EC2 took, with its (wall-clock) time. */
   private readonly stateWrites: TagWrite[] = [];
   /** EC2 as the agent reaches it through the facade: state writes recorded, or refused while throttled. */
-  private readonly agentEc2 = intercept<Ec2Port>(this.ec2);
+  private readonly agentEc2 = intercept<Ec2Port>(this.memoryEc2);
   private readonly facades = {
     ec2: new Ec2Facade(this.agentEc2.port),
     ssm: new SsmFacade(this.ssm),
@@ -98,7 +121,7 @@ export class AgentWorld {
   private agent: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
 
-  constructor() {
+  constructor(private readonly options: WorldOptions) {
     this.agentEc2.before('createTags', ({ args: [, tags] }) => {
       if (tags[STATE_TAG] === undefined || this.throttleStateWrites === 0) return;
       this.throttleStateWrites--;
@@ -114,7 +137,7 @@ export class AgentWorld {
   async start(): Promise<void> {
     mkdirSync(this.control);
     this.sqs.createQueue(QUEUE_URL);
-    const fleet = await this.ec2.createFleet({
+    const fleet = await this.memoryEc2.createFleet({
       launchTemplateName: 'ghr-linux',
       overrides: [{ instanceType: 'm7i.large', subnetId: 'subnet-0a' }],
       targetCapacity: 1,
@@ -128,12 +151,12 @@ export class AgentWorld {
   }
 
   async tags(): Promise<Readonly<Record<string, string>>> {
-    const [instance] = await this.ec2.listInstances({ instanceIds: [this.instanceId] });
+    const [instance] = await this.memoryEc2.listInstances({ instanceIds: [this.instanceId] });
     return instance?.tags ?? {};
   }
 
   async setTag(key: string, value: string): Promise<void> {
-    await this.ec2.createTags([this.instanceId], { [key]: value });
+    await this.memoryEc2.createTags([this.instanceId], { [key]: value });
   }
 
   /** Stores a runner config the way scale-up does (a JIT config unless given); returns it. */
@@ -154,7 +177,7 @@ export class AgentWorld {
   }
 
   launchAgent(options: AgentOptions): void {
-    const aws = awsMode() === 'cli' ? `bash ${AWS_ROUTE}` : `node ${AWS_SHIM}`;
+    const aws = this.options.aws === 'cli' ? `bash ${AWS_ROUTE}` : `node ${AWS_SHIM}`;
     const shutdown = join(this.dir, 'shutdown.sh');
     // Records the shutdown and whether a worker existed at that moment.
     writeFileSync(
@@ -170,7 +193,7 @@ export class AgentWorld {
     );
     chmodSync(shutdown, 0o755);
     const envFile = join(this.dir, 'ghr-agent.env');
-    const settings: Record<string, string | number> = {
+    const settings: Record<string, string | number | undefined> = {
       GHR_POOL: POOL,
       GHR_EPHEMERAL: String(options.ephemeral),
       GHR_QUEUE_URL: QUEUE_URL,
@@ -180,8 +203,8 @@ export class AgentWorld {
       GHR_RUNNER_CMD: `node ${FAKE_RUNNER}`,
       GHR_RUNNER_CONFIG_CMD: `node ${FAKE_RUNNER} configure`,
       GHR_WORKER_PROCESS: this.workerName,
-      GHR_POLL_SECONDS: '0.2',
-      GHR_TAG_POLL_SECONDS: '0.3',
+      GHR_POLL_SECONDS: options.pollSeconds,
+      GHR_TAG_POLL_SECONDS: options.tagPollSeconds,
       GHR_CONFIG_WAIT_SECONDS: options.configWaitSeconds ?? 10,
       GHR_RECYCLE_TIMEOUT_SECONDS: options.recycleTimeoutSeconds ?? 30,
       GHR_RECYCLE_DELAY_SECONDS: 1,
@@ -193,11 +216,12 @@ export class AgentWorld {
     writeFileSync(
       envFile,
       Object.entries(settings)
+        .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}='${String(v)}'`)
         .join('\n') + '\n',
     );
     // No profile, session or real credentials of the machine may reach the CLI.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const inherited = Object.fromEntries(Object.entries(this.options.env).filter(([k]) => !k.startsWith('AWS_')));
     const child = spawn('bash', [AGENT], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -216,6 +240,8 @@ export class AgentWorld {
         FAKE_WORKER_NAME: this.workerName,
         ...(options.jobMs === undefined ? {} : { FAKE_JOB_MS: String(options.jobMs) }),
         ...(options.exitEarly ? { FAKE_EXIT_EARLY: '1' } : {}),
+        ...(options.jobName === undefined ? {} : { FAKE_JOB_NAME: options.jobName }),
+        ...(options.keepListening ? { FAKE_KEEP_LISTENING: '1' } : {}),
       },
     });
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
@@ -251,8 +277,30 @@ export class AgentWorld {
     });
   }
 
-  workerStarts(): number[] {
-    return readLines(join(this.control, 'worker-started')).map(Number);
+  /** When the fake runner took each job, recorded before its "Running job" line (fake-runner.mjs). */
+  jobStarts(): number[] {
+    return readLines(join(this.control, 'job-started')).map(Number);
+  }
+
+  /** When each job's worker had exited, recorded before the listener's "completed" line (fake-runner.mjs). */
+  jobEnds(): number[] {
+    return readLines(join(this.control, 'job-finished')).map(Number);
+  }
+
+  /** How often the agent has read its `ghr:lifecycle` tag through instance metadata. */
+  lifecycleReads(): number {
+    return this.imds?.calls()[`GET ${LIFECYCLE_PATH}`] ?? 0;
+  }
+
+  /**
+   * Waits until the agent has read its lifecycle tag `count` more times. The agent's loop is
+   * serial (observe, read the tag, publish), so once read k + 1 is served, everything the agent
+   * does with read k, and with all it observed before, is done: "the agent went round its loop k
+   * times", an order, however fast or slow the machine.
+   */
+  async lifecycleReadsMore(count: number, timeoutMs: number): Promise<void> {
+    const target = this.lifecycleReads() + count;
+    await waitFor(() => this.lifecycleReads() >= target, timeoutMs, `${count} more reads of the lifecycle tag`);
   }
 
   writes(): readonly TagWrite[] {
@@ -273,7 +321,6 @@ export class AgentWorld {
   }
 
   async close(): Promise<void> {
-    if (process.env.GHR_TEST_DEBUG) console.log(`agent output:\n${this.output}`);
     const child = this.agent;
     if (child?.pid !== undefined && this.exitCode === undefined) {
       try {
