@@ -25,7 +25,7 @@ describe('parseConfig', () => {
 
     // Assess
     expect(config.settleSeconds).toBe(90);
-    expect(config.strategy).toBe('quarantine');
+    expect(Object.keys(config)).not.toContain('strategy'); // production runs only our protocol
     expect(config.concurrency).toEqual({ global: 10, perOwner: 4 });
     expect(config.github.apiUrl).toBe('https://api.github.com');
     expect(config.pools['linux']?.ephemeral).toBe(true);

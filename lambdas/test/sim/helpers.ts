@@ -1,13 +1,62 @@
 import type { RepoRef, WorkflowJob } from '../../src/ports/github.js';
 import { worldParamsSchema, type WorldParamsInput } from '../../src/sim/world/params.js';
-import { poolSchema, type PoolConfig } from '../../src/config/schema.js';
+import { poolSchema, scaleUpConfigSchema, type PoolConfig } from '../../src/config/schema.js';
+import { launchRunners } from '../../src/core/scale-up/index.js';
+import { recentIds } from '../../src/core/webhook/index.js';
+import { SecretRegistry } from '../../src/observability/redact.js';
+import { noMetrics, silentLog } from '../../src/observability/types.js';
+import {
+  SIM_INSTANCE_ARN_PREFIX,
+  SIM_PARAMETERS,
+  SIM_RUNNER_CONFIG_PATH,
+} from '../../src/sim/control-plane/configs.js';
+import { inProcessPorts } from '../../src/sim/ports/index.js';
 import { poolSpec, type PoolSpec, type RegistrationMode } from '../../src/sim/world/pools.js';
 import type { Job } from '../../src/sim/world/types.js';
 import { World, type JobSpec } from '../../src/sim/world/world.js';
 
-/** A world with no workload, for driving by hand. */
+/** A world with no workload and no control plane, for driving by hand. */
 export function testWorld(params: WorldParamsInput = {}, pools: readonly PoolSpec[] = [], seed = 7): World {
-  return new World({ seed, params: worldParamsSchema.parse(params), environment: 'test', pools, keepLog: true });
+  return new World({
+    seed,
+    params: worldParamsSchema.parse(params),
+    environment: 'test',
+    pools,
+    runnerConfigPath: SIM_RUNNER_CONFIG_PATH,
+    webhookSecretParameter: SIM_PARAMETERS.webhookSecret,
+    keepLog: true,
+  });
+}
+
+/**
+ * Launches `count` runners of `pool` with scale-up's own code (`launchRunners`: CreateFleet and a
+ * runner config per instance), as a scale-up invocation would, through in-process ports. Returns
+ * the instance ids once the launch is done (the instances then boot on the world's clock).
+ */
+export async function launch(
+  world: World,
+  pool: PoolSpec,
+  count = 1,
+  registration: RegistrationMode = 'jit',
+): Promise<string[]> {
+  const config = scaleUpConfigSchema.parse({
+    environment: world.options.environment,
+    github: { appIdParameter: SIM_PARAMETERS.appId, privateKeyParameter: SIM_PARAMETERS.privateKey },
+    pools: Object.fromEntries([...world.pools.values()].map((p) => [p.name, p.config])),
+    registration,
+    runnerConfigPath: SIM_RUNNER_CONFIG_PATH,
+    instanceArnPrefix: SIM_INSTANCE_ARN_PREFIX,
+  });
+  const deps = { ...inProcessPorts(world), secrets: new SecretRegistry(), processed: recentIds() };
+  let runners: { instanceId: string }[] | undefined;
+  const run = world.engine.invoke(() =>
+    launchRunners(pool.name, pool.config, count, deps, { config, log: silentLog, metrics: noMetrics }),
+  );
+  void run.promise.then((launched) => (runners = launched));
+  // The launch's calls may take virtual time (a scenario's call latency): run the world until it is done.
+  for (let second = 0; runners === undefined && second < 600; second++) await world.engine.run(world.now + 1000);
+  if (runners === undefined) throw new Error('the launch did not finish within 10 virtual minutes');
+  return runners.map((r) => r.instanceId);
 }
 
 export async function advance(world: World, ms: number): Promise<void> {
@@ -32,6 +81,9 @@ export function addJob(world: World, repo: RepoRef, job: WorkflowJob): void {
     id: job.id,
     runId: job.runId,
     repo,
+    repoId: world.github.repoId(repo),
+    repoOwnerId: world.github.accountId(repo.owner),
+    repoOwnerType: 'Organization',
     labels: [...job.labels],
     pool: undefined,
     arrivalMs: world.now,
@@ -45,7 +97,6 @@ export function addJob(world: World, repo: RepoRef, job: WorkflowJob): void {
 export function testPool(
   name: string,
   overrides: Partial<Omit<PoolConfig, 'owner'>> & { owner?: string } = {},
-  registration: RegistrationMode = 'jit',
 ): PoolSpec {
   const config = poolSchema.parse({
     owner: 'acme',
@@ -60,16 +111,16 @@ export function testPool(
     subnetIds: ['subnet-0a'],
     ...overrides,
   });
-  return poolSpec(name, config, registration);
+  return poolSpec(name, config);
 }
 
 /** A world with one pool and `instances` launched at time 0 and booted (runners online). */
 export async function bootedWorld(
-  options: { params?: WorldParamsInput; pool?: PoolSpec; instances?: number } = {},
+  options: { params?: WorldParamsInput; pool?: PoolSpec; instances?: number; registration?: RegistrationMode } = {},
 ): Promise<{ world: World; pool: PoolSpec; instanceIds: string[] }> {
   const pool = options.pool ?? testPool('linux', { ephemeral: false });
   const world = testWorld(options.params ?? {}, [pool]);
-  const instanceIds = Array.from({ length: options.instances ?? 1 }, () => world.scaleUp.launch(pool).id);
+  const instanceIds = await launch(world, pool, options.instances ?? 1, options.registration ?? 'jit');
   await advance(world, 120_000);
   return { world, pool, instanceIds };
 }

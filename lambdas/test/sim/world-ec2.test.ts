@@ -24,7 +24,10 @@ describe('EC2 and the host model', () => {
 
   test('the agent publishes busy while a job runs and idle after it, in order', async () => {
     // Prepare
-    const { world, pool, instanceIds } = await bootedWorld({ pool: testPool('linux', { ephemeral: false }, 'token') });
+    const { world, pool, instanceIds } = await bootedWorld({
+      pool: testPool('linux', { ephemeral: false }),
+      registration: 'token',
+    });
     const ec2 = new InProcessEc2(world);
     const read = async () => decodeAgentState((await ec2.listInstances({ instanceIds }))[0]?.tags[TAG.agentState]);
     // Act
@@ -65,7 +68,10 @@ describe('EC2 and the host model', () => {
 
   test('TerminateInstances kills the running job at once, counted as the control plane', async () => {
     // Prepare
-    const { world, pool, instanceIds } = await bootedWorld({ pool: testPool('linux', { ephemeral: false }, 'token') });
+    const { world, pool, instanceIds } = await bootedWorld({
+      pool: testPool('linux', { ephemeral: false }),
+      registration: 'token',
+    });
     const ec2 = new InProcessEc2(world);
     const job = submit(world, pool, 600_000);
     await advance(world, 10_000);
@@ -79,7 +85,8 @@ describe('EC2 and the host model', () => {
   test('a spot interruption warns, then terminates; the job counts as lost to spot', async () => {
     const { world, pool } = await bootedWorld({
       params: { ec2: { spotInterruptionsPerHour: 50 } },
-      pool: testPool('linux', { ephemeral: false, capacityType: 'spot' }, 'token'),
+      pool: testPool('linux', { ephemeral: false, capacityType: 'spot' }),
+      registration: 'token',
     });
     const job = submit(world, pool, 3_600_000);
     await advance(world, 3_600_000);
@@ -87,20 +94,27 @@ describe('EC2 and the host model', () => {
     expect(world.eventLog.all().some((l) => l.includes('ec2.spotWarning'))).toBe(true);
   });
 
-  test('a reusable JIT instance recycles: a fresh registration while jobs wait, terminate when surplus', async () => {
-    // Prepare
+  test('a reusable JIT instance asks its queue for a fresh registration, resends, and ends itself unanswered', async () => {
+    // Prepare: no control plane in this world, so nobody answers.
     const { world, pool, instanceIds } = await bootedWorld({
-      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }, 'jit'),
+      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }),
+      registration: 'jit',
     });
-    // Act
-    const first = submit(world, pool, 60_000);
-    const second = submit(world, pool, 60_000);
+    const queue = pool.config.queueUrl;
+    // Act: one job; its one-job runner exits.
+    const job = submit(world, pool, 60_000);
+    await advance(world, 90_000);
+    const first = world.sqs.receive(queue, 10);
+    await advance(world, 60_000);
+    const resent = world.sqs.receive(queue, 10);
     await advance(world, 600_000);
-    // Assess
-    expect(first.status).toBe('completed');
-    expect(second).toMatchObject({ status: 'completed', instanceId: instanceIds[0] });
-    expect(second.runnerId).not.toBe(first.runnerId);
-    expect(world.ec2.instances.get(instanceIds[0]!)?.state).toBe('terminated');
+    // Assess: exited published, a recycle request (and its resend), then the instance ended itself.
+    expect(job.status).toBe('completed');
+    const body = { kind: 'recycle', instanceId: instanceIds[0], pool: 'linux' };
+    expect(first.map((m) => JSON.parse(m.body) as unknown)).toEqual([body]);
+    expect(resent.map((m) => JSON.parse(m.body) as unknown)).toEqual([body]);
+    expect(world.ec2.readTags(world.ec2.instances.get(instanceIds[0]!)!)['ghr:agent-state']).toMatch(/^exited@/);
+    expect(world.ec2.instances.get(instanceIds[0]!)?.terminatedBy).toBe('self');
   });
 
   test('throttle windows answer RequestLimitExceeded', async () => {
@@ -136,7 +150,7 @@ describe('EC2 and the host model', () => {
   test('instance metadata shows the instance its own tags after the IMDS lag; the agent acts on that view', async () => {
     // Prepare
     const { world, instanceIds } = await bootedWorld({
-      params: { ec2: { imdsLagSeconds: fixed(10), tagReadLagSeconds: fixed(0) } },
+      params: { ec2: { imdsLagSeconds: fixed(10), tagReadLagSeconds: fixed(0) }, runner: { tagPollSeconds: fixed(0) } },
     });
     const ec2 = new InProcessEc2(world);
     const instance = world.ec2.instances.get(instanceIds[0]!)!;

@@ -10,7 +10,7 @@ const fixed = (s: number): [number, number] => [s, s];
 describe('GitHub: matching and the REST busy view', () => {
   test('a job goes to an online idle runner whose labels cover it; REST busy lags assignment (variant A)', async () => {
     // Prepare
-    const { world, pool } = await bootedWorld({ pool: testPool('linux', { ephemeral: false }, 'token') });
+    const { world, pool } = await bootedWorld({ pool: testPool('linux', { ephemeral: false }), registration: 'token' });
     const github = new InProcessGitHub(world);
     // Act
     const job = world.submitJob({
@@ -35,7 +35,7 @@ describe('GitHub: matching and the REST busy view', () => {
 
   test('DELETE answers 422 on a busy view, 204 on a stale-false view, and the listener then cancels the job', async () => {
     // Prepare
-    const { world, pool } = await bootedWorld({ pool: testPool('linux', { ephemeral: false }, 'token') });
+    const { world, pool } = await bootedWorld({ pool: testPool('linux', { ephemeral: false }), registration: 'token' });
     const github = new InProcessGitHub(world);
     const job = submit(world, pool, 3_600_000, {
       pinnedBusyLagMs: 1000,
@@ -57,7 +57,7 @@ describe('GitHub: matching and the REST busy view', () => {
 
   test('a JIT assignment consumes the registration: GET and DELETE answer 404 and the job runs on', async () => {
     // Prepare
-    const { world, pool } = await bootedWorld({ pool: testPool('linux', { ephemeral: true }, 'jit') });
+    const { world, pool } = await bootedWorld({ pool: testPool('linux', { ephemeral: true }), registration: 'jit' });
     const github = new InProcessGitHub(world);
     const job = submit(world, pool, 300_000);
     await advance(world, 5000);
@@ -76,7 +76,8 @@ describe('GitHub: matching and the REST busy view', () => {
     // Prepare
     const { world, pool } = await bootedWorld({
       params: { github: { jitDeleteCancels: true } },
-      pool: testPool('linux', { ephemeral: true }, 'jit'),
+      pool: testPool('linux', { ephemeral: true }),
+      registration: 'jit',
     });
     const github = new InProcessGitHub(world);
     const job = submit(world, pool, 3_600_000);
@@ -94,7 +95,8 @@ describe('GitHub: matching and the REST busy view', () => {
     const { world, pool } = await bootedWorld({
       params: { github: { labelPropagationSeconds: fixed(5) } },
       // maxRunners 1: the modelled scale-up launches no second runner for the late job.
-      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }, 'token'),
+      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }),
+      registration: 'token',
       instances: 1,
     });
     const github = new InProcessGitHub(world);
@@ -113,7 +115,8 @@ describe('GitHub: matching and the REST busy view', () => {
   test('stale-labels variant: the matcher keeps the old labels', async () => {
     const { world, pool, instanceIds } = await bootedWorld({
       params: { github: { staleLabels: true } },
-      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }, 'token'),
+      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }),
+      registration: 'token',
     });
     const github = new InProcessGitHub(world);
     const [runner] = await github.listRunners(org);
@@ -127,7 +130,8 @@ describe('GitHub: matching and the REST busy view', () => {
   test('a runner moved into a group with no repository access gets no new job', async () => {
     // Prepare
     const { world, pool } = await bootedWorld({
-      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }, 'token'),
+      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }),
+      registration: 'token',
     });
     const github = new InProcessGitHub(world);
     const group = await github.createRunnerGroup('acme', { name: 'ghr-quarantine', visibility: 'selected' });
@@ -165,7 +169,8 @@ describe('GitHub: matching and the REST busy view', () => {
   test('a job asking only for the default labels still matches a JIT runner whose custom labels were replaced', async () => {
     // Prepare
     const { world, pool, instanceIds } = await bootedWorld({
-      pool: testPool('linux', { ephemeral: true, maxRunners: 1 }, 'jit'),
+      pool: testPool('linux', { ephemeral: true, maxRunners: 1 }),
+      registration: 'jit',
     });
     const github = new InProcessGitHub(world);
     const [runner] = await github.listRunners(org);
@@ -190,7 +195,8 @@ describe('GitHub: matching and the REST busy view', () => {
     // Prepare
     const { world, pool } = await bootedWorld({
       params: { github: { callLatencySeconds: fixed(1), busyLag: { fastShare: 1, fastSeconds: fixed(0) } } },
-      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }, 'token'),
+      pool: testPool('linux', { ephemeral: false, maxRunners: 1 }),
+      registration: 'token',
     });
     const github = new InProcessGitHub(world);
     const [runner] = world.rest.listRunners(org);

@@ -1,24 +1,24 @@
 import { describe, expect, test } from '@jest/globals';
-import { IDLE_SINCE_TAG } from '../../../src/core/strategies/confirm-window.js';
-import { getStrategy, strategies } from '../../../src/core/strategies/index.js';
-import { TAG } from '../../../src/core/tags.js';
-import { ConfigError } from '../../../src/errors.js';
-import { MIN, T0, TERMINATED, World, makeConfig } from '../world.js';
+import { IDLE_SINCE_TAG } from '../../src/sim/baselines/confirm-window.js';
+import { BASELINES, resolveStrategy, STRATEGIES } from '../../src/sim/control-plane/strategies.js';
+import { TAG } from '../../src/core/tags.js';
+import { MIN, T0, TERMINATED, World } from '../core/world.js';
+
+/** The simulator's strategies: ours and the baselines it injects (sim/baselines; none ships). */
+const getStrategy = (name: string) => resolveStrategy(name).strategy;
 
 describe('strategy registry', () => {
-  test('every strategy is registered under its own name', () => {
-    for (const [name, strategy] of Object.entries(strategies)) expect(strategy.name).toBe(name);
-    expect(Object.keys(strategies).sort()).toEqual(
+  test('every strategy is registered under its own name; the baselines are the ones not ours', () => {
+    for (const [name, entry] of Object.entries(STRATEGIES)) expect(entry.strategy.name).toBe(name);
+    expect(Object.keys(STRATEGIES).sort()).toEqual(
       ['confirm-window', 'deregister-recheck', 'naive', 'quarantine', 'sequential'].sort(),
     );
+    expect([...BASELINES].sort()).toEqual(['confirm-window', 'deregister-recheck', 'naive']);
   });
 
-  test('an unknown name fails with the list of valid names', () => {
-    expect(() => getStrategy('yolo')).toThrow(ConfigError);
-    expect(() => getStrategy('yolo')).toThrow(
-      /valid names: confirm-window, deregister-recheck, naive, quarantine, sequential/,
-    );
-    expect(() => getStrategy('toString')).toThrow(ConfigError);
+  test('an unknown name fails with the list of known names', () => {
+    expect(() => getStrategy('yolo')).toThrow(/unknown strategy "yolo" \(known: quarantine, sequential, naive/);
+    expect(() => getStrategy('toString')).toThrow(/unknown strategy/);
   });
 });
 
@@ -48,7 +48,7 @@ describe('deregister-recheck baseline', () => {
 describe('confirm-window baseline', () => {
   test('two not-busy readings at least the window apart, then deregister and terminate', async () => {
     // Prepare
-    const world = new World(makeConfig({ confirmWindowSeconds: 300 }));
+    const world = new World();
     await world.addRunner({ id: 'i-1' });
     const strategy = getStrategy('confirm-window');
     // Act
@@ -66,7 +66,7 @@ describe('confirm-window baseline', () => {
   });
 
   test('a busy reading resets the window', async () => {
-    const world = new World(makeConfig({ confirmWindowSeconds: 300 }));
+    const world = new World();
     const { runnerId } = await world.addRunner({ id: 'i-1' });
     const strategy = getStrategy('confirm-window');
     await strategy.run(world.context());
