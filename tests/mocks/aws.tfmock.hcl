@@ -56,12 +56,6 @@ mock_resource "aws_lambda_function" {
   }
 }
 
-mock_resource "aws_lambda_function_url" {
-  defaults = {
-    function_url = "https://mock.lambda-url.eu-west-1.on.aws/"
-  }
-}
-
 mock_resource "aws_cloudwatch_log_group" {
   defaults = {
     arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/mock"
