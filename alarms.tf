@@ -49,7 +49,7 @@ resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
 resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   for_each = local.alarm_dlqs
 
-  alarm_name          = "${var.prefix}-${each.key}-dlq-depth"
+  alarm_name          = "${var.prefix}_${each.key}_dlq-depth" # `<prefix>_<pool>_...`: docs/terraform.md, "Names"
   alarm_description   = "Jobs of pool ${each.key} that scale-up failed on repeatedly wait in the dead-letter queue."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
@@ -70,11 +70,15 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
 resource "aws_cloudwatch_metric_alarm" "scale_down_skipped_busy" {
   count = var.alarms.enabled ? 1 : 0
 
-  alarm_name          = "${var.prefix}-scale-down-skipped-busy"
-  alarm_description   = "Scale-down found many retiring runners busy at the re-check."
-  namespace           = var.alarms.metrics_namespace
-  metric_name         = var.alarms.skipped_busy_metric_name
-  dimensions          = var.alarms.skipped_busy_dimensions
+  alarm_name        = "${var.prefix}-scale-down-skipped-busy"
+  alarm_description = "Scale-down found many retiring runners busy at the re-check."
+  namespace         = var.alarms.metrics_namespace
+  metric_name       = var.alarms.skipped_busy_metric_name
+  # The Lambdas emit every metric with the dimension `environment` = the ghr:environment value
+  # besides `service` (issue 14; lambdas/src/observability/metrics.ts). A CloudWatch alarm matches
+  # its exact dimension set, so this counts this deployment only, never another one in the account
+  # and region that shares the namespace.
+  dimensions          = merge(var.alarms.skipped_busy_dimensions, { environment = local.environment })
   statistic           = "Sum"
   period              = var.alarms.period_seconds
   evaluation_periods  = 1

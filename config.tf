@@ -3,9 +3,10 @@
 module "lambda_config" {
   source = "./modules/lambda-config"
 
-  environment        = local.environment
-  log_level          = var.log_level
-  runner_config_path = local.runner_config_path
+  environment         = local.environment
+  log_level           = var.log_level
+  runner_config_path  = local.runner_config_path
+  instance_arn_prefix = local.instance_arn_prefix
 
   github = {
     api_url                 = var.ghes_url == null ? null : "${trimsuffix(var.ghes_url, "/")}/api/v3"
@@ -21,6 +22,8 @@ module "lambda_config" {
     labels                          = p.runner_labels
     ephemeral                       = p.enable_ephemeral_runners
     queue_url                       = module.webhook.queue_urls[name]
+    queue_arn                       = module.webhook.queue_arns[name]
+    dead_letter_queue_url           = module.webhook.dlq_urls[name]
     runner_group_id                 = p.runner_group_id
     max_runners                     = p.runners_maximum_count
     idle_config                     = p.idle_config

@@ -1,5 +1,13 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
 locals {
   environment = var.prefix
+
+  # What AWS puts in ec2:SourceInstanceARN for this fleet's instances, minus the instance id:
+  # scale-up tags each runner config with it + the id (lambdas/src/core/scale-up/runner-config.ts).
+  instance_arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:instance/"
 
   ssm_base           = "/${var.ssm_paths.root}/${var.prefix}"
   app_path           = "${local.ssm_base}/${var.ssm_paths.app}"
@@ -33,15 +41,22 @@ locals {
 
   github_parameter_arns = [for p in values(module.github_app.parameters) : p.arn]
   ssm_kms_key_arns      = compact([var.kms_key_arn, var.github_app.kms_key_arn])
+
+  # Scale-up's reservation: enough for 2 per pool queue trigger (the SQS minimum) and for the
+  # triggers' maximum concurrency, never less than 10 (variables.tf, scale_up).
+  scale_up_reserved = var.scale_up.reserved_concurrency != null ? var.scale_up.reserved_concurrency : max(
+    10, 2 * length(var.runner_pools), coalesce(var.scale_up.maximum_concurrency, 0) * length(var.runner_pools)
+  )
 }
 
 module "github_app" {
   source = "./modules/github-app"
 
-  parameter_path = local.app_path
-  secrets        = var.github_app_secrets
-  kms_key_arn    = var.kms_key_arn
-  tags           = local.tags
+  parameter_path  = local.app_path
+  secrets         = var.github_app_secrets
+  secrets_version = var.github_app.secrets_version
+  kms_key_arn     = var.kms_key_arn
+  tags            = local.tags
 
   existing = {
     id_ssm             = var.github_app.id_ssm
@@ -59,7 +74,11 @@ module "webhook" {
   ingress     = var.webhook.ingress
   config_json = module.lambda_config.webhook_json
   zip         = local.zips.webhook
-  lambda      = merge(local.lambda_common, { timeout = var.webhook.timeout, memory_size = var.webhook.memory_size })
+  lambda = merge(local.lambda_common, {
+    timeout              = var.webhook.timeout
+    memory_size          = var.webhook.memory_size
+    reserved_concurrency = var.webhook.reserved_concurrency
+  })
 
   queue = {
     kms_key_arn                   = var.queues.kms_key_arn
@@ -70,9 +89,9 @@ module "webhook" {
     visibility_timeout_seconds = var.scale_up.timeout * 6
   }
 
-  github_parameter_arns = local.github_parameter_arns
-  ssm_kms_key_arns      = local.ssm_kms_key_arns
-  tags                  = local.tags
+  webhook_secret_parameter_arn = module.github_app.parameters.webhook_secret.arn
+  ssm_kms_key_arns             = local.ssm_kms_key_arns
+  tags                         = local.tags
 }
 
 module "runner_pool" {
@@ -86,8 +105,11 @@ module "runner_pool" {
   queue_arn          = module.webhook.queue_arns[each.key]
   queue_url          = module.webhook.queue_urls[each.key]
   runner_config_path = local.runner_config_path
-  kms_key_arns       = [var.queues.kms_key_arn]
+  queue_kms_key_arn  = var.queues.kms_key_arn
   role_path          = var.lambda.role_path
+
+  fleet_parameter_path  = local.ssm_base
+  github_parameter_arns = local.github_parameter_arns
 
   role_permissions_boundary = var.lambda.role_permissions_boundary
 
@@ -100,6 +122,7 @@ module "runner_pool" {
     ami_ssm_parameter_name      = each.value.ami_ssm_parameter_name
     volume_size_in_gb           = each.value.volume_size_in_gb
     runner_version              = each.value.runner_version
+    runner_sha256               = local.runner_sha256[each.key]
     runner_run_as               = each.value.runner_run_as
     enable_ssm_on_runners       = each.value.enable_ssm_on_runners
     userdata_pre_install        = each.value.userdata_pre_install
@@ -112,7 +135,7 @@ module "runner_pool" {
     "ghr:Type"        = each.value.enable_organization_runners ? "Org" : "Repo"
     "ghr:Owner"       = each.value.owner
     "ghr:pool"        = each.key
-    Name              = "${var.prefix}-${each.key}"
+    Name              = "${var.prefix}_${each.key}"
   })
   tags = local.tags
 }
@@ -127,10 +150,11 @@ module "scale_up" {
   lambda = merge(local.lambda_common, {
     timeout              = var.scale_up.timeout
     memory_size          = var.scale_up.memory_size
-    reserved_concurrency = var.scale_up.reserved_concurrency
+    reserved_concurrency = local.scale_up_reserved
   })
 
   queue_arns        = module.webhook.queue_arns
+  dlq_arns          = module.webhook.dlq_arns
   queue_kms_key_arn = var.queues.kms_key_arn
   batch = {
     size                               = var.scale_up.batch_size
@@ -159,6 +183,7 @@ module "scale_down" {
   github_parameter_arns = [module.github_app.parameters.id.arn, module.github_app.parameters.key_base64.arn]
   runner_config_path    = local.runner_config_path
   lease_parameter_name  = local.lease_parameter
+  queue_arns            = values(module.webhook.queue_arns)
   ssm_kms_key_arns      = local.ssm_kms_key_arns
   tags                  = local.tags
 }

@@ -1,5 +1,5 @@
 output "webhook_endpoint" {
-  description = "URL to set as the GitHub App's webhook URL (content type application/json)."
+  description = "URL to set as the GitHub App's webhook URL (content type application/json): the HTTP API's POST /webhook route."
   value       = try(module.webhook.endpoint, null)
 }
 
@@ -37,10 +37,11 @@ output "lambda_log_groups" {
 }
 
 output "queues" {
-  description = "Each pool's job queue and dead-letter queue: `{ url, arn, dlq_arn }` by pool name."
+  description = "Each pool's job queue and dead-letter queue: `{ url, arn, dlq_url, dlq_arn }` by pool name."
   value = { for name in keys(var.runner_pools) : name => {
     url     = try(module.webhook.queue_urls[name], null)
     arn     = try(module.webhook.queue_arns[name], null)
+    dlq_url = try(module.webhook.dlq_urls[name], null)
     dlq_arn = try(module.webhook.dlq_arns[name], null)
   } }
 }

@@ -7,9 +7,11 @@ variable "prefix" {
   type        = string
   default     = "github-actions"
 
+  # No "_": pool-level names are `<prefix>_<pool>`, and only a separator that neither part may
+  # contain keeps prefix "ghr" + pool "prod-x" apart from prefix "ghr-prod" + pool "x".
   validation {
     condition     = can(regex("^[a-z0-9-]{1,32}$", var.prefix))
-    error_message = "prefix names IAM roles, functions, queues and SSM paths; 1-32 lowercase letters, digits and dashes keep every derived name within AWS limits."
+    error_message = "prefix names IAM roles, functions, queues and SSM paths; 1-32 lowercase letters, digits and dashes keep every derived name within AWS limits, and no \"_\" keeps `<prefix>_<pool>` names from colliding."
   }
 }
 
@@ -55,13 +57,13 @@ variable "ghes_url" {
   default     = null
 
   validation {
-    condition     = var.ghes_url == null || can(regex("^https?://[^\\s/]+/?$", coalesce(var.ghes_url, "-")))
-    error_message = "ghes_url must be the server's base URL (https://HOST), without /api/v3: the module appends it."
+    condition     = var.ghes_url == null || can(regex("^https://[^\\s/]+/?$", coalesce(var.ghes_url, "-")))
+    error_message = "ghes_url must be the server's https base URL (https://HOST), without /api/v3 (the module appends it): the Lambdas send the App's tokens there, which plain http would expose."
   }
 }
 
 variable "github_app" {
-  description = "GitHub App settings that are not secret: existing SSM parameters to use (`id_ssm`, `key_base64_ssm`, `webhook_secret_ssm`, each `{ name, arn }`) instead of creating them, installation ids per owner, and how long Lambdas cache the credentials."
+  description = "GitHub App settings that are not secret: existing SSM parameters to use (`id_ssm`, `key_base64_ssm`, `webhook_secret_ssm`, each `{ name, arn }`) instead of creating them, installation ids per owner, how long Lambdas cache the credentials, and `secrets_version` (raise it to write new `github_app_secrets` values)."
   type = object({
     id_ssm                  = optional(object({ name = string, arn = string }))
     key_base64_ssm          = optional(object({ name = string, arn = string }))
@@ -69,6 +71,7 @@ variable "github_app" {
     installation_ids        = optional(map(number))
     secret_cache_in_seconds = optional(number)
     kms_key_arn             = optional(string)
+    secrets_version         = optional(number, 1)
   })
   default = {}
 
@@ -87,10 +90,15 @@ variable "github_app" {
     condition     = var.github_app.secret_cache_in_seconds == null || try(var.github_app.secret_cache_in_seconds >= 0 && var.github_app.secret_cache_in_seconds <= 3600, false)
     error_message = "github_app.secret_cache_in_seconds must be 0-3600: a rotated key must be picked up within the hour."
   }
+
+  validation {
+    condition     = var.github_app.secrets_version >= 1 && floor(var.github_app.secrets_version) == var.github_app.secrets_version
+    error_message = "github_app.secrets_version must be a whole number >= 1: the secrets are write-only, so Terraform writes new values only when this number changes."
+  }
 }
 
 variable "github_app_secrets" {
-  description = "GitHub App secrets stored by the module as SecureString parameters: `id`, `key_base64` (base64 of the PEM private key), `webhook_secret`. Leave a field null when github_app references an existing parameter for it."
+  description = "GitHub App secrets stored by the module as SecureString parameters: `id`, `key_base64` (base64 of the PEM private key), `webhook_secret`. Written as write-only values: kept in neither plan nor state (ephemeral; pass them again when applying a saved plan). Leave a field null when github_app references an existing parameter for it."
   type = object({
     id             = optional(string)
     key_base64     = optional(string)
@@ -98,6 +106,7 @@ variable "github_app_secrets" {
   })
   default   = {}
   sensitive = true
+  ephemeral = true
 
   validation {
     condition     = var.github_app_secrets.key_base64 == null || can(base64decode(coalesce(var.github_app_secrets.key_base64, "-")))
@@ -212,18 +221,27 @@ variable "lambda_zips" {
 }
 
 variable "webhook" {
-  description = "Webhook: `ingress` (function_url or http_api), function timeout and memory, largest accepted body."
+  description = "Webhook: `ingress` (http_api: API Gateway HTTP API), function timeout and memory, reserved concurrency (default 20, -1 unreserved; caps what a webhook flood can take from the account and the bill), largest accepted body."
   type = object({
-    ingress        = optional(string, "function_url")
-    timeout        = optional(number, 10)
-    memory_size    = optional(number, 256)
-    max_body_bytes = optional(number)
+    ingress              = optional(string, "http_api")
+    timeout              = optional(number, 10)
+    memory_size          = optional(number, 256)
+    reserved_concurrency = optional(number, 20)
+    max_body_bytes       = optional(number)
   })
   default = {}
 
   validation {
-    condition     = contains(["function_url", "http_api"], var.webhook.ingress)
-    error_message = "webhook.ingress must be function_url (a Lambda function URL) or http_api (API Gateway HTTP API)."
+    condition     = var.webhook.ingress == "http_api"
+    error_message = "webhook.ingress must be http_api: a public Lambda function URL needs lambda:InvokeFunction for \"*\", which hashicorp/aws 5.x cannot limit to URL calls (lambda:InvokedViaFunctionUrl needs provider >= 6.28)."
+  }
+
+  # Anyone on the internet can post to the endpoint; an unauthenticated flood costs one short
+  # invocation each. A cap keeps the flood from taking the account's concurrency (and scale-up's,
+  # scale-down's) and bounds what it costs; GitHub's real rate is far below 20 × 1/duration.
+  validation {
+    condition     = var.webhook.reserved_concurrency == -1 || (var.webhook.reserved_concurrency >= 1 && floor(var.webhook.reserved_concurrency) == var.webhook.reserved_concurrency)
+    error_message = "webhook.reserved_concurrency must be -1 (unreserved) or a whole number >= 1: 0 would refuse every webhook."
   }
 
   validation {
@@ -254,11 +272,11 @@ variable "queues" {
 }
 
 variable "scale_up" {
-  description = "Scale-up: function timeout, memory and reserved concurrency; queue batch; registration kind (`jit`, or `token` for GHES without JIT); whether to check a job is still queued before launching."
+  description = "Scale-up: function timeout, memory and reserved concurrency (null: max(10, 2 × pools), -1 unreserved), queue batch and per-pool maximum concurrency (null: the reserved concurrency shared by the pools), registration kind (`jit`, or `token` for GHES without JIT), whether to check a job is still queued before launching."
   type = object({
     timeout                            = optional(number, 60)
     memory_size                        = optional(number, 512)
-    reserved_concurrency               = optional(number, -1)
+    reserved_concurrency               = optional(number)
     batch_size                         = optional(number, 10)
     maximum_batching_window_in_seconds = optional(number, 0)
     maximum_concurrency                = optional(number)
@@ -275,6 +293,17 @@ variable "scale_up" {
   validation {
     condition     = var.scale_up.timeout >= 10 && var.scale_up.timeout <= 900
     error_message = "scale_up.timeout must be 10-900 seconds; the queue's visibility timeout is set to six times it."
+  }
+
+  # Reserved concurrency guarantees scale-up capacity whatever else runs in the account (a webhook
+  # flood included) and bounds its launch rate. The pools' queue triggers share it, at least 2
+  # each (the SQS minimum); modules/scale-up refuses a reservation the triggers would exceed.
+  validation {
+    condition = var.scale_up.reserved_concurrency == null || try(var.scale_up.reserved_concurrency == -1 || (
+      floor(var.scale_up.reserved_concurrency) == var.scale_up.reserved_concurrency && var.scale_up.reserved_concurrency >= 2 &&
+      (var.scale_up.maximum_concurrency == null || try(var.scale_up.maximum_concurrency <= var.scale_up.reserved_concurrency, false))
+    ), false)
+    error_message = "scale_up.reserved_concurrency must be -1 (unreserved) or a whole number >= 2 and >= maximum_concurrency: a queue trigger needs 2, and triggers polling past the reservation get throttled batches that dead-letter jobs."
   }
 }
 
@@ -349,9 +378,10 @@ variable "runner_pools" {
     key_name                        = optional(string)
   }))
 
+  # No "_" in a pool name either: `_` separates prefix, pool and kind in pool-level names.
   validation {
     condition     = length(var.runner_pools) > 0 && alltrue([for name in keys(var.runner_pools) : can(regex("^[a-z0-9-]{1,24}$", name))])
-    error_message = "runner_pools needs at least one pool; pool names are 1-24 lowercase letters, digits and dashes, so \"<prefix>-<pool>-runner\" fits IAM's 64-character role names."
+    error_message = "runner_pools needs at least one pool; pool names are 1-24 lowercase letters, digits and dashes (no \"_\", the separator of `<prefix>_<pool>_runner`), so role names fit IAM's 64 characters."
   }
 
   validation {
@@ -404,6 +434,13 @@ variable "runner_pools" {
     error_message = "runner_architecture must be x64 or arm64 and runner_version an actions/runner release such as 2.329.0 (no leading v)."
   }
 
+  # User data installs only a tarball whose SHA-256 it knows (checksums.tf): a version without
+  # one is refused here rather than at boot, where every instance would fail to register.
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : try(local.runner_checksums[p.runner_version][p.runner_architecture] != null, false)])
+    error_message = "Each pool's runner_version needs a pinned SHA-256 for its runner_architecture: the module pins 2.329.0; add other versions with runner_checksums (both values from the actions/runner release notes)."
+  }
+
   validation {
     condition     = alltrue([for p in values(var.runner_pools) : p.volume_size_in_gb >= 8 && p.volume_size_in_gb <= 16384 && can(regex("^[a-z_][a-z0-9_-]{0,31}$", p.runner_run_as))])
     error_message = "volume_size_in_gb must be 8-16384 and runner_run_as a Linux user name."
@@ -411,7 +448,7 @@ variable "runner_pools" {
 }
 
 variable "alarms" {
-  description = "CloudWatch alarms: Lambda errors and throttles, dead-letter queue depth, and spikes of scale-down's \"skipped because busy\" metric. `actions` are notified (e.g. SNS topic ARNs)."
+  description = "CloudWatch alarms: Lambda errors and throttles, dead-letter queue depth, and spikes of scale-down's \"skipped because busy\" metric (dimensions `skipped_busy_dimensions` plus `environment` = prefix, always added so another deployment's metrics never trip it). `actions` are notified (e.g. SNS topic ARNs)."
   type = object({
     enabled                  = optional(bool, true)
     actions                  = optional(list(string), [])
@@ -428,5 +465,10 @@ variable "alarms" {
   validation {
     condition     = var.alarms.period_seconds >= 60 && var.alarms.period_seconds % 60 == 0
     error_message = "alarms.period_seconds must be a multiple of 60 (CloudWatch standard-resolution metrics)."
+  }
+
+  validation {
+    condition     = !contains(keys(var.alarms.skipped_busy_dimensions), "environment")
+    error_message = "alarms.skipped_busy_dimensions must not set environment: the module sets it to the prefix, so the alarm only ever counts this deployment's runs."
   }
 }

@@ -5,6 +5,28 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# Every queue and dead-letter queue gets its own identity, so a pool rendered with another pool's
+# queue, or with its queue as its dead-letter queue, fails (tests/mocks/aws.tfmock.hcl).
+override_resource {
+  target = module.webhook.aws_sqs_queue.this["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.dlq["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_dlq" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.this["app"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.dlq["app"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app_dlq" }
+}
+
 variables {
   prefix     = "ghr-test"
   vpc_id     = "vpc-0123456789abcdef0"
@@ -52,8 +74,15 @@ run "config_defaults_are_left_to_the_schema" {
   }
 
   assert {
-    condition     = sort(keys(jsondecode(output.lambda_configs.scale_up))) == sort(["environment", "github", "pools", "runnerConfigPath"])
-    error_message = "The scale-up config holds the common keys plus runnerConfigPath only."
+    condition     = sort(keys(jsondecode(output.lambda_configs.scale_up))) == sort(["environment", "github", "pools", "runnerConfigPath", "instanceArnPrefix"])
+    error_message = "The scale-up config holds the common keys plus runnerConfigPath and instanceArnPrefix only."
+  }
+
+  # Each runner config is tagged with this + the instance id: it must be exactly what AWS puts in
+  # ec2:SourceInstanceARN, or no runner could read its own registration.
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_up).instanceArnPrefix == "arn:aws:ec2:eu-west-1:123456789012:instance/"
+    error_message = "instanceArnPrefix must be arn:<partition>:ec2:<region>:<account>:instance/ of the deployment."
   }
 
   assert {
@@ -77,16 +106,23 @@ run "config_defaults_are_left_to_the_schema" {
       ownerType                 = "repo"
       labels                    = ["app", "gpu"]
       ephemeral                 = false
-      queueUrl                  = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock"
+      queueUrl                  = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app"
+      queueArn                  = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app"
+      deadLetterQueueUrl        = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app_dlq"
       maxRunners                = 3
       minimumRunningTimeMinutes = 10
-      launchTemplateName        = "ghr-test-app"
+      launchTemplateName        = "ghr-test_app"
       instanceTypes             = ["m7i.large", "m6i.large", "m5.large"]
       subnetIds                 = ["subnet-0fedcba9876543210"]
       capacityType              = "on-demand"
       idleConfig                = [{ cron = "* 8-18 * * 1-5", timeZone = "Europe/Amsterdam", idleCount = 2 }]
     }
-    error_message = "A repo pool renders with camelCase keys, its own subnets and idle config, and nothing else."
+    error_message = "A repo pool renders with camelCase keys, its own queue, queue ARN and dead-letter queue, subnets and idle config, and nothing else."
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.webhook).pools == jsondecode(output.lambda_configs.scale_up).pools && jsondecode(output.lambda_configs.scale_down).pools == jsondecode(output.lambda_configs.scale_up).pools
+    error_message = "Every Lambda sees the same pools (the webhook routes by them, scale-up and scale-down act on them)."
   }
 
   assert {
@@ -144,24 +180,29 @@ run "lambda_config_module_rejects_what_the_schema_would" {
   }
 
   variables {
-    environment        = "ghr-test"
-    runner_config_path = "/ghr/runners/config"
-    github             = { app_id_parameter = "/ghr/app/id", private_key_parameter = "/ghr/app/key" }
-    webhook            = { secret_parameter = "/ghr/app/webhook" }
-    scale_down         = { lease_parameter = "/ghr/lease" }
+    environment         = "ghr-test"
+    runner_config_path  = "/ghr/runners/config"
+    instance_arn_prefix = "arn:aws:ec2:eu-west-1:123456789012:instance/i-"
+    github              = { app_id_parameter = "/ghr/app/id", private_key_parameter = "/ghr/app/key" }
+    webhook             = { secret_parameter = "/ghr/app/webhook" }
+    scale_down          = { lease_parameter = "/ghr/lease" }
     pools = {
       a = {
-        owner                = "acme"
-        owner_type           = "org"
-        labels               = []
-        queue_url            = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
-        max_runners          = 1
-        launch_template_name = "lt"
-        instance_types       = ["m5.large"]
-        subnet_ids           = ["subnet-0a"]
+        owner                 = "acme"
+        owner_type            = "org"
+        labels                = []
+        queue_url             = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        queue_arn             = "arn:aws:sqs:eu-west-1:123456789012:a"
+        dead_letter_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        max_runners           = 1
+        launch_template_name  = "lt"
+        instance_types        = ["m5.large"]
+        subnet_ids            = ["subnet-0a"]
       }
     }
   }
 
-  expect_failures = [var.pools]
+  # No labels and the queue as its own dead-letter queue (pools); an instance ARN prefix that is
+  # not arn:...:instance/ (AWS would never match it against ec2:SourceInstanceARN).
+  expect_failures = [var.pools, var.instance_arn_prefix]
 }

@@ -4,6 +4,18 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# The queue and its dead-letter queue need their own identities (the shared mock gives every
+# queue one URL, which lambda-config refuses: a pool's DLQ must not be its queue).
+override_resource {
+  target = module.webhook.aws_sqs_queue.this["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.dlq["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_dlq" }
+}
+
 variables {
   prefix     = "ghr-test"
   vpc_id     = "vpc-0123456789abcdef0"
@@ -45,7 +57,7 @@ run "defaults_plan" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.dlq_depth) == 1 && aws_cloudwatch_metric_alarm.dlq_depth["linux"].dimensions.QueueName == "ghr-test-linux-dlq"
+    condition     = length(aws_cloudwatch_metric_alarm.dlq_depth) == 1 && aws_cloudwatch_metric_alarm.dlq_depth["linux"].dimensions.QueueName == "ghr-test_linux_dlq"
     error_message = "Each pool's dead-letter queue needs a depth alarm."
   }
 
@@ -53,14 +65,28 @@ run "defaults_plan" {
     condition     = aws_cloudwatch_metric_alarm.scale_down_skipped_busy[0].namespace == "GitHubRunnerFleet" && aws_cloudwatch_metric_alarm.scale_down_skipped_busy[0].metric_name == "skippedBusy"
     error_message = "The skipped-busy alarm must watch scale-down's metric in the Lambdas' namespace (lambdas/src/observability/metrics.ts)."
   }
+
+  # The Lambdas emit every metric with `environment` besides `service`: the alarm counts this
+  # deployment only, never another one sharing the namespace in the account and region.
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.scale_down_skipped_busy[0].dimensions == tomap({ service = "scale-down", environment = "ghr-test" })
+    error_message = "The skipped-busy alarm must filter on service = scale-down and environment = the prefix."
+  }
+
+  # A webhook flood can take at most 20 concurrent executions; scale-up keeps its own 10 (2 per
+  # pool trigger at least) and scale-down 1, so the flood cannot starve either.
+  assert {
+    condition     = module.webhook.reserved_concurrency == 20 && module.scale_up.reserved_concurrency == 10 && module.scale_up.maximum_concurrency == 10 && module.scale_down.reserved_concurrency == 1
+    error_message = "Default reserved concurrency: webhook 20, scale-up 10 (its one queue trigger up to 10), scale-down 1."
+  }
 }
 
 run "defaults_apply" {
   command = apply
 
   assert {
-    condition     = output.webhook_endpoint == "https://mock.lambda-url.eu-west-1.on.aws/"
-    error_message = "The default ingress is a function URL, and its URL is an output."
+    condition     = output.webhook_endpoint == "https://abc123.execute-api.eu-west-1.amazonaws.com/webhook"
+    error_message = "The ingress is the HTTP API's POST /webhook route, and its URL is an output."
   }
 
   assert {
@@ -79,7 +105,7 @@ run "defaults_apply" {
   }
 
   assert {
-    condition     = output.runner_pools["linux"].launch_template_name == "ghr-test-linux"
+    condition     = output.runner_pools["linux"].launch_template_name == "ghr-test_linux" && output.runner_pools["linux"].role_name == "ghr-test_linux_runner"
     error_message = "Each pool's launch template must be an output."
   }
 
@@ -89,21 +115,8 @@ run "defaults_apply" {
   }
 
   assert {
-    condition     = jsondecode(output.lambda_configs.scale_up).pools.linux.launchTemplateName == "ghr-test-linux"
+    condition     = jsondecode(output.lambda_configs.scale_up).pools.linux.launchTemplateName == "ghr-test_linux"
     error_message = "Scale-up's config must name the pool's launch template."
-  }
-}
-
-run "http_api_ingress" {
-  command = apply
-
-  variables {
-    webhook = { ingress = "http_api" }
-  }
-
-  assert {
-    condition     = output.webhook_endpoint == "https://abc123.execute-api.eu-west-1.amazonaws.com/webhook"
-    error_message = "With http_api, the endpoint is the stage URL plus /webhook."
   }
 }
 

@@ -1,4 +1,4 @@
-# modules/github-app: SecureStrings created from sensitive inputs, or existing ones referenced.
+# modules/github-app: SecureStrings created from write-only inputs, or existing ones referenced.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -9,7 +9,7 @@ variables {
 }
 
 run "creates_secure_strings" {
-  command = plan
+  command = apply
 
   module {
     source = "./modules/github-app"
@@ -22,6 +22,13 @@ run "creates_secure_strings" {
   assert {
     condition     = aws_ssm_parameter.id[0].type == "SecureString" && aws_ssm_parameter.key_base64[0].type == "SecureString" && aws_ssm_parameter.webhook_secret[0].type == "SecureString"
     error_message = "Every GitHub App parameter is a SecureString."
+  }
+
+  # Written as write-only values (value_wo, which the provider schema marks write-only, so Terraform
+  # keeps it in neither plan nor state); value_wo_version says when to write them.
+  assert {
+    condition     = alltrue([for p in [aws_ssm_parameter.id[0], aws_ssm_parameter.key_base64[0], aws_ssm_parameter.webhook_secret[0]] : p.value_wo_version == 1])
+    error_message = "The App secrets must be written as write-only values, version 1 by default."
   }
 
   assert {
@@ -53,6 +60,24 @@ run "references_existing" {
   assert {
     condition     = output.parameters.id.arn == "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/gh/id" && output.parameters.webhook_secret.name == "/shared/gh/webhook"
     error_message = "Referenced parameters are passed through unchanged."
+  }
+}
+
+run "rotation_bumps_the_version" {
+  command = plan
+
+  module {
+    source = "./modules/github-app"
+  }
+
+  variables {
+    secrets         = { id = "1", key_base64 = "a2V5", webhook_secret = "rotated" }
+    secrets_version = 2
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.webhook_secret[0].value_wo_version == 2
+    error_message = "Raising secrets_version must write the values again (Terraform cannot compare write-only values)."
   }
 }
 

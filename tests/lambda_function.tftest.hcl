@@ -4,9 +4,26 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# Distinct identities (tests/mocks/aws.tfmock.hcl explains why the shared mock defaults are not
+# enough): the logging policy, the combined policy and the role each get their own.
+override_data {
+  target = data.aws_iam_policy_document.logs
+  values = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"MockLogs\",\"Effect\":\"Allow\",\"Action\":\"logs:PutLogEvents\",\"Resource\":\"*\"}]}" }
+}
+
+override_data {
+  target = data.aws_iam_policy_document.combined
+  values = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"MockCombined\",\"Effect\":\"Allow\",\"Action\":\"logs:PutLogEvents\",\"Resource\":\"*\"}]}" }
+}
+
+override_resource {
+  target = aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/ghr-test-fn-lambda", id = "ghr-test-fn-lambda", name = "ghr-test-fn-lambda" }
+}
+
 variables {
   name        = "ghr-test-fn"
-  policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+  policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"CallersOwn\",\"Effect\":\"Allow\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}]}"
   config_json = "{\"environment\":\"ghr-test\"}"
   zip         = { path = "tests/fixtures/lambda.zip" }
 }
@@ -47,6 +64,23 @@ run "defaults" {
     condition     = one([for s in data.aws_iam_policy_document.logs.statement : s.resources]) == toset(["${aws_cloudwatch_log_group.this.arn}:*"])
     error_message = "The function may write only to its own log group."
   }
+
+  # The function's own permissions (policy_json) must reach its role: the combined document is
+  # built from the logging policy AND the caller's document, and it is what the role gets.
+  assert {
+    condition     = data.aws_iam_policy_document.combined.source_policy_documents == tolist([data.aws_iam_policy_document.logs.json, var.policy_json])
+    error_message = "The role's policy must combine the logging policy with the caller's policy_json; dropping either leaves the function without its permissions."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.this.policy == data.aws_iam_policy_document.combined.json && aws_iam_role_policy.this.role == aws_iam_role.this.id
+    error_message = "The combined policy must be attached to the function's own role."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.role == aws_iam_role.this.arn && output.role_policy_json == data.aws_iam_policy_document.combined.json
+    error_message = "The function must run as its own role, whose inline policy is the combined document."
+  }
 }
 
 run "vpc_and_s3_package" {
@@ -57,8 +91,9 @@ run "vpc_and_s3_package" {
   }
 
   variables {
-    zip = { s3_bucket = "artifacts", s3_key = "ghr/webhook.zip", source_code_hash = "abc" }
-    vpc = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
+    zip                            = { s3_bucket = "artifacts", s3_key = "ghr/webhook.zip", source_code_hash = "abc" }
+    vpc                            = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
+    reserved_concurrent_executions = 20
   }
 
   assert {
@@ -69,6 +104,11 @@ run "vpc_and_s3_package" {
   assert {
     condition     = aws_lambda_function.this.vpc_config[0].subnet_ids == toset(["subnet-0123456789abcdef0"]) && length(aws_iam_role_policy_attachment.vpc) == 1
     error_message = "A VPC function gets its subnets and the ENI permissions."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 20
+    error_message = "Reserved concurrency is passed through."
   }
 }
 

@@ -1,18 +1,37 @@
-# modules/runner-pool: the launch template the safety protocol relies on, and the runner's own role.
+# modules/runner-pool: the launch template the safety protocol relies on, and the runner's role:
+# what a job on the runner (root, with these credentials) can reach.
 
 mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# Distinct identities for what the wiring assertions compare (tests/mocks/aws.tfmock.hcl).
+override_resource {
+  target = aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/ghr-test_linux_runner", id = "ghr-test_linux_runner", name = "ghr-test_linux_runner" }
+}
+
+override_resource {
+  target = aws_iam_instance_profile.this
+  values = { arn = "arn:aws:iam::123456789012:instance-profile/ghr-test_linux_runner" }
+}
+
+override_data {
+  target = data.aws_iam_policy_document.runner
+  values = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"MockRunner\",\"Effect\":\"Allow\",\"Action\":\"ec2:CreateTags\",\"Resource\":\"*\"}]}" }
+}
+
 variables {
-  prefix             = "ghr-test"
-  environment        = "ghr-test"
-  pool_name          = "linux"
-  vpc_id             = "vpc-0123456789abcdef0"
-  queue_arn          = "arn:aws:sqs:eu-west-1:123456789012:ghr-test-linux"
-  queue_url          = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test-linux"
-  runner_config_path = "/github-action-runners/ghr-test/runners/config"
-  instance_tags      = { "ghr:environment" = "ghr-test", "ghr:Type" = "Org" }
+  prefix                = "ghr-test"
+  environment           = "ghr-test"
+  pool_name             = "linux"
+  vpc_id                = "vpc-0123456789abcdef0"
+  queue_arn             = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux"
+  queue_url             = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux"
+  runner_config_path    = "/github-action-runners/ghr-test/runners/config"
+  fleet_parameter_path  = "/github-action-runners/ghr-test"
+  github_parameter_arns = ["arn:aws:ssm:eu-west-1:123456789012:parameter/shared/gh/key", "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/id"]
+  instance_tags         = { "ghr:environment" = "ghr-test", "ghr:Type" = "Org" }
   pool = {
     owner                       = "acme"
     enable_organization_runners = true
@@ -20,6 +39,7 @@ variables {
     runner_architecture         = "x64"
     volume_size_in_gb           = 30
     runner_version              = "2.329.0"
+    runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
     runner_run_as               = "ec2-user"
     enable_ssm_on_runners       = false
     userdata_pre_install        = "echo pre-install-marker"
@@ -35,8 +55,8 @@ run "launch_template" {
   }
 
   assert {
-    condition     = aws_launch_template.this.metadata_options[0].http_tokens == "required" && aws_launch_template.this.metadata_options[0].instance_metadata_tags == "enabled"
-    error_message = "IMDSv2 must be required and instance metadata tags enabled (the agent reads its retiring mark there)."
+    condition     = aws_launch_template.this.metadata_options[0].http_tokens == "required" && aws_launch_template.this.metadata_options[0].instance_metadata_tags == "enabled" && aws_launch_template.this.metadata_options[0].http_put_response_hop_limit == 1
+    error_message = "IMDSv2 must be required (hop limit 1: containers of a job get no instance credentials) and instance metadata tags enabled (the agent reads its retiring mark there)."
   }
 
   assert {
@@ -45,8 +65,18 @@ run "launch_template" {
   }
 
   assert {
-    condition     = aws_launch_template.this.iam_instance_profile[0].arn == aws_iam_instance_profile.this.arn
-    error_message = "The launch template must use the pool's instance profile."
+    condition     = aws_launch_template.this.iam_instance_profile[0].arn == aws_iam_instance_profile.this.arn && aws_iam_instance_profile.this.role == aws_iam_role.this.name
+    error_message = "The launch template must use the pool's instance profile, which holds the pool's role."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.runner.role == aws_iam_role.this.id && aws_iam_role_policy.runner.policy == data.aws_iam_policy_document.runner.json
+    error_message = "The runner policy must be attached to the pool's runner role."
+  }
+
+  assert {
+    condition     = aws_launch_template.this.name == "ghr-test_linux" && aws_iam_role.this.name == "ghr-test_linux_runner" && aws_iam_instance_profile.this.name == "ghr-test_linux_runner"
+    error_message = "Pool-level names are <prefix>_<pool>[_<kind>] (docs/terraform.md, \"Names\")."
   }
 
   assert {
@@ -60,8 +90,20 @@ run "launch_template" {
   }
 
   assert {
-    condition     = strcontains(output.user_data, "actions-runner-linux-x64-2.329.0.tar.gz") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent") && strcontains(output.user_data, "GHR_CONFIG_PATH='/github-action-runners/ghr-test/runners/config'") && strcontains(output.user_data, "echo pre-install-marker")
+    condition     = strcontains(output.user_data, "actions-runner-linux-x64-2.329.0.tar.gz") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent") && strcontains(output.user_data, "echo pre-install-marker")
     error_message = "User data must install actions/runner, the agent with its settings, and the pre-install hook."
+  }
+
+  # The agent reads <GHR_CONFIG_PATH>/<instance-id>: its own pool's path.
+  assert {
+    condition     = strcontains(output.user_data, "GHR_CONFIG_PATH='/github-action-runners/ghr-test/runners/config/linux'")
+    error_message = "The agent's GHR_CONFIG_PATH must be <runner config path>/<pool>."
+  }
+
+  # The tarball is checked against the pinned SHA-256 before it is unpacked.
+  assert {
+    condition     = strcontains(output.user_data, "echo \"194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d  runner.tar.gz\" | sha256sum --check --strict -\ntar xzf runner.tar.gz")
+    error_message = "User data must verify the runner tarball's SHA-256, then unpack it."
   }
 
   assert {
@@ -85,7 +127,7 @@ run "runner_role_touches_only_itself" {
   assert {
     condition = anytrue([for s in data.aws_iam_policy_document.runner.statement :
       s.actions == toset(["ec2:CreateTags"]) &&
-      anytrue([for c in s.condition : c.test == "StringEquals" && c.variable == "aws:ARN" && sort(c.values) == sort(["$${ec2:SourceInstanceARN}"])]) &&
+      anytrue([for c in s.condition : c.test == "StringEquals" && c.variable == "aws:ARN" && c.values == tolist(["$${ec2:SourceInstanceARN}"])]) &&
       anytrue([for c in s.condition : c.variable == "aws:TagKeys" && sort(c.values) == sort(["ghr:agent-state"])])
     ])
     error_message = "The runner may tag only itself (aws:ARN == ec2:SourceInstanceARN), and only its agent-state tag."
@@ -93,22 +135,62 @@ run "runner_role_touches_only_itself" {
 
   assert {
     condition = alltrue([for s in data.aws_iam_policy_document.runner.statement :
-      length(setintersection(s.actions, ["ec2:TerminateInstances", "ec2:DeleteTags", "ssm:PutParameter"])) == 0
+      length(setintersection(s.actions, ["ec2:TerminateInstances", "ec2:DeleteTags", "ssm:PutParameter", "ssm:GetParametersByPath"])) == 0
+    if s.effect != "Deny"])
+    error_message = "The runner may not terminate, untag, write parameters or list them."
+  }
+
+  # Its own registration only: this pool's path AND the instance's own ARN in ghr:instance-arn.
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.runner.statement :
+      s.effect != "Deny" && s.actions == toset(["ssm:GetParameter", "ssm:DeleteParameter"]) &&
+      s.resources == toset(["arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/runners/config/linux/i-*"]) &&
+      anytrue([for c in s.condition : c.test == "StringEquals" && c.variable == "ssm:ResourceTag/ghr:instance-arn" && c.values == tolist(["$${ec2:SourceInstanceARN}"])])
     ])
-    error_message = "The runner may not terminate, untag, or write parameters."
+    error_message = "The runner may read and delete only a registration under its own pool's path that is tagged with its own instance ARN."
+  }
+
+  assert {
+    condition = alltrue(flatten([for s in data.aws_iam_policy_document.runner.statement : [
+      for r in s.resources : startswith(r, "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/runners/config/linux/")
+    ] if s.effect != "Deny" && anytrue([for a in s.actions : startswith(a, "ssm:")])]))
+    error_message = "No SSM grant of the runner may reach past its own pool's registrations."
+  }
+
+  # Guards that hold whatever else is attached to the role (AmazonSSMManagedInstanceCore grants
+  # ssm:GetParameter(s) on "*").
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.runner.statement :
+      s.effect == "Deny" && contains(s.actions, "ssm:GetParameter") && contains(s.actions, "ssm:GetParameters") &&
+      s.resources == toset(["arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/*"]) &&
+      anytrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "ssm:ResourceTag/ghr:instance-arn" && c.values == tolist(["$${ec2:SourceInstanceARN}"])])
+    ])
+    error_message = "Reads of anything under the fleet's path that is not tagged with the caller's instance ARN must be denied."
   }
 
   assert {
     condition = anytrue([for s in data.aws_iam_policy_document.runner.statement :
-      s.actions == toset(["ssm:GetParameter", "ssm:DeleteParameter"]) &&
-      s.resources == toset(["arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/runners/config/i-*"])
+      s.effect == "Deny" && contains(s.actions, "ssm:GetParameter") && s.resources == toset(var.github_parameter_arns) && length(s.condition) == 0
     ])
-    error_message = "The runner may read and delete only per-instance runner configs of this deployment."
+    error_message = "Reads of the GitHub App parameters must be denied, wherever they live."
   }
 
   assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.runner.statement : !contains(s.actions, "sqs:SendMessage")])
-    error_message = "Ephemeral runners never send recycle requests, so they get no queue access."
+    condition = anytrue([for s in data.aws_iam_policy_document.runner.statement :
+      s.effect == "Deny" && s.actions == toset(["ssm:GetParametersByPath"]) && length(s.condition) == 0 &&
+      length(setsubtract([
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/*",
+      ], s.resources)) == 0
+    ])
+    error_message = "Listing the fleet's path, or any of its ancestors, must be denied (GetParametersByPath is authorized on the path, not per parameter)."
+  }
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.runner.statement : !contains(s.actions, "sqs:SendMessage") && !anytrue([for a in s.actions : startswith(a, "kms:")])])
+    error_message = "Ephemeral runners never send recycle requests, so they get no queue or key access."
   }
 }
 
@@ -120,6 +202,7 @@ run "reusable_pool_may_request_recycle" {
   }
 
   variables {
+    queue_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
     pool = {
       owner                       = "acme"
       enable_organization_runners = true
@@ -127,6 +210,7 @@ run "reusable_pool_may_request_recycle" {
       runner_architecture         = "arm64"
       volume_size_in_gb           = 30
       runner_version              = "2.329.0"
+      runner_sha256               = "56768348b3d643a6a29d4ad71e9bdae0dc0ef1eb01afe0f7a8ee097b039bfaaf"
       runner_run_as               = "ec2-user"
       enable_ssm_on_runners       = true
       userdata_pre_install        = ""
@@ -135,17 +219,30 @@ run "reusable_pool_may_request_recycle" {
   }
 
   assert {
-    condition     = anytrue([for s in data.aws_iam_policy_document.runner.statement : s.actions == toset(["sqs:SendMessage"]) && s.resources == toset(["arn:aws:sqs:eu-west-1:123456789012:ghr-test-linux"])])
+    condition     = toset(flatten([for s in data.aws_iam_policy_document.runner.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage")])) == toset(["arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux"])
     error_message = "A reusable pool's runner may send recycle requests to its own queue only."
+  }
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.runner.statement :
+      s.actions == toset(["kms:GenerateDataKey", "kms:Decrypt"]) && s.resources == toset([var.queue_kms_key_arn]) &&
+      anytrue([for c in s.condition : c.variable == "kms:ViaService" && c.values == tolist(["sqs.eu-west-1.amazonaws.com"])])
+    ])
+    error_message = "With an encrypted queue, the runner may use its key through SQS only."
   }
 
   assert {
     condition     = aws_launch_template.this.image_id == "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" && length(aws_iam_role_policy_attachment.ssm_core) == 1
     error_message = "arm64 pools use the arm64 AMI; enable_ssm_on_runners attaches the SSM core policy."
   }
+
+  assert {
+    condition     = strcontains(output.user_data, "actions-runner-linux-arm64-2.329.0.tar.gz") && strcontains(output.user_data, "56768348b3d643a6a29d4ad71e9bdae0dc0ef1eb01afe0f7a8ee097b039bfaaf  runner.tar.gz")
+    error_message = "An arm64 pool installs the arm64 tarball and checks the arm64 checksum."
+  }
 }
 
-run "rejects_bad_pool_name" {
+run "rejects_bad_pool_name_and_checksum" {
   command = plan
 
   module {
@@ -154,7 +251,20 @@ run "rejects_bad_pool_name" {
 
   variables {
     pool_name = "Linux_Pool"
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "not-a-checksum"
+      runner_run_as               = "ec2-user"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
   }
 
-  expect_failures = [var.pool_name]
+  expect_failures = [var.pool_name, var.pool]
 }

@@ -1,7 +1,18 @@
-# modules/scale-up: the queue trigger and launch permissions scoped by tags.
+# modules/scale-up: the queue triggers, reserved concurrency, and launch permissions scoped by tags.
 
 mock_provider "aws" {
   source = "./tests/mocks"
+}
+
+# Distinct identities for what the wiring assertions compare (tests/mocks/aws.tfmock.hcl).
+override_resource {
+  target = module.function.aws_lambda_function.this
+  values = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up" }
+}
+
+override_data {
+  target = data.aws_iam_policy_document.this
+  values = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"MockScaleUp\",\"Effect\":\"Allow\",\"Action\":\"ec2:DescribeInstances\",\"Resource\":\"*\"}]}" }
 }
 
 variables {
@@ -12,15 +23,20 @@ variables {
   github_parameter_arns = ["arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/id"]
   runner_config_path    = "/github-action-runners/ghr-test/runners/config"
   queue_arns = {
-    linux = "arn:aws:sqs:eu-west-1:123456789012:ghr-test-linux"
-    arm   = "arn:aws:sqs:eu-west-1:123456789012:ghr-test-arm"
+    linux = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux"
+    arm   = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm"
+  }
+  dlq_arns = {
+    linux = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_dlq"
+    arm   = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_dlq"
   }
   launch_template_arns = ["arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0123456789abcdef0"]
-  runner_role_arns     = ["arn:aws:iam::123456789012:role/ghr-test-linux-runner"]
+  runner_role_arns     = ["arn:aws:iam::123456789012:role/ghr-test_linux_runner"]
   lambda = {
     runtime               = "nodejs22.x"
     architecture          = "arm64"
     log_retention_in_days = 30
+    reserved_concurrency  = 10
   }
 }
 
@@ -32,14 +48,44 @@ run "queue_trigger_reports_batch_item_failures" {
   }
 
   assert {
-    condition     = length(aws_lambda_event_source_mapping.this) == 2 && alltrue([for m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"])])
-    error_message = "Each pool queue triggers scale-up with ReportBatchItemFailures, so one bad message does not replay its batch."
+    condition     = length(aws_lambda_event_source_mapping.this) == 2 && alltrue([for m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"]) && m.function_name == "arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up"])
+    error_message = "Each pool queue triggers the scale-up function with ReportBatchItemFailures, so one bad message does not replay its batch."
   }
 
   assert {
-    condition     = aws_lambda_event_source_mapping.this["arm"].event_source_arn == "arn:aws:sqs:eu-west-1:123456789012:ghr-test-arm" && aws_lambda_event_source_mapping.this["arm"].batch_size == 10
+    condition     = aws_lambda_event_source_mapping.this["arm"].event_source_arn == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm" && aws_lambda_event_source_mapping.this["arm"].batch_size == 10
     error_message = "Each mapping reads its pool's queue, 10 messages per batch by default."
   }
+
+  # Reserved 10 over 2 pool triggers: 5 each, so together they never poll past the reservation.
+  assert {
+    condition     = output.reserved_concurrency == 10 && alltrue([for m in aws_lambda_event_source_mapping.this : m.scaling_config[0].maximum_concurrency == 5])
+    error_message = "With reserved concurrency 10 and 2 pools, each queue trigger's maximum concurrency must be 5."
+  }
+
+  assert {
+    condition     = contains(module.function.role_policy_documents, data.aws_iam_policy_document.this.json)
+    error_message = "The function's role must carry scale-up's own policy document."
+  }
+}
+
+run "refuses_reservation_smaller_than_its_triggers" {
+  command = plan
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    lambda = {
+      runtime               = "nodejs22.x"
+      architecture          = "arm64"
+      log_retention_in_days = 30
+      reserved_concurrency  = 3
+    }
+  }
+
+  expect_failures = [aws_lambda_event_source_mapping.this]
 }
 
 run "iam_launch_and_terminate_scoped_by_tags" {
@@ -84,7 +130,7 @@ run "iam_launch_and_terminate_scoped_by_tags" {
 
   assert {
     condition = anytrue([for s in data.aws_iam_policy_document.this.statement :
-      s.actions == toset(["iam:PassRole"]) && s.resources == toset(["arn:aws:iam::123456789012:role/ghr-test-linux-runner"]) &&
+      s.actions == toset(["iam:PassRole"]) && s.resources == toset(["arn:aws:iam::123456789012:role/ghr-test_linux_runner"]) &&
       anytrue([for c in s.condition : c.variable == "iam:PassedToService" && contains(c.values, "ec2.amazonaws.com")])
     ])
     error_message = "PassRole is limited to the runner roles, passed to EC2."
@@ -100,6 +146,56 @@ run "iam_launch_and_terminate_scoped_by_tags" {
   assert {
     condition     = alltrue([for s in data.aws_iam_policy_document.this.statement : !contains(s.resources, "*") || alltrue([for a in s.actions : startswith(a, "ec2:Describe")])])
     error_message = "Only Describe* actions may use \"*\"."
+  }
+}
+
+run "iam_runner_configs_and_queues" {
+  command = apply
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    ssm_kms_key_arns  = ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
+    queue_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-8888-9999-000000000000"
+  }
+
+  # Registrations are written (with their three binding tags) and deleted, never read back.
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "WriteRunnerConfigs"]).actions == toset(["ssm:PutParameter", "ssm:DeleteParameter"]) &&
+      one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "WriteRunnerConfigs"]).resources == toset(["arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/runners/config/*"]) &&
+      anytrue([for s in data.aws_iam_policy_document.this.statement : s.actions == toset(["ssm:AddTagsToResource"]) &&
+        anytrue([for c in s.condition : c.test == "ForAllValues:StringEquals" && c.variable == "aws:TagKeys" && sort(c.values) == sort(["ghr:instance-arn", "ghr:environment", "ghr:pool"])])
+      ]) &&
+      alltrue([for s in data.aws_iam_policy_document.this.statement : length(setintersection(s.actions, ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"])) == 0 || !anytrue([for r in s.resources : strcontains(r, "/runners/config")])])
+    )
+    error_message = "Scale-up may create (tagged with ghr:instance-arn, ghr:environment, ghr:pool only) and delete runner configs under the config path, and never read one."
+  }
+
+  # Jobs go back to their pool queues (requeue) or to the pools' dead-letter queues (launch failed).
+  assert {
+    condition = (
+      toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage")])) ==
+      toset(concat(values(var.queue_arns), values(var.dlq_arns)))
+    )
+    error_message = "Scale-up may send to its pools' queues and dead-letter queues, nowhere else."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement :
+      anytrue([for c in s.condition : c.variable == "kms:ViaService" && length(c.values) == 1])
+    if anytrue([for a in s.actions : startswith(a, "kms:")])])
+    error_message = "Every KMS grant must carry kms:ViaService."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "DecryptGitHubAppParameters"]).actions == toset(["kms:Decrypt"]) &&
+      one([for c in one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "UseQueueKey"]).condition : c.values if c.variable == "kms:ViaService"]) == tolist(["sqs.eu-west-1.amazonaws.com"])
+    )
+    error_message = "The App parameters' key is used to decrypt only (via SSM); the queue key via SQS only."
   }
 }
 

@@ -113,7 +113,7 @@ run "rejects_pool_default_label_only_and_vpc_id_and_webhook_ingress" {
       linux = { owner = "acme", runner_labels = ["self-hosted"] }
     }
     vpc_id  = "my-vpc"
-    webhook = { ingress = "alb" }
+    webhook = { ingress = "function_url" }
   }
 
   expect_failures = [var.runner_pools, var.vpc_id, var.webhook]
@@ -257,4 +257,48 @@ run "rejects_pool_volume_size_and_lambda_runtime_nodejs24_and_scale_down_lease_s
   }
 
   expect_failures = [var.runner_pools, var.lambda, var.scale_down]
+}
+
+run "rejects_pool_runner_version_without_checksum_and_ghes_over_http_and_webhook_reserved_zero" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runner_version = "2.330.0" }
+    }
+    ghes_url = "http://github.example.com"
+    webhook  = { reserved_concurrency = 0 }
+  }
+
+  expect_failures = [var.runner_pools, var.ghes_url, var.webhook]
+}
+
+run "rejects_bad_runner_checksum_and_prefix_with_separator_and_scale_up_reservation_and_alarm_environment" {
+  command = plan
+
+  variables {
+    runner_checksums = { "2.330.0" = { x64 = "abc" } }
+    prefix           = "ghr_test"
+    scale_up         = { reserved_concurrency = 1 }
+    alarms           = { skipped_busy_dimensions = { service = "scale-down", environment = "other" } }
+  }
+
+  expect_failures = [var.runner_checksums, var.prefix, var.scale_up, var.alarms]
+}
+
+# A version the module does not pin is accepted with its checksum, per architecture.
+run "accepts_a_runner_version_added_with_its_checksum" {
+  command = plan
+
+  variables {
+    runner_checksums = { "2.330.0" = { arm64 = "0000000000000000000000000000000000000000000000000000000000000000" } }
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runner_version = "2.330.0", runner_architecture = "arm64" }
+    }
+  }
+
+  assert {
+    condition     = local.runner_sha256["linux"] == "0000000000000000000000000000000000000000000000000000000000000000"
+    error_message = "A pool on an added version installs the tarball with that version's checksum for its architecture."
+  }
 }

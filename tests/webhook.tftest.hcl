@@ -4,17 +4,45 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+# Each queue and dead-letter queue gets its own ARN, so "the pool queues, never a DLQ" can fail
+# (the shared mock gives every queue one ARN: tests/mocks/aws.tfmock.hcl).
+override_resource {
+  target = aws_sqs_queue.this["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux" }
+}
+
+override_resource {
+  target = aws_sqs_queue.this["arm"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm" }
+}
+
+override_resource {
+  target = aws_sqs_queue.dlq["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_dlq" }
+}
+
+override_resource {
+  target = aws_sqs_queue.dlq["arm"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_dlq" }
+}
+
+override_data {
+  target = data.aws_iam_policy_document.this
+  values = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"MockWebhook\",\"Effect\":\"Allow\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}]}" }
+}
+
 variables {
-  prefix                = "ghr-test"
-  environment           = "ghr-test"
-  pool_names            = ["linux", "arm"]
-  config_json           = "{}"
-  zip                   = { path = "tests/fixtures/lambda.zip" }
-  github_parameter_arns = ["arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/webhook_secret"]
+  prefix                       = "ghr-test"
+  environment                  = "ghr-test"
+  pool_names                   = ["linux", "arm"]
+  config_json                  = "{}"
+  zip                          = { path = "tests/fixtures/lambda.zip" }
+  webhook_secret_parameter_arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/webhook_secret"
   lambda = {
     runtime               = "nodejs22.x"
     architecture          = "arm64"
     log_retention_in_days = 30
+    reserved_concurrency  = 20
   }
 }
 
@@ -26,8 +54,8 @@ run "queue_and_dlq_per_pool_encrypted" {
   }
 
   assert {
-    condition     = length(aws_sqs_queue.this) == 2 && length(aws_sqs_queue.dlq) == 2
-    error_message = "Each pool gets a queue and a dead-letter queue."
+    condition     = length(aws_sqs_queue.this) == 2 && length(aws_sqs_queue.dlq) == 2 && aws_sqs_queue.this["linux"].name == "ghr-test_linux" && aws_sqs_queue.dlq["linux"].name == "ghr-test_linux_dlq"
+    error_message = "Each pool gets a queue <prefix>_<pool> and a dead-letter queue <prefix>_<pool>_dlq."
   }
 
   assert {
@@ -41,8 +69,32 @@ run "queue_and_dlq_per_pool_encrypted" {
   }
 
   assert {
-    condition     = length(aws_lambda_function_url.this) == 1 && aws_lambda_function_url.this[0].authorization_type == "NONE" && length(aws_apigatewayv2_api.this) == 0 && length(aws_lambda_permission.function_url) == 1 && length(aws_lambda_permission.function_url_invoke) == 1
-    error_message = "The default ingress is a public function URL with both permissions Lambda requires (the function checks GitHub's signature)."
+    condition     = output.dlq_urls["arm"] == "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_dlq" && output.queue_arns["arm"] == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm"
+    error_message = "Each pool's queue ARN and dead-letter queue URL are outputs (scale-up's config needs both)."
+  }
+}
+
+run "iam_least_privilege" {
+  command = apply
+
+  module {
+    source = "./modules/webhook"
+  }
+
+  # The internet-facing function holds the webhook secret and nothing else of the GitHub App.
+  assert {
+    condition = (
+      toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if anytrue([for a in s.actions : startswith(a, "ssm:")])])) == toset([var.webhook_secret_parameter_arn]) &&
+      toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.actions) if anytrue([for a in s.actions : startswith(a, "ssm:")])])) == toset(["ssm:GetParameter"])
+    )
+    error_message = "The webhook may read the webhook secret parameter, and no other parameter (not the App id or key)."
+  }
+
+  assert {
+    condition = toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if anytrue([for a in s.actions : startswith(a, "sqs:")])])) == toset([
+      "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux", "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm",
+    ])
+    error_message = "The webhook may send to the pool queues only, never to a dead-letter queue."
   }
 
   assert {
@@ -57,6 +109,11 @@ run "queue_and_dlq_per_pool_encrypted" {
     condition     = alltrue([for s in data.aws_iam_policy_document.this.statement : !contains(s.resources, "*") || alltrue([for a in s.actions : startswith(a, "ec2:Describe")])])
     error_message = "Only Describe* actions may use \"*\"."
   }
+
+  assert {
+    condition     = contains(module.function.role_policy_documents, data.aws_iam_policy_document.this.json) && output.reserved_concurrency == 20
+    error_message = "The function's role must carry the webhook's own policy document, and its reserved concurrency is passed through."
+  }
 }
 
 run "kms_encrypted_queues" {
@@ -67,7 +124,8 @@ run "kms_encrypted_queues" {
   }
 
   variables {
-    queue = { kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+    queue            = { kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+    ssm_kms_key_arns = ["arn:aws:kms:eu-west-1:123456789012:key/66666666-7777-8888-9999-000000000000"]
   }
 
   assert {
@@ -76,12 +134,46 @@ run "kms_encrypted_queues" {
   }
 
   assert {
-    condition     = anytrue([for s in data.aws_iam_policy_document.this.statement : contains(s.actions, "kms:GenerateDataKey") && s.resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"])])
-    error_message = "Sending to a KMS-encrypted queue needs GenerateDataKey on that key only."
+    condition = anytrue([for s in data.aws_iam_policy_document.this.statement :
+      contains(s.actions, "kms:GenerateDataKey") && s.resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]) &&
+      anytrue([for c in s.condition : c.variable == "kms:ViaService" && c.values == tolist(["sqs.eu-west-1.amazonaws.com"])])
+    ])
+    error_message = "Sending to a KMS-encrypted queue needs GenerateDataKey on that key only, through SQS only."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement :
+      anytrue([for c in s.condition : c.variable == "kms:ViaService" && length(c.values) == 1])
+    if anytrue([for a in s.actions : startswith(a, "kms:")])])
+    error_message = "Every KMS grant must carry kms:ViaService."
   }
 }
 
-run "rejects_unknown_ingress" {
+# No unconditional public invoke: only this API's POST /webhook route may invoke the function.
+run "ingress_is_scoped" {
+  command = apply
+
+  module {
+    source = "./modules/webhook"
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_route.this.route_key == "POST /webhook"
+    error_message = "The HTTP API serves POST /webhook only."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.http_api.principal == "apigateway.amazonaws.com" && aws_lambda_permission.http_api.source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/POST/webhook" && aws_lambda_permission.http_api.action == "lambda:InvokeFunction"
+    error_message = "Only this API's POST /webhook route may invoke the function; no permission for \"*\"."
+  }
+
+  assert {
+    condition     = output.endpoint == "https://abc123.execute-api.eu-west-1.amazonaws.com/webhook"
+    error_message = "The endpoint is the stage URL plus /webhook."
+  }
+}
+
+run "rejects_function_url_ingress" {
   command = plan
 
   module {
@@ -89,35 +181,8 @@ run "rejects_unknown_ingress" {
   }
 
   variables {
-    ingress = "alb"
+    ingress = "function_url"
   }
 
   expect_failures = [var.ingress]
-}
-
-run "http_api_ingress" {
-  command = apply
-
-  module {
-    source = "./modules/webhook"
-  }
-
-  variables {
-    ingress = "http_api"
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_route.this[0].route_key == "POST /webhook" && length(aws_lambda_function_url.this) == 0 && length(aws_lambda_permission.function_url_invoke) == 0
-    error_message = "http_api serves POST /webhook only, and grants no public invoke permission."
-  }
-
-  assert {
-    condition     = aws_lambda_permission.http_api[0].principal == "apigateway.amazonaws.com" && aws_lambda_permission.http_api[0].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/*/webhook"
-    error_message = "Only this API's /webhook route may invoke the function."
-  }
-
-  assert {
-    condition     = output.endpoint == "https://abc123.execute-api.eu-west-1.amazonaws.com/webhook"
-    error_message = "The endpoint is the stage URL plus /webhook."
-  }
 }

@@ -1,4 +1,10 @@
-# Organization runners, reusable (warm instance, fresh JIT registration per job), on spot.
+# Organization runners, ephemeral (one job per instance, one JIT registration per instance), on spot.
+#
+# Ephemeral is the default here because a job on a runner runs as root: on a reusable instance
+# the next job inherits whatever the previous one left behind (files, processes, credentials it
+# planted), so every job of a reusable pool must be trusted like every other one (the pool is one
+# trust domain, docs/threat-model.md). Choose enable_ephemeral_runners = false only for a pool whose
+# jobs all come from the same trust level, for warm caches.
 module "runners" {
   source = "../../"
 
@@ -12,14 +18,14 @@ module "runners" {
     linux-x64 = {
       owner                       = var.organization
       enable_organization_runners = true
-      enable_ephemeral_runners    = false
+      enable_ephemeral_runners    = true
       runner_labels               = ["linux-x64"]
       runners_maximum_count       = 20
       instance_types              = ["m7i.large", "m6i.large", "m5.large"]
       # Spot, falling back to on-demand when spot has no capacity.
       instance_target_capacity_type = "spot"
       enable_on_demand_fallback     = true
-      # Keep two warm runners during office hours.
+      # Keep two runners booted and registered during office hours, so jobs start without a boot.
       idle_config = [{
         cron      = "* 8-18 * * 1-5"
         timeZone  = "Europe/Amsterdam"

@@ -22,6 +22,8 @@ variable "github_app" {
     webhook_secret = string
   })
   sensitive = true
+  # Ephemeral: never written to a plan file or the state (the module stores them write-only).
+  ephemeral = true
 }
 
 variable "repositories" {

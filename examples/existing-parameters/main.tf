@@ -20,7 +20,7 @@ module "runners" {
   }
 
   webhook = {
-    # An HTTP API instead of a function URL, e.g. to put a custom domain or WAF in front.
+    # The HTTP API (the only ingress); put a custom domain or WAF in front of it if you like.
     ingress = "http_api"
   }
 

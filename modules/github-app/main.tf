@@ -1,5 +1,10 @@
 # Each parameter is either created here from a sensitive input or referenced as it exists.
 # The choice is made on the (non-sensitive) reference, so no secret decides a count.
+#
+# Created values are write-only (`value_wo`, Terraform >= 1.11): Terraform sends them to SSM and
+# keeps them in neither the state nor the plan (the input is ephemeral). Terraform therefore
+# cannot see a change of value: bump `secrets_version` to write new values. Referencing
+# parameters managed outside Terraform (`existing`) remains the alternative.
 locals {
   create = {
     id             = var.existing.id_ssm == null
@@ -11,15 +16,16 @@ locals {
 resource "aws_ssm_parameter" "id" {
   count = local.create.id ? 1 : 0
 
-  name   = "${var.parameter_path}/id"
-  type   = "SecureString"
-  value  = var.secrets.id
-  key_id = var.kms_key_arn
-  tags   = var.tags
+  name             = "${var.parameter_path}/id"
+  type             = "SecureString"
+  value_wo         = var.secrets.id
+  value_wo_version = var.secrets_version
+  key_id           = var.kms_key_arn
+  tags             = var.tags
 
   lifecycle {
     precondition {
-      condition     = nonsensitive(var.secrets.id != null)
+      condition     = var.secrets.id != null
       error_message = "GitHub App id: set github_app_secrets.id, or reference an existing parameter with github_app.id_ssm."
     }
   }
@@ -28,15 +34,16 @@ resource "aws_ssm_parameter" "id" {
 resource "aws_ssm_parameter" "key_base64" {
   count = local.create.key_base64 ? 1 : 0
 
-  name   = "${var.parameter_path}/key_base64"
-  type   = "SecureString"
-  value  = var.secrets.key_base64
-  key_id = var.kms_key_arn
-  tags   = var.tags
+  name             = "${var.parameter_path}/key_base64"
+  type             = "SecureString"
+  value_wo         = var.secrets.key_base64
+  value_wo_version = var.secrets_version
+  key_id           = var.kms_key_arn
+  tags             = var.tags
 
   lifecycle {
     precondition {
-      condition     = nonsensitive(var.secrets.key_base64 != null)
+      condition     = var.secrets.key_base64 != null
       error_message = "GitHub App private key: set github_app_secrets.key_base64 (base64 of the PEM), or reference an existing parameter with github_app.key_base64_ssm."
     }
   }
@@ -45,15 +52,16 @@ resource "aws_ssm_parameter" "key_base64" {
 resource "aws_ssm_parameter" "webhook_secret" {
   count = local.create.webhook_secret ? 1 : 0
 
-  name   = "${var.parameter_path}/webhook_secret"
-  type   = "SecureString"
-  value  = var.secrets.webhook_secret
-  key_id = var.kms_key_arn
-  tags   = var.tags
+  name             = "${var.parameter_path}/webhook_secret"
+  type             = "SecureString"
+  value_wo         = var.secrets.webhook_secret
+  value_wo_version = var.secrets_version
+  key_id           = var.kms_key_arn
+  tags             = var.tags
 
   lifecycle {
     precondition {
-      condition     = nonsensitive(var.secrets.webhook_secret != null)
+      condition     = var.secrets.webhook_secret != null
       error_message = "GitHub App webhook secret: set github_app_secrets.webhook_secret, or reference an existing parameter with github_app.webhook_secret_ssm."
     }
   }

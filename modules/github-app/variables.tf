@@ -9,7 +9,7 @@ variable "parameter_path" {
 }
 
 variable "secrets" {
-  description = "Values of the parameters this module creates: `id`, `key_base64` (base64 of the PEM private key), `webhook_secret`. Leave one null when it references an existing parameter instead."
+  description = "Values of the parameters this module creates: `id`, `key_base64` (base64 of the PEM private key), `webhook_secret`. Leave one null when it references an existing parameter instead. Ephemeral: written to SSM as write-only values, kept in neither plan nor state."
   type = object({
     id             = optional(string)
     key_base64     = optional(string)
@@ -17,6 +17,18 @@ variable "secrets" {
   })
   default   = {}
   sensitive = true
+  ephemeral = true
+}
+
+variable "secrets_version" {
+  description = "Version of the write-only values in `secrets`: Terraform writes them when a parameter is created or this number changes (it cannot compare values it never stores)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.secrets_version >= 1 && floor(var.secrets_version) == var.secrets_version
+    error_message = "secrets_version must be a whole number >= 1; raise it to write rotated values, since Terraform cannot see a change in a write-only value."
+  }
 }
 
 variable "existing" {

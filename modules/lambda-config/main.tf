@@ -17,6 +17,8 @@ locals {
     labels                    = p.labels
     ephemeral                 = p.ephemeral
     queueUrl                  = p.queue_url
+    queueArn                  = p.queue_arn
+    deadLetterQueueUrl        = p.dead_letter_queue_url
     runnerGroupId             = p.runner_group_id
     maxRunners                = p.max_runners
     minimumRunningTimeMinutes = p.minimum_running_time_in_minutes
@@ -64,12 +66,13 @@ locals {
   } : k => v if v != null })
 
   scale_up = merge(local.common, { for k, v in {
-    registration     = var.scale_up.registration
-    checkJobQueued   = var.scale_up.check_job_queued
-    runnerConfigPath = var.runner_config_path
-    extraTags        = var.scale_up.extra_tags
-    heldJobs         = length(local.held_jobs) == 0 ? null : local.held_jobs
-    jobRecheck       = length(local.job_recheck) == 0 ? null : local.job_recheck
+    registration      = var.scale_up.registration
+    checkJobQueued    = var.scale_up.check_job_queued
+    runnerConfigPath  = var.runner_config_path
+    instanceArnPrefix = var.instance_arn_prefix
+    extraTags         = var.scale_up.extra_tags
+    heldJobs          = length(local.held_jobs) == 0 ? null : local.held_jobs
+    jobRecheck        = length(local.job_recheck) == 0 ? null : local.job_recheck
   } : k => v if v != null })
 
   scale_down = merge(local.common, { for k, v in {

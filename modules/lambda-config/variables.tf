@@ -61,6 +61,8 @@ variable "pools" {
     labels                          = list(string)
     ephemeral                       = optional(bool)
     queue_url                       = string
+    queue_arn                       = string
+    dead_letter_queue_url           = string
     runner_group_id                 = optional(number)
     max_runners                     = number
     minimum_running_time_in_minutes = optional(number)
@@ -92,6 +94,16 @@ variable "pools" {
   validation {
     condition     = alltrue([for p in values(var.pools) : length(p.labels) > 0 && alltrue([for l in p.labels : can(regex("^[^,\\s]{1,100}$", l))])])
     error_message = "Each pool needs at least one custom label, each 1-100 characters without spaces or commas: jobs must target a pool by a custom label."
+  }
+
+  # The queue ARN is how scale-up knows a message's pool (the event source, never the body a runner
+  # can write), and the dead-letter queue is where it sends the jobs it cannot launch.
+  validation {
+    condition = alltrue([for p in values(var.pools) : (
+      can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", p.queue_arn)) &&
+      can(regex("^https://", p.queue_url)) && can(regex("^https://", p.dead_letter_queue_url)) && p.queue_url != p.dead_letter_queue_url
+    )])
+    error_message = "Each pool needs its queue's ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) and https URLs of its queue and of a distinct dead-letter queue."
   }
 
   validation {
@@ -231,6 +243,16 @@ variable "scale_down" {
   validation {
     condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.scale_down.lease_parameter)) && (var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= 60 && var.scale_down.lease_ttl_seconds <= 3600, false))
     error_message = "scale_down.lease_parameter must be an SSM parameter name starting with \"/\" and lease_ttl_seconds 60-3600."
+  }
+}
+
+variable "instance_arn_prefix" {
+  description = "`arn:<partition>:ec2:<region>:<account>:instance/`: scale-up tags each runner config with this + the instance id, the one instance whose role may read it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:instance/$", var.instance_arn_prefix))
+    error_message = "instance_arn_prefix must be arn:<partition>:ec2:<region>:<account>:instance/ (it must equal what AWS puts in ec2:SourceInstanceARN, or no runner can read its registration)."
   }
 }
 

@@ -42,3 +42,13 @@ output "runtime" {
   description = "Runtime of the function."
   value       = try(aws_lambda_function.this.runtime, null)
 }
+
+output "role_policy_documents" {
+  description = "The documents merged into the role's inline policy: this module's logging policy, then the caller's `policy_json` (for tests and review)."
+  value       = try(data.aws_iam_policy_document.combined.source_policy_documents, null)
+}
+
+output "role_policy_json" {
+  description = "The role's inline policy as attached (JSON)."
+  value       = try(aws_iam_role_policy.this.policy, null)
+}

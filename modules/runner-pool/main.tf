@@ -3,7 +3,9 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  name       = "${var.prefix}-${var.pool_name}"
+  # `<prefix>_<pool>`: `_` is in neither part, so names of different (prefix, pool) pairs never
+  # collide (docs/terraform.md, "Names"); the role and instance profile append `_runner`.
+  name       = "${var.prefix}_${var.pool_name}"
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
@@ -18,7 +20,7 @@ locals {
     GHR_POOL        = var.pool_name
     GHR_EPHEMERAL   = tostring(var.pool.enable_ephemeral_runners)
     GHR_QUEUE_URL   = var.queue_url
-    GHR_CONFIG_PATH = var.runner_config_path
+    GHR_CONFIG_PATH = "${var.runner_config_path}/${var.pool_name}" # the agent reads <path>/<instance-id>
     GHR_RUNNER_DIR  = "/opt/actions-runner"
     GHR_RUNNER_USER = var.pool.runner_run_as
     GHR_ENVIRONMENT = var.environment
@@ -30,6 +32,7 @@ locals {
     agent_settings        = local.agent_settings
     runner_version        = var.pool.runner_version
     runner_arch           = var.pool.runner_architecture
+    runner_sha256         = var.pool.runner_sha256
     run_as                = var.pool.runner_run_as
     userdata_pre_install  = var.pool.userdata_pre_install
     userdata_post_install = var.pool.userdata_post_install

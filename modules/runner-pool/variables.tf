@@ -29,6 +29,7 @@ variable "pool" {
     ami_ssm_parameter_name      = optional(string)
     volume_size_in_gb           = number
     runner_version              = string
+    runner_sha256               = string
     runner_run_as               = string
     enable_ssm_on_runners       = bool
     userdata_pre_install        = string
@@ -39,6 +40,11 @@ variable "pool" {
   validation {
     condition     = contains(["x64", "arm64"], var.pool.runner_architecture)
     error_message = "runner_architecture must be x64 or arm64 (the actions/runner builds for Linux)."
+  }
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{64}$", var.pool.runner_sha256))
+    error_message = "runner_sha256 must be the lowercase hex SHA-256 of the runner tarball: user data refuses to unpack a tarball that does not match it."
   }
 }
 
@@ -57,15 +63,40 @@ variable "queue_url" {
   type        = string
 }
 
-variable "kms_key_arns" {
-  description = "KMS keys the runner must use: the key of its runner config parameter and of its queue (null entries are ignored)."
-  type        = list(string)
-  default     = []
+variable "queue_kms_key_arn" {
+  description = "Customer-managed KMS key of the pool's queue, if any: a reusable pool's runner encrypts its recycle request with it (through SQS only)."
+  type        = string
+  default     = null
 }
 
 variable "runner_config_path" {
-  description = "SSM path under which scale-up writes each instance's runner config (`<path>/<instance-id>`)."
+  description = "SSM path of the runner configs; this pool's are `<path>/<pool>/<instance-id>`, and a runner may read and delete only its own."
   type        = string
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.runner_config_path))
+    error_message = "runner_config_path must be an SSM path starting with \"/\", without a trailing \"/\": the pool and instance id are appended."
+  }
+}
+
+variable "fleet_parameter_path" {
+  description = "SSM path of everything this deployment stores (`/<root>/<prefix>`): the runner's role is denied every read and listing under it but its own registration."
+  type        = string
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", var.fleet_parameter_path))
+    error_message = "fleet_parameter_path must be an SSM path starting with \"/\", without a trailing \"/\"."
+  }
+}
+
+variable "github_parameter_arns" {
+  description = "ARNs of the GitHub App parameters (id, key, webhook secret), wherever they live: the runner's role is denied reading them, whatever else is attached to it."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.github_parameter_arns) > 0
+    error_message = "github_parameter_arns must list the GitHub App parameters: the deny that keeps them from jobs needs at least one ARN."
+  }
 }
 
 variable "role_path" {

@@ -37,3 +37,8 @@ output "reserved_concurrency" {
   description = "Reserved concurrency of scale-down: always 1 (one writer)."
   value       = module.function.reserved_concurrent_executions
 }
+
+output "role_policy_documents" {
+  description = "The policy documents combined into the scale-down role's inline policy (for tests and review)."
+  value       = module.function.role_policy_documents
+}

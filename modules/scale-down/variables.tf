@@ -76,8 +76,14 @@ variable "lease_parameter_name" {
   }
 }
 
+variable "queue_arns" {
+  description = "ARNs of the pools' queues; scale-down reads their depth (GetQueueAttributes) to return quarantined runners to pools with waiting jobs."
+  type        = list(string)
+  default     = []
+}
+
 variable "ssm_kms_key_arns" {
-  description = "Customer-managed KMS keys of the GitHub App parameters and runner configs (null entries are ignored)."
+  description = "Customer-managed KMS keys of the GitHub App parameters (null entries are ignored)."
   type        = list(string)
   default     = []
 }

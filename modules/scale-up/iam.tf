@@ -11,6 +11,7 @@ locals {
   # interfaces, spot requests): a request-tag condition could never match them.
   untagged_at_launch = [for type in ["fleet", "network-interface", "spot-instances-request"] : "${local.arn_prefix}:${type}/*"]
   ssm_kms_keys       = compact(var.ssm_kms_key_arns)
+  runner_configs     = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.runner_config_path}/*"
 }
 
 data "aws_iam_policy_document" "this" {
@@ -108,11 +109,28 @@ data "aws_iam_policy_document" "this" {
     resources = var.github_parameter_arns
   }
 
-  # Per-instance JIT configs, under this deployment's path only.
+  # Per-instance registrations `<runner config path>/<pool>/<instance-id>`, created with their tags
+  # (PutParameter with Tags needs AddTagsToResource too: AWS::SSM::Parameter docs) and never read
+  # back. On ParameterAlreadyExists scale-up deletes and re-creates, so a registration always
+  # carries the tags of the one instance it was written for (lambdas/src/core/scale-up/runner-config.ts).
   statement {
     sid       = "WriteRunnerConfigs"
-    actions   = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource"]
-    resources = ["arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.runner_config_path}/*"]
+    actions   = ["ssm:PutParameter", "ssm:DeleteParameter"]
+    resources = [local.runner_configs]
+  }
+
+  # Only the three tags that bind a registration to its instance; ForAllValues also holds when
+  # the request carries no tag list, so this can only narrow what the statement above allows.
+  statement {
+    sid       = "TagRunnerConfigs"
+    actions   = ["ssm:AddTagsToResource"]
+    resources = [local.runner_configs]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = ["ghr:instance-arn", "ghr:environment", "ghr:pool"]
+    }
   }
 
   statement {
@@ -129,12 +147,22 @@ data "aws_iam_policy_document" "this" {
     resources = values(var.queue_arns)
   }
 
+  # A job scale-up cannot launch for goes to its pool's dead-letter queue with the reason, where
+  # the DLQ depth alarm sees it; only scale-up may write there (the webhook and runners may not).
+  statement {
+    sid       = "DeadLetterUnlaunchableJobs"
+    actions   = ["sqs:SendMessage"]
+    resources = values(var.dlq_arns)
+  }
+
+  # The GitHub App parameters only; runner configs use the AWS-managed key aws/ssm, whose key
+  # policy already lets this account's principals use it through SSM.
   dynamic "statement" {
     for_each = length(local.ssm_kms_keys) > 0 ? [1] : []
 
     content {
-      sid       = "UseParameterKeys"
-      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      sid       = "DecryptGitHubAppParameters"
+      actions   = ["kms:Decrypt"]
       resources = local.ssm_kms_keys
 
       condition {
@@ -145,13 +173,21 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # Receiving needs Decrypt, sending (requeue, dead-letter) GenerateDataKey: SQS developer guide,
+  # "Key management". Only through SQS.
   dynamic "statement" {
     for_each = var.queue_kms_key_arn == null ? [] : [var.queue_kms_key_arn]
 
     content {
-      sid       = "DecryptQueueMessages"
+      sid       = "UseQueueKey"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sqs.${data.aws_region.current.name}.amazonaws.com"]
+      }
     }
   }
 }

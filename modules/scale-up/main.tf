@@ -20,6 +20,18 @@ module "function" {
   tags                           = var.tags
 }
 
+locals {
+  reserved = var.lambda.reserved_concurrency
+  # With reserved concurrency R, the pools' event source mappings together must not poll faster
+  # than R: a throttled batch goes back to its queue and spends one of its receives, so a burst
+  # would dead-letter jobs (Lambda developer guide, "Configuring maximum concurrency for Amazon SQS
+  # event sources"). Unset: R shared evenly, at least 2 per pool (the SQS minimum); the root
+  # module's validation keeps pools × per-pool <= R.
+  maximum_concurrency = var.batch.maximum_concurrency != null ? var.batch.maximum_concurrency : (
+    local.reserved > 0 ? max(2, floor(local.reserved / max(1, length(var.queue_arns)))) : null
+  )
+}
+
 # ReportBatchItemFailures: the handler returns the ids of the messages it could not handle, so one
 # bad message is retried (and eventually dead-lettered) without replaying the whole batch.
 resource "aws_lambda_event_source_mapping" "this" {
@@ -32,7 +44,7 @@ resource "aws_lambda_event_source_mapping" "this" {
   function_response_types            = ["ReportBatchItemFailures"]
 
   dynamic "scaling_config" {
-    for_each = var.batch.maximum_concurrency == null ? [] : [var.batch.maximum_concurrency]
+    for_each = local.maximum_concurrency == null ? [] : [local.maximum_concurrency]
 
     content {
       maximum_concurrency = scaling_config.value
@@ -40,4 +52,11 @@ resource "aws_lambda_event_source_mapping" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = local.reserved == -1 || (local.reserved >= 2 * length(var.queue_arns) && try(local.maximum_concurrency * length(var.queue_arns) <= local.reserved, false))
+      error_message = "scale_up reserved concurrency ${local.reserved} is too small for ${length(var.queue_arns)} pool queue trigger(s) of maximum concurrency ${coalesce(local.maximum_concurrency, 0)}: each trigger needs at least 2, together at most the reservation, or throttled batches spend receives and dead-letter jobs. Raise scale_up.reserved_concurrency (or leave it null)."
+    }
+  }
 }

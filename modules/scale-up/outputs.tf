@@ -22,3 +22,23 @@ output "event_source_mapping_uuids" {
   description = "UUID of each pool's event source mapping, by pool name."
   value       = { for k, m in aws_lambda_event_source_mapping.this : k => m.uuid }
 }
+
+output "role_policy_documents" {
+  description = "The policy documents combined into the scale-up role's inline policy (for tests and review)."
+  value       = module.function.role_policy_documents
+}
+
+output "reserved_concurrency" {
+  description = "Reserved concurrency of the scale-up function (-1: unreserved)."
+  value       = module.function.reserved_concurrent_executions
+}
+
+output "maximum_concurrency" {
+  description = "Maximum concurrency of each pool's event source mapping (null: unbounded)."
+  value       = local.maximum_concurrency
+}
+
+output "trigger_queue_arns" {
+  description = "The queue each pool's event source mapping reads, by pool name (the event source ARN scale-up takes a message's pool from)."
+  value       = { for k, m in aws_lambda_event_source_mapping.this : k => m.event_source_arn }
+}

@@ -13,6 +13,11 @@ variable "queue_arns" {
   type        = map(string)
 }
 
+variable "dlq_arns" {
+  description = "ARN of each pool's dead-letter queue, by pool name; scale-up sends the jobs it cannot launch there."
+  type        = map(string)
+}
+
 variable "queue_kms_key_arn" {
   description = "Customer-managed KMS key of the queues, if any."
   type        = string
@@ -82,7 +87,7 @@ variable "runner_config_path" {
 }
 
 variable "ssm_kms_key_arns" {
-  description = "Customer-managed KMS keys of the GitHub App parameters and runner configs (null entries are ignored)."
+  description = "Customer-managed KMS keys of the GitHub App parameters (null entries are ignored)."
   type        = list(string)
   default     = []
 }

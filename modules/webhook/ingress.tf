@@ -1,76 +1,46 @@
-# The function checks GitHub's HMAC signature itself, so the endpoint is public by design.
-
-resource "aws_lambda_function_url" "this" {
-  count = var.ingress == "function_url" ? 1 : 0
-
-  function_name      = module.function.function_name
-  authorization_type = "NONE"
-}
-
-resource "aws_lambda_permission" "function_url" {
-  count = var.ingress == "function_url" ? 1 : 0
-
-  statement_id           = "AllowPublicFunctionUrl"
-  action                 = "lambda:InvokeFunctionUrl"
-  function_name          = module.function.function_name
-  principal              = "*"
-  function_url_auth_type = "NONE"
-}
-
-# Since October 2025 a new public function URL also needs lambda:InvokeFunction (Lambda docs,
-# "Control access to Lambda function URLs"). AWS provider 5.x cannot attach the
-# `lambda:InvokedViaFunctionUrl` condition that limits it to URL calls; a direct invoke gains
-# nothing, though: the function refuses any event without a valid GitHub HMAC signature.
-# Choose ingress = "http_api" for an endpoint with no public invoke permission.
-resource "aws_lambda_permission" "function_url_invoke" {
-  count = var.ingress == "function_url" ? 1 : 0
-
-  statement_id  = "AllowPublicFunctionUrlInvoke"
-  action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
-  principal     = "*"
-}
+# GitHub reaches the webhook through an API Gateway HTTP API, route POST /webhook. The function
+# checks GitHub's HMAC signature itself, so the route is public by design; the function is not:
+# only this API's route may invoke it (the permission below), never "*".
+#
+# No Lambda function URL: since October 2025 a public (auth NONE) function URL also needs
+# `lambda:InvokeFunction` for principal "*", which is only safe with the condition
+# `lambda:InvokedViaFunctionUrl = true` (Lambda developer guide, "Control access to Lambda function
+# URLs"). hashicorp/aws 5.x cannot attach that condition (`invoked_via_function_url` arrived in
+# 6.28.0), so a function URL would leave anyone with AWS credentials able to invoke the function
+# directly, with any event. `ingress` stays an input so the URL can return with provider >= 6.28.
 
 resource "aws_apigatewayv2_api" "this" {
-  count = var.ingress == "http_api" ? 1 : 0
-
   name          = "${var.prefix}-webhook"
   protocol_type = "HTTP"
   tags          = var.tags
 }
 
 resource "aws_apigatewayv2_integration" "this" {
-  count = var.ingress == "http_api" ? 1 : 0
-
-  api_id                 = aws_apigatewayv2_api.this[0].id
+  api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
   integration_uri        = module.function.invoke_arn
   payload_format_version = "2.0"
 }
 
 resource "aws_apigatewayv2_route" "this" {
-  count = var.ingress == "http_api" ? 1 : 0
-
-  api_id    = aws_apigatewayv2_api.this[0].id
+  api_id    = aws_apigatewayv2_api.this.id
   route_key = "POST /webhook"
-  target    = "integrations/${aws_apigatewayv2_integration.this[0].id}"
+  target    = "integrations/${aws_apigatewayv2_integration.this.id}"
 }
 
 resource "aws_apigatewayv2_stage" "this" {
-  count = var.ingress == "http_api" ? 1 : 0
-
-  api_id      = aws_apigatewayv2_api.this[0].id
+  api_id      = aws_apigatewayv2_api.this.id
   name        = "$default"
   auto_deploy = true
   tags        = var.tags
 }
 
+# Source ARN: arn:...:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH (API Gateway developer
+# guide, "Control access to an HTTP API with IAM"): this API, any stage, POST /webhook only.
 resource "aws_lambda_permission" "http_api" {
-  count = var.ingress == "http_api" ? 1 : 0
-
-  statement_id  = "AllowHttpApi"
+  statement_id  = "AllowHttpApiPostWebhook"
   action        = "lambda:InvokeFunction"
   function_name = module.function.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.this[0].execution_arn}/*/*/webhook"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/POST/webhook"
 }

@@ -7,16 +7,19 @@ locals {
   ssm_kms_keys  = compact(var.ssm_kms_key_arns)
 }
 
+# The webhook is the internet-facing function: it holds the webhook secret and nothing that could
+# act on GitHub (no App id or key), can enqueue jobs and write one evidence tag (architecture.md §4).
 data "aws_iam_policy_document" "this" {
   statement {
-    sid       = "ReadGitHubAppParameters"
-    actions   = ["ssm:GetParameter", "ssm:GetParameters"]
-    resources = var.github_parameter_arns
+    sid       = "ReadWebhookSecret"
+    actions   = ["ssm:GetParameter"]
+    resources = [var.webhook_secret_parameter_arn]
   }
 
+  # The pool queues only: never a dead-letter queue (the DLQs hold what scale-up gave up on).
   statement {
     sid       = "EnqueueJobs"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueAttributes"]
+    actions   = ["sqs:SendMessage"]
     resources = [for q in aws_sqs_queue.this : q.arn]
   }
 
@@ -50,7 +53,7 @@ data "aws_iam_policy_document" "this" {
     for_each = length(local.ssm_kms_keys) > 0 ? [1] : []
 
     content {
-      sid       = "DecryptGitHubAppParameters"
+      sid       = "DecryptWebhookSecret"
       actions   = ["kms:Decrypt"]
       resources = local.ssm_kms_keys
 
@@ -62,6 +65,8 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # SendMessage to a KMS-encrypted queue needs GenerateDataKey and Decrypt (SQS developer guide,
+  # "Key management"); only through SQS.
   dynamic "statement" {
     for_each = var.queue.kms_key_arn == null ? [] : [var.queue.kms_key_arn]
 
@@ -69,6 +74,12 @@ data "aws_iam_policy_document" "this" {
       sid       = "EncryptQueueMessages"
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["sqs.${data.aws_region.current.name}.amazonaws.com"]
+      }
     }
   }
 }
@@ -82,14 +93,15 @@ module "function" {
   config_json = var.config_json
   zip         = var.zip
 
-  runtime                   = var.lambda.runtime
-  architecture              = var.lambda.architecture
-  timeout                   = var.lambda.timeout
-  memory_size               = var.lambda.memory_size
-  log_retention_in_days     = var.lambda.log_retention_in_days
-  log_kms_key_arn           = var.lambda.log_kms_key_arn
-  vpc                       = var.lambda.vpc
-  role_path                 = var.lambda.role_path
-  role_permissions_boundary = var.lambda.role_permissions_boundary
-  tags                      = var.tags
+  runtime                        = var.lambda.runtime
+  architecture                   = var.lambda.architecture
+  timeout                        = var.lambda.timeout
+  memory_size                    = var.lambda.memory_size
+  reserved_concurrent_executions = var.lambda.reserved_concurrency
+  log_retention_in_days          = var.lambda.log_retention_in_days
+  log_kms_key_arn                = var.lambda.log_kms_key_arn
+  vpc                            = var.lambda.vpc
+  role_path                      = var.lambda.role_path
+  role_permissions_boundary      = var.lambda.role_permissions_boundary
+  tags                           = var.tags
 }

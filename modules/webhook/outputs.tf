@@ -1,6 +1,6 @@
 output "endpoint" {
   description = "URL to configure as the GitHub App's webhook URL."
-  value       = var.ingress == "function_url" ? try(aws_lambda_function_url.this[0].function_url, null) : try("${trimsuffix(aws_apigatewayv2_stage.this[0].invoke_url, "/")}/webhook", null)
+  value       = try("${trimsuffix(aws_apigatewayv2_stage.this.invoke_url, "/")}/webhook", null)
 }
 
 output "queue_urls" {
@@ -11,6 +11,11 @@ output "queue_urls" {
 output "queue_arns" {
   description = "ARN of each pool's queue, by pool name."
   value       = { for k, q in aws_sqs_queue.this : k => q.arn }
+}
+
+output "dlq_urls" {
+  description = "URL of each pool's dead-letter queue, by pool name."
+  value       = { for k, q in aws_sqs_queue.dlq : k => q.url }
 }
 
 output "dlq_arns" {
@@ -38,7 +43,27 @@ output "role_arn" {
   value       = module.function.role_arn
 }
 
+output "role_policy_documents" {
+  description = "The policy documents combined into the webhook role's inline policy (for tests and review)."
+  value       = module.function.role_policy_documents
+}
+
 output "log_group_name" {
   description = "Log group of the webhook function."
   value       = module.function.log_group_name
+}
+
+output "reserved_concurrency" {
+  description = "Reserved concurrency of the webhook function (-1: unreserved)."
+  value       = module.function.reserved_concurrent_executions
+}
+
+output "secret_parameter_arn" {
+  description = "The one SSM parameter the webhook role may read: the webhook secret."
+  value       = var.webhook_secret_parameter_arn
+}
+
+output "queue_names" {
+  description = "Name of each pool's queue, by pool name."
+  value       = { for k, q in aws_sqs_queue.this : k => q.name }
 }

@@ -14,13 +14,13 @@ variable "pool_names" {
 }
 
 variable "ingress" {
-  description = "How GitHub reaches the webhook: `function_url` (a Lambda function URL, default) or `http_api` (API Gateway HTTP API, route POST /webhook)."
+  description = "How GitHub reaches the webhook: `http_api` (API Gateway HTTP API, route POST /webhook), the only ingress with no public invoke permission under hashicorp/aws 5.x (see ingress.tf)."
   type        = string
-  default     = "function_url"
+  default     = "http_api"
 
   validation {
-    condition     = contains(["function_url", "http_api"], var.ingress)
-    error_message = "ingress must be function_url or http_api."
+    condition     = var.ingress == "http_api"
+    error_message = "ingress must be http_api: a public function URL needs lambda:InvokeFunction for \"*\", which hashicorp/aws 5.x cannot limit to URL calls (lambda:InvokedViaFunctionUrl needs provider >= 6.28)."
   }
 }
 
@@ -48,6 +48,7 @@ variable "lambda" {
     role_permissions_boundary = optional(string)
     timeout                   = optional(number, 10)
     memory_size               = optional(number, 256)
+    reserved_concurrency      = optional(number, -1)
   })
 }
 
@@ -67,13 +68,18 @@ variable "config_json" {
   type        = string
 }
 
-variable "github_parameter_arns" {
-  description = "ARNs of the SSM parameters the function reads (GitHub App id, key, webhook secret)."
-  type        = list(string)
+variable "webhook_secret_parameter_arn" {
+  description = "ARN of the webhook secret's SSM parameter: the only parameter the internet-facing function may read."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/", var.webhook_secret_parameter_arn))
+    error_message = "webhook_secret_parameter_arn must be an SSM parameter ARN: IAM grants the read on exactly that ARN."
+  }
 }
 
 variable "ssm_kms_key_arns" {
-  description = "Customer-managed KMS keys of those parameters (null entries are ignored; AWS-managed keys need no grant)."
+  description = "Customer-managed KMS keys of the webhook secret parameter (null entries are ignored; AWS-managed keys need no grant)."
   type        = list(string)
   default     = []
 }

@@ -1,6 +1,13 @@
 # Shared mock of hashicorp/aws for the terraform tests (mock_provider "aws" { source = "./tests/mocks" }).
 # Mocked data sources and computed attributes are random strings by default; the provider
 # validates JSON policies and ARNs, so those get well-formed values here.
+#
+# These defaults are placeholders, the same for every resource of a type: every policy document
+# renders the same JSON, every role has the same ARN. An assertion that compares two of them
+# (a schedule's role is the scheduler role, a role's policy is its function's document) proves
+# nothing against these values. Test files give each resource such an assertion compares its own
+# identity with file-level `override_resource` / `override_data` blocks (see scale_down.tftest.hcl,
+# wiring.tftest.hcl), or assert on the documents' inputs (statements, source documents).
 
 mock_data "aws_iam_policy_document" {
   defaults = {
@@ -46,12 +53,6 @@ mock_resource "aws_lambda_function" {
     arn           = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
     qualified_arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock:$LATEST"
     invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:mock/invocations"
-  }
-}
-
-mock_resource "aws_lambda_function_url" {
-  defaults = {
-    function_url = "https://mock.lambda-url.eu-west-1.on.aws/"
   }
 }
 

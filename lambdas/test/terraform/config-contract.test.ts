@@ -60,13 +60,17 @@ function readOutputs(name: string): z.output<typeof outputsSchema> {
   return outputsSchema.parse(JSON.parse(out.stdout));
 }
 
-const queue = (pool: string): string => `https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-prod-${pool}`;
+const queue = (pool: string): string => `https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-prod_${pool}`;
+const queueArn = (pool: string): string => `arn:aws:sqs:eu-west-1:123456789012:ghr-prod_${pool}`;
+const deadLetterQueue = (pool: string): string => `${queue(pool)}_dlq`;
+const instanceArnPrefix = 'arn:aws:ec2:eu-west-1:123456789012:instance/';
 
 /** What the root module passes for a realistic fleet: org and repo pools, reusable and ephemeral. */
 const realisticInputs = {
   environment: 'ghr-prod',
   log_level: 'debug',
   runner_config_path: '/github-action-runners/ghr-prod/runners/config',
+  instance_arn_prefix: instanceArnPrefix,
   github: {
     api_url: 'https://github.example.com/api/v3',
     app_id_parameter: '/github-action-runners/ghr-prod/app/id',
@@ -81,6 +85,8 @@ const realisticInputs = {
       labels: ['linux-x64', 'docker'],
       ephemeral: false,
       queue_url: queue('linux-x64'),
+      queue_arn: queueArn('linux-x64'),
+      dead_letter_queue_url: deadLetterQueue('linux-x64'),
       runner_group_id: 3,
       max_runners: 50,
       minimum_running_time_in_minutes: 10,
@@ -101,6 +107,8 @@ const realisticInputs = {
       owner_type: 'repo',
       labels: ['monorepo-arm64'],
       queue_url: queue('monorepo'),
+      queue_arn: queueArn('monorepo'),
+      dead_letter_queue_url: deadLetterQueue('monorepo'),
       max_runners: 5,
       launch_template_name: 'ghr-prod-monorepo',
       instance_types: ['m7g.large'],
@@ -113,6 +121,8 @@ const realisticInputs = {
       labels: ['gpu'],
       ephemeral: true,
       queue_url: queue('gpu'),
+      queue_arn: queueArn('gpu'),
+      dead_letter_queue_url: deadLetterQueue('gpu'),
       max_runners: 0,
       launch_template_name: 'ghr-prod-gpu',
       instance_types: ['g5.xlarge'],
@@ -192,6 +202,12 @@ describe('modules/lambda-config renders what the Lambdas parse', () => {
     });
     expect(scaleUp.extraTags).toEqual({ Team: 'platform', 'cost-center': 'ci' });
     expect(scaleUp.runnerConfigPath).toBe('/github-action-runners/ghr-prod/runners/config');
+    expect(scaleUp.instanceArnPrefix).toBe(instanceArnPrefix);
+    expect(scaleUp.pools.monorepo).toMatchObject({
+      queueUrl: queue('monorepo'),
+      queueArn: queueArn('monorepo'),
+      deadLetterQueueUrl: deadLetterQueue('monorepo'),
+    });
     expect(webhook.github.installationIds).toEqual({ acme: 1234, 'acme/monorepo': 5678 });
     expect(webhook.maxBodyBytes).toBe(2_097_152);
     expect(webhook.logLevel).toBe('DEBUG');
@@ -208,6 +224,7 @@ describe('modules/lambda-config renders what the Lambdas parse', () => {
     const minimal = {
       environment: 'ghr',
       runner_config_path: '/ghr/runners/config',
+      instance_arn_prefix: instanceArnPrefix,
       github: { app_id_parameter: '/ghr/app/id', private_key_parameter: '/ghr/app/key' },
       pools: {
         a: {
@@ -215,6 +232,8 @@ describe('modules/lambda-config renders what the Lambdas parse', () => {
           owner_type: 'org',
           labels: ['a'],
           queue_url: queue('a'),
+          queue_arn: queueArn('a'),
+          dead_letter_queue_url: deadLetterQueue('a'),
           max_runners: 1,
           launch_template_name: 'ghr-a',
           instance_types: ['m5.large'],
@@ -248,6 +267,7 @@ describe('modules/lambda-config renders what the Lambdas parse', () => {
         github: { appIdParameter: '/a/id', privateKeyParameter: '/a/key' },
         pools: {},
         runnerConfigPath: '/a/runners',
+        instanceArnPrefix,
       }),
       extraTags: badTags,
     };

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,11 +44,15 @@ const settings = {
   GHR_POOL: 'linux-x64',
   GHR_EPHEMERAL: 'false',
   GHR_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-linux-x64',
-  GHR_CONFIG_PATH: '/github-action-runners/ghr/runners/config',
+  GHR_CONFIG_PATH: '/github-action-runners/ghr/runners/config/linux-x64',
   GHR_RUNNER_DIR: '/opt/actions-runner',
   GHR_RUNNER_USER: 'ec2-user',
   GHR_ENVIRONMENT: 'it\'s $HOME `date` "quoted"',
 };
+
+/** Stands in for the runner tarball: the template pins its SHA-256 like a real release's. */
+const tarball = 'not really a tarball\n';
+const tarballSha256 = createHash('sha256').update(tarball).digest('hex');
 
 let rendered = '';
 
@@ -73,6 +78,7 @@ beforeAll(() => {
     agent_settings        = ${hcl(settings)}
     runner_version        = "2.329.0"
     runner_arch           = "x64"
+    runner_sha256         = "${tarballSha256}"
     run_as                = "ec2-user"
     userdata_pre_install  = "echo pre"
     userdata_post_install = "echo post"
@@ -126,4 +132,18 @@ test('the agent settings file sources back to the exact values, quotes and $ inc
 test('the pool hooks run around the installation, and the runner release is the one asked for', () => {
   expect(rendered.indexOf('echo pre')).toBeLessThan(rendered.indexOf('actions-runner-linux-x64-2.329.0.tar.gz'));
   expect(rendered.indexOf('echo post')).toBeLessThan(rendered.indexOf('systemctl enable --now ghr-agent.service'));
+});
+
+test('the runner tarball is checked against its pinned SHA-256 before it is unpacked, and a mismatch stops user data', () => {
+  // Prepare: the check exactly as rendered, run where the download would have landed.
+  const check = rendered.split('\n').find((line) => line.includes('sha256sum --check'));
+  expect(check).toBe(`echo "${tarballSha256}  runner.tar.gz" | sha256sum --check --strict -`);
+  expect(rendered.indexOf(check ?? '-')).toBeLessThan(rendered.indexOf('tar xzf runner.tar.gz'));
+  const dir = mkdtempSync(join(workDir, 'download-'));
+
+  // Act + Assess: the pinned tarball passes, a tampered one fails (set -e ends user data there).
+  writeFileSync(join(dir, 'runner.tar.gz'), tarball);
+  expect(sh('bash', ['-euo', 'pipefail', '-c', check ?? 'false'], dir).status).toBe(0);
+  writeFileSync(join(dir, 'runner.tar.gz'), `${tarball}tampered\n`);
+  expect(sh('bash', ['-euo', 'pipefail', '-c', check ?? 'true'], dir).status).not.toBe(0);
 });

@@ -1,0 +1,112 @@
+# The root module's wiring: each sub-module gets the other's resources it must act on, and no
+# other. Every resource compared here has its own identity (tests/mocks/aws.tfmock.hcl explains
+# why the shared defaults would let a swapped wire pass).
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_resource {
+  target = module.github_app.aws_ssm_parameter.id[0]
+  values = { arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/id" }
+}
+
+override_resource {
+  target = module.github_app.aws_ssm_parameter.key_base64[0]
+  values = { arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/key_base64" }
+}
+
+override_resource {
+  target = module.github_app.aws_ssm_parameter.webhook_secret[0]
+  values = { arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/webhook_secret" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.this["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.dlq["linux"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_dlq" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.this["arm"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm" }
+}
+
+override_resource {
+  target = module.webhook.aws_sqs_queue.dlq["arm"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_dlq" }
+}
+
+override_resource {
+  target = module.webhook.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/ghr-test-webhook-lambda" }
+}
+
+override_resource {
+  target = module.scale_up.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/ghr-test-scale-up-lambda" }
+}
+
+override_resource {
+  target = module.scale_down.module.function.aws_iam_role.this
+  values = { arn = "arn:aws:iam::123456789012:role/ghr-test-scale-down-lambda" }
+}
+
+variables {
+  prefix     = "ghr-test"
+  vpc_id     = "vpc-0123456789abcdef0"
+  subnet_ids = ["subnet-0123456789abcdef0"]
+  github_app_secrets = {
+    id             = "123456"
+    key_base64     = "LS0tLS1CRUdJTi0tLS0t"
+    webhook_secret = "not-a-real-secret"
+  }
+  lambda_zips = {
+    webhook    = { path = "tests/fixtures/lambda.zip" }
+    scale_up   = { path = "tests/fixtures/lambda.zip" }
+    scale_down = { path = "tests/fixtures/lambda.zip" }
+  }
+  runner_pools = {
+    linux = { owner = "acme", runner_labels = ["linux-x64"] }
+    arm   = { owner = "acme", runner_labels = ["linux-arm64"], runner_architecture = "arm64", enable_ephemeral_runners = false }
+  }
+}
+
+run "wiring" {
+  command = apply
+
+  # Scale-up knows a message's pool by the queue its trigger reads: each pool's own queue.
+  assert {
+    condition     = module.scale_up.trigger_queue_arns == module.webhook.queue_arns && module.scale_up.trigger_queue_arns["arm"] == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm"
+    error_message = "Each pool's scale-up trigger must read that pool's queue (never another pool's, never a dead-letter queue)."
+  }
+
+  assert {
+    condition = alltrue([for pool in ["linux", "arm"] :
+      jsondecode(output.lambda_configs.scale_up).pools[pool].queueArn == module.webhook.queue_arns[pool] &&
+      jsondecode(output.lambda_configs.scale_up).pools[pool].queueUrl == module.webhook.queue_urls[pool] &&
+      jsondecode(output.lambda_configs.scale_up).pools[pool].deadLetterQueueUrl == module.webhook.dlq_urls[pool]
+    ])
+    error_message = "Each pool's config must carry its own queue URL and ARN and its own dead-letter queue."
+  }
+
+  # The internet-facing webhook reads the webhook secret, never the App id or key.
+  assert {
+    condition     = module.webhook.secret_parameter_arn == "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/webhook_secret"
+    error_message = "The webhook must be given the webhook secret's parameter, and only it."
+  }
+
+  assert {
+    condition     = length(toset(values(output.lambda_role_arns))) == 3 && output.lambda_role_arns.scale_down == "arn:aws:iam::123456789012:role/ghr-test-scale-down-lambda"
+    error_message = "Each Lambda has its own role."
+  }
+
+  assert {
+    condition     = output.runner_pools["arm"].role_name == "ghr-test_arm_runner" && output.runner_pools["linux"].role_name == "ghr-test_linux_runner"
+    error_message = "Each pool has its own runner role."
+  }
+}
