@@ -1,5 +1,11 @@
 # The one contract between Terraform and the Lambdas: each function's FLEET_CONFIG, rendered
 # from the inputs above by a pure module and parsed by lambdas/src/config/schema.ts.
+
+# Every range, allowed value and default of that schema, generated from it (`npm run config:limits`;
+# a test fails when stale): the input validations read them, so each is defined once, in the schema.
+locals {
+  limits = jsondecode(file("${path.module}/modules/lambda-config/limits.json"))
+}
 module "lambda_config" {
   source = "./modules/lambda-config"
 
@@ -48,7 +54,6 @@ module "lambda_config" {
   }
 
   scale_down = {
-    strategy              = var.scale_down.strategy
     settle_seconds        = var.scale_down.settle_seconds
     quarantine_group_name = var.scale_down.quarantine_group_name
     concurrency_global    = var.scale_down.concurrency_global

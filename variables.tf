@@ -87,8 +87,8 @@ variable "github_app" {
   }
 
   validation {
-    condition     = var.github_app.secret_cache_in_seconds == null || try(var.github_app.secret_cache_in_seconds >= 0 && var.github_app.secret_cache_in_seconds <= 3600, false)
-    error_message = "github_app.secret_cache_in_seconds must be 0-3600: a rotated key must be picked up within the hour."
+    condition     = var.github_app.secret_cache_in_seconds == null || try(var.github_app.secret_cache_in_seconds >= local.limits["github.secretCacheSeconds"].min && var.github_app.secret_cache_in_seconds <= local.limits["github.secretCacheSeconds"].max, false)
+    error_message = "github_app.secret_cache_in_seconds must be ${local.limits["github.secretCacheSeconds"].min}-${local.limits["github.secretCacheSeconds"].max}: a rotated key must be picked up within the hour."
   }
 
   validation {
@@ -147,8 +147,8 @@ variable "log_level" {
   default     = null
 
   validation {
-    condition     = var.log_level == null || contains(["debug", "info", "warn", "error"], lower(coalesce(var.log_level, "info")))
-    error_message = "log_level must be debug, info, warn or error."
+    condition     = var.log_level == null || contains(local.limits["logLevel"].values, upper(coalesce(var.log_level, "info")))
+    error_message = "log_level must be one of ${join(", ", [for v in local.limits["logLevel"].values : lower(v)])}."
   }
 }
 
@@ -245,8 +245,8 @@ variable "webhook" {
   }
 
   validation {
-    condition     = var.webhook.max_body_bytes == null || try(var.webhook.max_body_bytes >= 1024 && var.webhook.max_body_bytes <= 26214400, false)
-    error_message = "webhook.max_body_bytes must be 1024-26214400: GitHub caps webhook payloads at 25 MB."
+    condition     = var.webhook.max_body_bytes == null || try(var.webhook.max_body_bytes >= local.limits["maxBodyBytes"].min && var.webhook.max_body_bytes <= local.limits["maxBodyBytes"].max, false)
+    error_message = "webhook.max_body_bytes must be ${local.limits["maxBodyBytes"].min}-${local.limits["maxBodyBytes"].max}: GitHub caps webhook payloads at 25 MB."
   }
 }
 
@@ -286,7 +286,7 @@ variable "scale_up" {
   default = {}
 
   validation {
-    condition     = var.scale_up.registration == null || contains(["jit", "token"], coalesce(var.scale_up.registration, "jit"))
+    condition     = var.scale_up.registration == null || contains(local.limits["registration"].values, coalesce(var.scale_up.registration, "jit"))
     error_message = "scale_up.registration must be jit, or token only for GitHub Enterprise Server versions without JIT: JIT registrations are what makes retirement safe."
   }
 
@@ -308,12 +308,11 @@ variable "scale_up" {
 }
 
 variable "scale_down" {
-  description = "Scale-down: schedule, function timeout and memory, retirement strategy and settle time, quarantine runner group (org pools), GitHub API concurrency, lease TTL."
+  description = "Scale-down: schedule, function timeout and memory, settle time, quarantine runner group (org pools), GitHub API concurrency, lease TTL. Unset values take the Lambdas' defaults (modules/lambda-config/limits.json)."
   type = object({
     schedule_expression   = optional(string, "rate(5 minutes)")
     timeout               = optional(number, 300)
     memory_size           = optional(number, 512)
-    strategy              = optional(string)
     settle_seconds        = optional(number)
     quarantine_group_name = optional(string)
     concurrency_global    = optional(number)
@@ -328,24 +327,19 @@ variable "scale_down" {
   }
 
   validation {
-    condition     = var.scale_down.strategy == null || contains(["quarantine", "naive", "deregister-recheck", "confirm-window", "sequential"], coalesce(var.scale_down.strategy, "quarantine"))
-    error_message = "scale_down.strategy must be quarantine (the safe default); naive, deregister-recheck, confirm-window and sequential are baselines for comparison that can kill jobs."
-  }
-
-  validation {
-    condition     = var.scale_down.settle_seconds == null || try(var.scale_down.settle_seconds >= 0 && var.scale_down.settle_seconds <= 600, false)
-    error_message = "scale_down.settle_seconds must be 0-600."
+    condition     = var.scale_down.settle_seconds == null || try(var.scale_down.settle_seconds >= local.limits["settleSeconds"].min && var.scale_down.settle_seconds <= local.limits["settleSeconds"].max, false)
+    error_message = "scale_down.settle_seconds must be ${local.limits["settleSeconds"].min}-${local.limits["settleSeconds"].max}."
   }
 
   # The run waits out the settle period itself (architecture.md §3 step 4), so it must outlast it.
   validation {
-    condition     = var.scale_down.timeout <= 900 && var.scale_down.timeout >= coalesce(var.scale_down.settle_seconds, 90) + 60
-    error_message = "scale_down.timeout must be at most 900 and at least settle_seconds (default 90) + 60: a run waits out the settle period before its re-check."
+    condition     = var.scale_down.timeout <= 900 && var.scale_down.timeout >= coalesce(var.scale_down.settle_seconds, local.limits["settleSeconds"].default) + 60
+    error_message = "scale_down.timeout must be at most 900 and at least settle_seconds (default ${local.limits["settleSeconds"].default}) + 60: a run waits out the settle period before its re-check."
   }
 
   validation {
-    condition     = var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= 60 && var.scale_down.lease_ttl_seconds <= 3600 && var.scale_down.lease_ttl_seconds >= var.scale_down.timeout, false)
-    error_message = "scale_down.lease_ttl_seconds must be 60-3600 and at least scale_down.timeout, so a lease cannot expire while its run still acts."
+    condition     = var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= local.limits["lease.ttlSeconds"].min && var.scale_down.lease_ttl_seconds <= local.limits["lease.ttlSeconds"].max && var.scale_down.lease_ttl_seconds >= var.scale_down.timeout, false)
+    error_message = "scale_down.lease_ttl_seconds must be ${local.limits["lease.ttlSeconds"].min}-${local.limits["lease.ttlSeconds"].max} and at least scale_down.timeout, so a lease cannot expire while its run still acts."
   }
 }
 
@@ -397,24 +391,24 @@ variable "runner_pools" {
   }
 
   validation {
-    condition     = alltrue([for p in values(var.runner_pools) : p.runners_maximum_count >= 0 && p.runners_maximum_count <= 10000 && floor(p.runners_maximum_count) == p.runners_maximum_count])
-    error_message = "runners_maximum_count must be a whole number from 0 to 10000."
+    condition     = alltrue([for p in values(var.runner_pools) : p.runners_maximum_count >= local.limits["pools.*.maxRunners"].min && p.runners_maximum_count <= local.limits["pools.*.maxRunners"].max && floor(p.runners_maximum_count) == p.runners_maximum_count])
+    error_message = "runners_maximum_count must be a whole number from ${local.limits["pools.*.maxRunners"].min} to ${local.limits["pools.*.maxRunners"].max}."
   }
 
   validation {
     condition = alltrue([for p in values(var.runner_pools) : (
-      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= 0 && p.minimum_running_time_in_minutes <= 1440, false)) &&
-      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= 1 && p.runner_boot_time_in_minutes <= 120, false)) &&
-      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= 1 && p.max_job_duration_in_minutes <= 7200, false)) &&
+      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= local.limits["pools.*.minimumRunningTimeMinutes"].min && p.minimum_running_time_in_minutes <= local.limits["pools.*.minimumRunningTimeMinutes"].max, false)) &&
+      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= local.limits["pools.*.bootTimeoutMinutes"].min && p.runner_boot_time_in_minutes <= local.limits["pools.*.bootTimeoutMinutes"].max, false)) &&
+      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= local.limits["pools.*.maxJobDurationMinutes"].min && p.max_job_duration_in_minutes <= local.limits["pools.*.maxJobDurationMinutes"].max, false)) &&
       (p.runner_group_id == null || try(p.runner_group_id >= 1 && floor(p.runner_group_id) == p.runner_group_id, false))
     )])
-    error_message = "minimum_running_time_in_minutes must be 0-1440, runner_boot_time_in_minutes 1-120, max_job_duration_in_minutes 1-7200 (GitHub's job limit is 5 days), runner_group_id a positive whole number."
+    error_message = "minimum_running_time_in_minutes must be ${local.limits["pools.*.minimumRunningTimeMinutes"].min}-${local.limits["pools.*.minimumRunningTimeMinutes"].max}, runner_boot_time_in_minutes ${local.limits["pools.*.bootTimeoutMinutes"].min}-${local.limits["pools.*.bootTimeoutMinutes"].max}, max_job_duration_in_minutes ${local.limits["pools.*.maxJobDurationMinutes"].min}-${local.limits["pools.*.maxJobDurationMinutes"].max} (GitHub's job limit is 5 days), runner_group_id a positive whole number."
   }
 
   validation {
     condition = alltrue(flatten([for p in values(var.runner_pools) : [for r in coalesce(p.idle_config, []) : (
       length(split(" ", trimspace(r.cron))) == 5 && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
-      (r.evictionStrategy == null || contains(["oldest_first", "newest_first"], coalesce(r.evictionStrategy, "oldest_first")))
+      (r.evictionStrategy == null || contains(local.limits["pools.*.idleConfig[].evictionStrategy"].values, coalesce(r.evictionStrategy, "oldest_first")))
     )]]))
     error_message = "idle_config entries need a five-field cron (minute hour day month weekday), a whole idleCount >= 0, and evictionStrategy oldest_first or newest_first."
   }

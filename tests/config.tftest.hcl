@@ -139,7 +139,7 @@ run "config_passes_what_the_user_set" {
     ghes_url   = "https://github.example.com/"
     github_app = { installation_ids = { acme = 42 }, secret_cache_in_seconds = 60 }
     scale_up   = { registration = "token", enable_job_queued_check = false }
-    scale_down = { strategy = "confirm-window", settle_seconds = 120, concurrency_global = 5, lease_ttl_seconds = 600 }
+    scale_down = { settle_seconds = 120, concurrency_global = 5, lease_ttl_seconds = 600 }
     webhook    = { max_body_bytes = 2048 }
   }
 
@@ -160,7 +160,7 @@ run "config_passes_what_the_user_set" {
 
   assert {
     condition = (
-      jsondecode(output.lambda_configs.scale_down).strategy == "confirm-window" && jsondecode(output.lambda_configs.scale_down).settleSeconds == 120 &&
+      !contains(keys(jsondecode(output.lambda_configs.scale_down)), "strategy") && jsondecode(output.lambda_configs.scale_down).settleSeconds == 120 &&
       jsondecode(output.lambda_configs.scale_down).concurrency == { global = 5 } && jsondecode(output.lambda_configs.scale_down).lease.ttlSeconds == 600
     )
     error_message = "Scale-down settings are passed through, partial concurrency included."

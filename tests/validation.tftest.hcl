@@ -203,7 +203,7 @@ run "rejects_pool_idle_config_eviction_and_key_not_base64_and_scale_down_schedul
   expect_failures = [var.runner_pools, var.github_app_secrets, var.scale_down]
 }
 
-run "rejects_pool_capacity_type_and_kms_key_not_arn_and_scale_down_strategy" {
+run "rejects_pool_capacity_type_and_kms_key_not_arn_and_scale_down_lease_ttl" {
   command = plan
 
   variables {
@@ -211,7 +211,8 @@ run "rejects_pool_capacity_type_and_kms_key_not_arn_and_scale_down_strategy" {
       linux = { owner = "acme", runner_labels = ["l"], instance_target_capacity_type = "reserved" }
     }
     kms_key_arn = "alias/my-key"
-    scale_down  = { strategy = "yolo" }
+    # Past the schema's range (modules/lambda-config/limits.json): refused at plan time.
+    scale_down = { lease_ttl_seconds = 7200, timeout = 300 }
   }
 
   expect_failures = [var.runner_pools, var.kms_key_arn, var.scale_down]

@@ -3,6 +3,10 @@
 # Each `{ for k, v in {...} : k => v if v != null }` below drops the fields the caller left unset.
 
 locals {
+  # Every range, allowed value and default of lambdas/src/config/schema.ts, generated from it
+  # (`npm run config:limits`; a jest test fails when stale): the validations read them from here.
+  limits = jsondecode(file("${path.module}/limits.json"))
+
   github = { for k, v in {
     apiUrl              = var.github.api_url
     appIdParameter      = var.github.app_id_parameter
@@ -76,12 +80,10 @@ locals {
   } : k => v if v != null })
 
   scale_down = merge(local.common, { for k, v in {
-    strategy             = var.scale_down.strategy
-    settleSeconds        = var.scale_down.settle_seconds
-    quarantineGroupName  = var.scale_down.quarantine_group_name
-    concurrency          = length(local.concurrency) == 0 ? null : local.concurrency
-    lease                = { for k, v in { parameterName = var.scale_down.lease_parameter, ttlSeconds = var.scale_down.lease_ttl_seconds } : k => v if v != null }
-    confirmWindowSeconds = var.scale_down.confirm_window_seconds
-    runnerConfigPath     = var.runner_config_path
+    settleSeconds       = var.scale_down.settle_seconds
+    quarantineGroupName = var.scale_down.quarantine_group_name
+    concurrency         = length(local.concurrency) == 0 ? null : local.concurrency
+    lease               = { for k, v in { parameterName = var.scale_down.lease_parameter, ttlSeconds = var.scale_down.lease_ttl_seconds } : k => v if v != null }
+    runnerConfigPath    = var.runner_config_path
   } : k => v if v != null })
 }

@@ -17,7 +17,7 @@ variable "log_level" {
   default     = null
 
   validation {
-    condition     = var.log_level == null || contains(["DEBUG", "INFO", "WARN", "ERROR"], upper(coalesce(var.log_level, "INFO")))
+    condition     = var.log_level == null || contains(local.limits["logLevel"].values, upper(coalesce(var.log_level, "INFO")))
     error_message = "log_level must be one of debug, info, warn, error."
   }
 }
@@ -48,8 +48,8 @@ variable "github" {
   }
 
   validation {
-    condition     = var.github.secret_cache_in_seconds == null || try(var.github.secret_cache_in_seconds >= 0 && var.github.secret_cache_in_seconds <= 3600, false)
-    error_message = "github.secret_cache_in_seconds must be 0-3600: credentials read from SSM are reused at most an hour."
+    condition     = (var.github.secret_cache_in_seconds == null || try(var.github.secret_cache_in_seconds >= local.limits["github.secretCacheSeconds"].min && var.github.secret_cache_in_seconds <= local.limits["github.secretCacheSeconds"].max, false))
+    error_message = "github.secret_cache_in_seconds must be ${local.limits["github.secretCacheSeconds"].min}-${local.limits["github.secretCacheSeconds"].max}: credentials read from SSM are reused at most an hour."
   }
 }
 
@@ -107,8 +107,8 @@ variable "pools" {
   }
 
   validation {
-    condition     = alltrue([for p in values(var.pools) : p.max_runners >= 0 && p.max_runners <= 10000 && floor(p.max_runners) == p.max_runners])
-    error_message = "Each pool's max_runners must be a whole number from 0 to 10000."
+    condition     = alltrue([for p in values(var.pools) : p.max_runners >= local.limits["pools.*.maxRunners"].min && p.max_runners <= local.limits["pools.*.maxRunners"].max && floor(p.max_runners) == p.max_runners])
+    error_message = "Each pool's max_runners must be a whole number from ${local.limits["pools.*.maxRunners"].min} to ${local.limits["pools.*.maxRunners"].max}."
   }
 
   validation {
@@ -118,11 +118,11 @@ variable "pools" {
 
   validation {
     condition = alltrue([for p in values(var.pools) : (
-      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= 0 && p.minimum_running_time_in_minutes <= 1440, false)) &&
-      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= 1 && p.runner_boot_time_in_minutes <= 120, false)) &&
-      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= 1 && p.max_job_duration_in_minutes <= 7200, false))
+      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= local.limits["pools.*.minimumRunningTimeMinutes"].min && p.minimum_running_time_in_minutes <= local.limits["pools.*.minimumRunningTimeMinutes"].max, false)) &&
+      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= local.limits["pools.*.bootTimeoutMinutes"].min && p.runner_boot_time_in_minutes <= local.limits["pools.*.bootTimeoutMinutes"].max, false)) &&
+      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= local.limits["pools.*.maxJobDurationMinutes"].min && p.max_job_duration_in_minutes <= local.limits["pools.*.maxJobDurationMinutes"].max, false))
     )])
-    error_message = "minimum_running_time_in_minutes must be 0-1440, runner_boot_time_in_minutes 1-120 and max_job_duration_in_minutes 1-7200."
+    error_message = "minimum_running_time_in_minutes must be ${local.limits["pools.*.minimumRunningTimeMinutes"].min}-${local.limits["pools.*.minimumRunningTimeMinutes"].max}, runner_boot_time_in_minutes ${local.limits["pools.*.bootTimeoutMinutes"].min}-${local.limits["pools.*.bootTimeoutMinutes"].max} and max_job_duration_in_minutes ${local.limits["pools.*.maxJobDurationMinutes"].min}-${local.limits["pools.*.maxJobDurationMinutes"].max}."
   }
 
   validation {
@@ -131,7 +131,7 @@ variable "pools" {
   }
 
   validation {
-    condition     = alltrue([for p in values(var.pools) : p.capacity_type == null || contains(["spot", "on-demand"], coalesce(p.capacity_type, "spot"))])
+    condition     = alltrue([for p in values(var.pools) : p.capacity_type == null || contains(local.limits["pools.*.capacityType"].values, coalesce(p.capacity_type, "spot"))])
     error_message = "capacity_type must be spot or on-demand."
   }
 
@@ -157,8 +157,8 @@ variable "webhook" {
   }
 
   validation {
-    condition     = var.webhook.max_body_bytes == null || try(var.webhook.max_body_bytes >= 1024 && var.webhook.max_body_bytes <= 26214400, false)
-    error_message = "webhook.max_body_bytes must be 1024-26214400: GitHub caps payloads at 25 MB."
+    condition     = (var.webhook.max_body_bytes == null || try(var.webhook.max_body_bytes >= local.limits["maxBodyBytes"].min && var.webhook.max_body_bytes <= local.limits["maxBodyBytes"].max, false))
+    error_message = "webhook.max_body_bytes must be ${local.limits["maxBodyBytes"].min}-${local.limits["maxBodyBytes"].max}: GitHub caps payloads at 25 MB."
   }
 }
 
@@ -179,28 +179,29 @@ variable "scale_up" {
   default = {}
 
   validation {
-    condition     = var.scale_up.registration == null || contains(["jit", "token"], coalesce(var.scale_up.registration, "jit"))
+    condition     = var.scale_up.registration == null || contains(local.limits["registration"].values, coalesce(var.scale_up.registration, "jit"))
     error_message = "scale_up.registration must be jit, or token only for GitHub Enterprise Server versions without JIT."
   }
 
   validation {
     condition = alltrue([
-      for v in [var.scale_up.held_job_initial_delay_seconds, var.scale_up.held_job_max_delay_seconds] : v == null || try(v >= 1 && v <= 900 && floor(v) == v, false)
+      (var.scale_up.held_job_initial_delay_seconds == null || try(var.scale_up.held_job_initial_delay_seconds >= local.limits["heldJobs.initialDelaySeconds"].min && var.scale_up.held_job_initial_delay_seconds <= local.limits["heldJobs.initialDelaySeconds"].max && floor(var.scale_up.held_job_initial_delay_seconds) == var.scale_up.held_job_initial_delay_seconds, false)),
+      (var.scale_up.held_job_max_delay_seconds == null || try(var.scale_up.held_job_max_delay_seconds >= local.limits["heldJobs.maxDelaySeconds"].min && var.scale_up.held_job_max_delay_seconds <= local.limits["heldJobs.maxDelaySeconds"].max && floor(var.scale_up.held_job_max_delay_seconds) == var.scale_up.held_job_max_delay_seconds, false)),
     ])
-    error_message = "scale_up.held_job_initial_delay_seconds and held_job_max_delay_seconds must be whole seconds 1-900 (SQS DelaySeconds)."
+    error_message = "scale_up.held_job_initial_delay_seconds must be whole seconds ${local.limits["heldJobs.initialDelaySeconds"].min}-${local.limits["heldJobs.initialDelaySeconds"].max} and held_job_max_delay_seconds ${local.limits["heldJobs.maxDelaySeconds"].min}-${local.limits["heldJobs.maxDelaySeconds"].max} (SQS DelaySeconds)."
   }
 
   validation {
-    condition     = var.scale_up.held_job_max_attempts == null || try(var.scale_up.held_job_max_attempts >= 1 && var.scale_up.held_job_max_attempts <= 100000 && floor(var.scale_up.held_job_max_attempts) == var.scale_up.held_job_max_attempts, false)
-    error_message = "scale_up.held_job_max_attempts must be a whole number 1-100000."
+    condition     = (var.scale_up.held_job_max_attempts == null || try(var.scale_up.held_job_max_attempts >= local.limits["heldJobs.maxAttempts"].min && var.scale_up.held_job_max_attempts <= local.limits["heldJobs.maxAttempts"].max && floor(var.scale_up.held_job_max_attempts) == var.scale_up.held_job_max_attempts, false))
+    error_message = "scale_up.held_job_max_attempts must be a whole number ${local.limits["heldJobs.maxAttempts"].min}-${local.limits["heldJobs.maxAttempts"].max}."
   }
 
   validation {
     condition = (
-      (var.scale_up.job_recheck_delay_seconds == null || try(var.scale_up.job_recheck_delay_seconds >= 0 && var.scale_up.job_recheck_delay_seconds <= 900 && floor(var.scale_up.job_recheck_delay_seconds) == var.scale_up.job_recheck_delay_seconds, false)) &&
-      (var.scale_up.job_recheck_max_rechecks == null || try(var.scale_up.job_recheck_max_rechecks >= 0 && var.scale_up.job_recheck_max_rechecks <= 10 && floor(var.scale_up.job_recheck_max_rechecks) == var.scale_up.job_recheck_max_rechecks, false))
+      (var.scale_up.job_recheck_delay_seconds == null || try(var.scale_up.job_recheck_delay_seconds >= local.limits["jobRecheck.delaySeconds"].min && var.scale_up.job_recheck_delay_seconds <= local.limits["jobRecheck.delaySeconds"].max && floor(var.scale_up.job_recheck_delay_seconds) == var.scale_up.job_recheck_delay_seconds, false)) &&
+      (var.scale_up.job_recheck_max_rechecks == null || try(var.scale_up.job_recheck_max_rechecks >= local.limits["jobRecheck.maxRechecks"].min && var.scale_up.job_recheck_max_rechecks <= local.limits["jobRecheck.maxRechecks"].max && floor(var.scale_up.job_recheck_max_rechecks) == var.scale_up.job_recheck_max_rechecks, false))
     )
-    error_message = "scale_up.job_recheck_delay_seconds must be whole seconds 0-900 and job_recheck_max_rechecks 0-10."
+    error_message = "scale_up.job_recheck_delay_seconds must be whole seconds ${local.limits["jobRecheck.delaySeconds"].min}-${local.limits["jobRecheck.delaySeconds"].max} and job_recheck_max_rechecks ${local.limits["jobRecheck.maxRechecks"].min}-${local.limits["jobRecheck.maxRechecks"].max}."
   }
 
   validation {
@@ -210,39 +211,32 @@ variable "scale_up" {
 }
 
 variable "scale_down" {
-  description = "Scale-down settings: strategy, settle time, quarantine group, concurrency, lease parameter."
+  description = "Scale-down settings: settle time, quarantine group, concurrency, lease parameter."
   type = object({
-    strategy               = optional(string)
-    settle_seconds         = optional(number)
-    quarantine_group_name  = optional(string)
-    concurrency_global     = optional(number)
-    concurrency_per_owner  = optional(number)
-    lease_parameter        = string
-    lease_ttl_seconds      = optional(number)
-    confirm_window_seconds = optional(number)
+    settle_seconds        = optional(number)
+    quarantine_group_name = optional(string)
+    concurrency_global    = optional(number)
+    concurrency_per_owner = optional(number)
+    lease_parameter       = string
+    lease_ttl_seconds     = optional(number)
   })
 
   validation {
-    condition     = var.scale_down.strategy == null || contains(["quarantine", "naive", "deregister-recheck", "confirm-window", "sequential"], coalesce(var.scale_down.strategy, "quarantine"))
-    error_message = "scale_down.strategy must be quarantine (the safe one), or a baseline: naive, deregister-recheck, confirm-window, sequential."
-  }
-
-  validation {
-    condition     = var.scale_down.settle_seconds == null || try(var.scale_down.settle_seconds >= 0 && var.scale_down.settle_seconds <= 600, false)
-    error_message = "scale_down.settle_seconds must be 0-600."
+    condition     = (var.scale_down.settle_seconds == null || try(var.scale_down.settle_seconds >= local.limits["settleSeconds"].min && var.scale_down.settle_seconds <= local.limits["settleSeconds"].max, false))
+    error_message = "scale_down.settle_seconds must be ${local.limits["settleSeconds"].min}-${local.limits["settleSeconds"].max}."
   }
 
   validation {
     condition = (
-      (var.scale_down.concurrency_global == null || try(var.scale_down.concurrency_global >= 1 && var.scale_down.concurrency_global <= 100, false)) &&
-      (var.scale_down.concurrency_per_owner == null || try(var.scale_down.concurrency_per_owner >= 1 && var.scale_down.concurrency_per_owner <= 50, false))
+      (var.scale_down.concurrency_global == null || try(var.scale_down.concurrency_global >= local.limits["concurrency.global"].min && var.scale_down.concurrency_global <= local.limits["concurrency.global"].max, false)) &&
+      (var.scale_down.concurrency_per_owner == null || try(var.scale_down.concurrency_per_owner >= local.limits["concurrency.perOwner"].min && var.scale_down.concurrency_per_owner <= local.limits["concurrency.perOwner"].max, false))
     )
-    error_message = "scale_down.concurrency_global must be 1-100 and concurrency_per_owner 1-50."
+    error_message = "scale_down.concurrency_global must be ${local.limits["concurrency.global"].min}-${local.limits["concurrency.global"].max} and concurrency_per_owner ${local.limits["concurrency.perOwner"].min}-${local.limits["concurrency.perOwner"].max}."
   }
 
   validation {
-    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.scale_down.lease_parameter)) && (var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= 60 && var.scale_down.lease_ttl_seconds <= 3600, false))
-    error_message = "scale_down.lease_parameter must be an SSM parameter name starting with \"/\" and lease_ttl_seconds 60-3600."
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.scale_down.lease_parameter)) && (var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= local.limits["lease.ttlSeconds"].min && var.scale_down.lease_ttl_seconds <= local.limits["lease.ttlSeconds"].max, false))
+    error_message = "scale_down.lease_parameter must be an SSM parameter name starting with \"/\" and lease_ttl_seconds ${local.limits["lease.ttlSeconds"].min}-${local.limits["lease.ttlSeconds"].max}."
   }
 }
 

@@ -98,12 +98,14 @@ export function degradation(sim: SimWorld): Record<string, number> {
   for (const name of world.lambda.names()) {
     const record = world.lambda.record(name);
     if (!record) continue;
-    for (const kind of ['error', 'crashed', 'timeout', 'throttled'] as const) add(`${name} ${kind}`, record.outcomes[kind]);
+    for (const kind of ['error', 'crashed', 'timeout', 'throttled'] as const)
+      add(`${name} ${kind}`, record.outcomes[kind]);
     for (const metric of DEGRADATION_METRICS[name] ?? []) add(`${name} ${metric}`, record.metrics.get(metric) ?? 0);
     // Drops that mean trouble (a malformed or forged message, an error); the usual ones (a job
     // another runner took, a duplicate, a request already answered) are the system working.
     for (const [metric, n] of record.metrics) {
-      if (metric.startsWith('dropped_') && !ROUTINE_DROPS.has(metric.slice('dropped_'.length))) add(`${name} ${metric}`, n);
+      if (metric.startsWith('dropped_') && !ROUTINE_DROPS.has(metric.slice('dropped_'.length)))
+        add(`${name} ${metric}`, n);
     }
   }
   for (const pool of world.pools.values()) {

@@ -62,7 +62,10 @@ function doorOf(door: BuildOptions['door']): Door {
 function drawSecret(world: World, stream: string, length: number): string {
   const rng = world.ctx.rng(stream);
   let out = '';
-  while (out.length < length) out += Math.floor(rng.next() * 2 ** 32).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(rng.next() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }
 
@@ -95,7 +98,9 @@ export async function buildWorld(scenario: Scenario, options: BuildOptions): Pro
     [SIM_PARAMETERS.webhookSecret, drawSecret(world, 'deployment.webhookSecret', 40), 'SecureString'],
     [
       SIM_PARAMETERS.privateKey,
-      Buffer.from(`-----BEGIN RSA PRIVATE KEY-----\n${drawSecret(world, 'deployment.appKey', 64)}\n-----END RSA PRIVATE KEY-----\n`).toString('base64'),
+      Buffer.from(
+        `-----BEGIN RSA PRIVATE KEY-----\n${drawSecret(world, 'deployment.appKey', 64)}\n-----END RSA PRIVATE KEY-----\n`,
+      ).toString('base64'),
       'SecureString',
     ],
   ] as const) {

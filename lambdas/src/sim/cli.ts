@@ -115,11 +115,19 @@ function warnings(result: SimulationResult, io: CliIo): void {
 /** `--ours webhook,scale-up,scale-down`: which of our functions run inside a served world. */
 function oursOf(value: string | undefined, withControlPlane: boolean): OurFunctions {
   if (value === undefined) return withControlPlane ? ALL_OURS : { webhook: false, scaleUp: false, scaleDown: false };
-  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const known = ['webhook', 'scale-up', 'scale-down'];
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) throw new ConfigError(`--ours: unknown function(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
-  return { webhook: names.includes('webhook'), scaleUp: names.includes('scale-up'), scaleDown: names.includes('scale-down') };
+  if (unknown.length > 0)
+    throw new ConfigError(`--ours: unknown function(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  return {
+    webhook: names.includes('webhook'),
+    scaleUp: names.includes('scale-up'),
+    scaleDown: names.includes('scale-down'),
+  };
 }
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -78,5 +78,20 @@ describe('npm run build', () => {
     expect(result).toContain('logLevel:');
     expect(result).toContain('github:');
     expect(result).not.toContain('undefined');
+  });
+
+  it('ships only our protocol: no baseline strategy is in any bundle', () => {
+    // The baselines live in lambdas/src/sim/baselines and are injected by the simulator (issue 12).
+    // Each marker is unique to one baseline: its name, or the tag it keeps its state in.
+    const markers = ['deregister-recheck', 'confirm-window', 'ghr:idle-since', 'list runners failed', 'baseline step failed'];
+    for (const b of first) {
+      const code = readFileSync(b.zip.replace(/\.zip$/, '/index.mjs'), 'utf8');
+      expect({ bundle: b.name, found: markers.filter((m) => code.includes(m)) }).toEqual({ bundle: b.name, found: [] });
+    }
+    const scaleDown = readFileSync(
+      first.find((b) => b.name === 'scale-down')!.zip.replace(/\.zip$/, '/index.mjs'),
+      'utf8',
+    );
+    expect(scaleDown).toContain('ghr-quarantine'); // non-vacuity: our protocol is in it
   });
 });

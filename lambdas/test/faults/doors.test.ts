@@ -1,35 +1,41 @@
 import { describe, expect, test } from '@jest/globals';
 import { faultClass } from '../../src/sim/faults/catalog.js';
-import { gatePorts } from '../../src/sim/faults/gate-ports.js';
-import { runFaultClass } from '../../src/sim/faults/matrix.js';
-import { runFaultSimulation, type FaultDoor } from '../../src/sim/faults/run.js';
+import { runFaultSimulation } from '../../src/sim/faults/run.js';
+import { gatePorts } from '../../src/sim/ports/gate-ports.js';
+import type { CallGate } from '../../src/sim/ports/gate.js';
 import { inProcessPorts } from '../../src/sim/ports/index.js';
+import type { Ports } from '../../src/ports/index.js';
+import { bootedWorld } from '../sim/helpers.js';
 
-/**
- * The seam the HTTP door plugs into: ports built elsewhere (production adapters over the
- * facades) with the crash gate put in front by `gatePorts`. Here the ports are the in-process
- * ones behind an open gate, so the crash points must hit exactly as through the in-process door.
- */
-const gatedDoor: FaultDoor = {
-  name: 'gated-in-process',
-  open: (world) =>
-    Promise.resolve({
-      portsFor: (gate) => gatePorts(inProcessPorts(world), gate),
-      close: () => Promise.resolve(),
-    }),
-};
+/** A gate that lets every call through and remembers its step name. */
+function recordingGate(): CallGate & { steps: string[] } {
+  const steps: string[] = [];
+  return { steps, crashed: (step) => (steps.push(step), false) };
+}
 
-describe('a door through gatePorts', () => {
-  test('hits the same protocol crash points as the in-process door, and keeps the promise', async () => {
-    const [direct] = await runFaultClass('scale-down-crashes', { seeds: [2] });
-    const [gated] = await runFaultClass('scale-down-crashes', { seeds: [2], door: gatedDoor });
-    expect(gated!.crashesFired).toEqual(direct!.crashesFired);
-    expect(gated!.crashesFired.length).toBeGreaterThanOrEqual(5);
-    expect({
-      killed: gated!.accounting.jobsKilled,
-      leaked: gated!.instancesLeaked,
-      secrets: gated!.secretsLeft,
-    }).toEqual({ killed: 0, leaked: 0, secrets: 0 });
+async function someCalls(ports: Ports, queueUrl: string): Promise<void> {
+  const org = { kind: 'org', org: 'acme' } as const;
+  const [runner] = await ports.github.listRunners(org);
+  await ports.github.getRunner(org, runner!.id);
+  await ports.github.listRunnerGroups('acme');
+  const [instance] = await ports.ec2.listInstances({ states: ['running'] });
+  await ports.ec2.createTags([instance!.instanceId], { a: 'b' });
+  await ports.ssm.listParameters('/sim');
+  await ports.sqs.getQueueDepth(queueUrl);
+}
+
+describe('the crash gate in front of any ports (the HTTP door puts it before the production adapters)', () => {
+  test('gives every call the step name the in-process door gives it, so crash points hit alike', async () => {
+    // Prepare
+    const { world, pool } = await bootedWorld();
+    const direct = recordingGate();
+    const gated = recordingGate();
+    // Act
+    await someCalls(inProcessPorts(world, direct), pool.config.queueUrl);
+    await someCalls(gatePorts(inProcessPorts(world), gated), pool.config.queueUrl);
+    // Assess
+    expect(gated.steps).toEqual(direct.steps);
+    expect(direct.steps).toContain('github.GET /orgs/{org}/actions/runners/{id}');
   });
 });
 

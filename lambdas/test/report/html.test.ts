@@ -27,6 +27,13 @@ function accounting(overrides: Partial<Accounting> = {}): Accounting {
     maxSilentAgentIdleSeconds: 0,
     maxOrphanSeconds: 0,
     orphansReaped: 0,
+    killedJobs: [],
+    queueWaitSeconds: { p50: 2.5, p95: 60, max: 90 },
+    githubThrottles: 0,
+    ec2Throttles: 0,
+    returnedToService: 0,
+    backstops: 0,
+    degraded: {},
     ...overrides,
   };
 }

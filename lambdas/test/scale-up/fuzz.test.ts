@@ -23,7 +23,7 @@ describe('scale-up fuzz', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(malformed, { minLength: 1, maxLength: 10 }), async (bodies) => {
         const result = await handleScaleUpBatch(
-          bodies.map((body, i) => ({ messageId: `m-${i}`, body, eventSourceARN: queueArnOf("linux") })),
+          bodies.map((body, i) => ({ messageId: `m-${i}`, body, eventSourceARN: queueArnOf('linux') })),
           w.deps,
           { config: scaleUpConfig(), log: r.log, metrics: r.metrics },
         );

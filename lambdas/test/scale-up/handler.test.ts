@@ -3,10 +3,18 @@ import { createScaleUpHandler, handler } from '../../src/functions/scale-up/hand
 import { encodeMessage } from '../../src/core/scale-up/messages.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { captureOutput, lambdaContext } from '../support/capture-stdout.js';
-import { CONFIG_PATH, jobAtGitHub, jobMessage, poolInstances, queueArnOf, rawScaleUpConfig, world } from './fixtures.js';
+import {
+  CONFIG_PATH,
+  jobAtGitHub,
+  jobMessage,
+  poolInstances,
+  queueArnOf,
+  rawScaleUpConfig,
+  world,
+} from './fixtures.js';
 
 const sqsEvent = (...bodies: string[]) => ({
-  Records: bodies.map((body, i) => ({ messageId: `m-${i + 1}`, body, eventSourceARN: queueArnOf("linux") })),
+  Records: bodies.map((body, i) => ({ messageId: `m-${i + 1}`, body, eventSourceARN: queueArnOf('linux') })),
 });
 
 describe('scale-up handler', () => {

@@ -7,12 +7,10 @@ import { encodeAgentState, encodeLifecycle, TAG } from '../../src/core/tags.js';
 import {
   CONFIG_PATH,
   existingInstance,
-  jobMessage,
   records,
   recordsFrom,
   recorder,
   scaleUpConfig,
-  WARM_QUEUE,
   world,
   type World,
 } from './fixtures.js';

@@ -35,7 +35,7 @@ describe('webhook → queue → scale-up', () => {
     const statuses = [(await send()).statusCode, (await send()).statusCode];
     const received = await w.sqs.receiveMessages(LINUX_QUEUE, { maxMessages: 10 });
     const result = await handleScaleUpBatch(
-      received.map((m) => ({ messageId: m.messageId, body: m.body, eventSourceARN: queueArnOf("linux") })),
+      received.map((m) => ({ messageId: m.messageId, body: m.body, eventSourceARN: queueArnOf('linux') })),
       w.deps,
       { config: scaleUpConfig(), log: r.log, metrics: r.metrics },
     );

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { naiveStrategy } from '../../src/core/strategies/naive.js';
+import { naiveStrategy } from '../../src/sim/baselines/naive.js';
 import { runSimulation } from '../../src/sim/run.js';
 import { parseScenario } from '../../src/sim/scenarios/load.js';
 import type { ScenarioInput } from '../../src/sim/scenarios/schema.js';
@@ -132,10 +132,15 @@ describe('naive strategy housekeeping', () => {
     });
     const log = result.world.eventLog.all();
     // Assess
-    expect(log.some((l) => l.startsWith('0000:10:00.000 scaleDown.crashed step=ec2.TerminateInstances'))).toBe(true);
+    expect(
+      log.some((l) => /^0000:10:00\.000 lambda\.crashed fn=scale-down where=ec2\.TerminateInstances/.test(l)),
+    ).toBe(true);
     expect(log.some((l) => l.includes('gh.delete'))).toBe(true);
-    // The deregistered runner's listener exits and the agent shuts the instance down itself.
-    expect([...result.world.ec2.instances.values()][0]?.terminatedBy).toBe('self');
+    // The deregistered runner's listener exits (its agent asks for a fresh registration, which a
+    // token pool does not give); the next run ends the instance, now without a runner.
+    const [instance] = result.world.ec2.instances.values();
+    expect(instance?.terminatedBy).toBe('control-plane');
+    expect((instance?.terminatedMs ?? 0) - result.world.startMs).toBe(20 * 60_000);
     // Runs at 10:00 (crashed: no report), 20:00 and 30:00.
     expect(result.reports).toHaveLength(2);
     expect(result.world.engine.invocationsInFlight).toBe(0);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { buildScaleDownConfig, resolveStrategy, runSimulation } from '../../src/sim/run.js';
+import { buildConfigs } from '../../src/sim/control-plane/configs.js';
+import { resolveStrategy, runSimulation } from '../../src/sim/run.js';
 import { BUILTIN_SCENARIOS } from '../../src/sim/scenarios/builtins.js';
 import { builtinScenarioNames, loadScenario, parseScenario } from '../../src/sim/scenarios/load.js';
 
@@ -17,7 +18,7 @@ const scenarios = builtinScenarioNames();
 
 async function simulate(scenarioName: string, strategy: string, seed: number) {
   const scenario = loadScenario(scenarioName);
-  const config = buildScaleDownConfig(scenario, strategy);
+  const config = buildConfigs(scenario, resolveStrategy(strategy)).scaleDown;
   const result = await runSimulation({ scenario, strategy: resolveStrategy(strategy), seed, hours: HOURS });
   const scheduleSeconds = scenario.scaleDown.everyMinutes * 60;
   const bootSeconds = Math.max(...Object.values(config.pools).map((p) => p.bootTimeoutMinutes)) * 60;

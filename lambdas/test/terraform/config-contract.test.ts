@@ -253,7 +253,8 @@ describe('modules/lambda-config renders what the Lambdas parse', () => {
 
     // Assess: Terraform wrote no default of its own; zod filled them in.
     expect(Object.keys(raw).sort()).toEqual(['environment', 'github', 'lease', 'pools', 'runnerConfigPath']);
-    expect(scaleDown).toMatchObject({ strategy: 'quarantine', settleSeconds: 90, logLevel: 'INFO' });
+    expect(scaleDown).toMatchObject({ settleSeconds: 90, logLevel: 'INFO' });
+    expect(Object.keys(scaleDown)).not.toContain('strategy');
     expect(scaleUpConfigSchema.safeParse(JSON.parse(outputs.scale_up.value)).success).toBe(true);
     expect(webhookConfigSchema.safeParse(JSON.parse(outputs.webhook.value)).success).toBe(true);
   });

@@ -16,7 +16,7 @@ function citedRuns(cell: string): Array<[string, string]> {
   for (const group of cell.split(';')) {
     const match = /^\s*([a-z_]+) ("[^"]+"(?:, "[^"]+")*)/.exec(group);
     if (match === null) continue;
-    for (const run of match[2].matchAll(/"([^"]+)"/g)) cited.push([match[1], run[1]]);
+    for (const run of (match[2] ?? '').matchAll(/"([^"]+)"/g)) cited.push([match[1] ?? '', run[1] ?? '']);
   }
   return cited;
 }

@@ -73,7 +73,10 @@ export async function handleScaleUpBatch(
         queuePool: queuePool ?? null,
         kind: message.kind,
       });
-      outcomes.set(record.messageId, { kind: 'drop', reason: queuePool === undefined ? 'unknown_queue' : 'pool_mismatch' });
+      outcomes.set(record.messageId, {
+        kind: 'drop',
+        reason: queuePool === undefined ? 'unknown_queue' : 'pool_mismatch',
+      });
       continue;
     }
     const key = dedupKey(message);

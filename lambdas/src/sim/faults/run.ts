@@ -70,7 +70,11 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
     return {
       door: sim.doorName,
       accounting: account(sim, reports),
-      instancesLeaked: instancesLeakedPast(world, scenario.scaleDown.everyMinutes, (options.leakSlackMinutes ?? 0) * 60_000),
+      instancesLeaked: instancesLeakedPast(
+        world,
+        scenario.scaleDown.everyMinutes,
+        (options.leakSlackMinutes ?? 0) * 60_000,
+      ),
       secretsLeft: secretsLeft(world, SIM_RUNNER_CONFIG_PATH, 2 * every),
       reports,
       lines: down?.lines ?? [],
@@ -98,14 +102,18 @@ function functionFacts(world: World): Map<string, number> {
     if (n > 0) facts.set(key, (facts.get(key) ?? 0) + n);
   };
   const statuses = world.webhooks.stats.byStatus;
-  add('webhook answers non-2xx', Object.entries(statuses).reduce((n, [k, v]) => n + (/^2/.test(k) ? 0 : v), 0));
+  add(
+    'webhook answers non-2xx',
+    Object.entries(statuses).reduce((n, [k, v]) => n + (/^2/.test(k) ? 0 : v), 0),
+  );
   add('scale-up messages retried', world.queues.stats.retried);
   add('scale-up invocations failed', world.queues.stats.failedInvocations);
   for (const pool of world.pools.values()) add('messages dead-lettered', world.sqs.redrivenFrom(pool.config.queueUrl));
   for (const name of world.lambda.names()) {
     if (name === FUNCTIONS.scaleDown) continue;
     for (const [metric, n] of world.lambda.record(name)?.metrics ?? []) {
-      if (/error|fail|throttl|ratelimit|retr|dead|invalid|rejected|dropped/i.test(metric)) add(`${name} metric ${metric}`, n);
+      if (/error|fail|throttl|ratelimit|retr|dead|invalid|rejected|dropped/i.test(metric))
+        add(`${name} metric ${metric}`, n);
     }
   }
   return facts;

@@ -52,6 +52,10 @@ export const SUMMARY_FIELDS: readonly Field[] = [
   { key: 'jobsLostToSpot', label: 'jobs lost to spot', value: (a) => a.jobsLostToSpot },
   { key: 'jobsQueuedAtEnd', label: 'jobs queued at end', value: (a) => a.jobsQueuedAtEnd },
   { key: 'jobsRunningAtEnd', label: 'jobs running at end', value: (a) => a.jobsRunningAtEnd },
+  { key: 'queueWaitP50', label: 'queue wait p50 (s)', value: (a) => a.queueWaitSeconds.p50 },
+  { key: 'queueWaitP95', label: 'queue wait p95 (s)', value: (a) => a.queueWaitSeconds.p95 },
+  { key: 'returnedToService', label: 'returned to service', value: (a) => a.returnedToService },
+  { key: 'backstops', label: 'silent-agent backstops', value: (a) => a.backstops },
   { key: 'instancesLaunched', label: 'instances launched', value: (a) => a.instancesLaunched },
   { key: 'instancesLeaked', label: 'instances leaked', value: (a) => a.instancesLeaked, zeroIsGood: true },
   { key: 'instanceHours', label: 'instance-hours', value: (a) => a.instanceHours },
@@ -64,7 +68,7 @@ export const SUMMARY_FIELDS: readonly Field[] = [
 ];
 
 /** The few figures repeated above each run's charts in a comparison. */
-const KEY_FIELDS = ['jobsCompleted', 'jobsKilled', 'instanceHours', 'idleInstanceHours'];
+const KEY_FIELDS = ['jobsCompleted', 'jobsKilled', 'queueWaitP50', 'instanceHours', 'idleInstanceHours'];
 
 const last = (values: readonly number[]): number => values[values.length - 1] ?? 0;
 const max = (values: readonly number[]): number => values.reduce((m, v) => Math.max(m, v), 0);

@@ -20,7 +20,11 @@ export interface ServeCliOptions {
 
 function describeOurs(options: ServeCliOptions): string {
   const f = options.functions;
-  const ours = [f.webhook && 'webhook', f.scaleUp && 'scale-up', f.scaleDown && `scale-down (${options.strategy.strategy.name})`];
+  const ours = [
+    f.webhook && 'webhook',
+    f.scaleUp && 'scale-up',
+    f.scaleDown && `scale-down (${options.strategy.strategy.name})`,
+  ];
   const names = ours.filter((n): n is string => typeof n === 'string');
   return names.length === 0 ? 'no control plane inside' : `ours inside: ${names.join(', ')}`;
 }
@@ -32,9 +36,7 @@ export function banner(handle: ServeHandle, options: ServeCliOptions): string {
   const pools = e.pools
     .map((p) => `    ${p.name}: owner ${p.owner}, labels ${p.labels.join(',')}, ${p.registration}, queue ${p.queueUrl}`)
     .join('\n');
-  return `fleet simulator serving scenario "${options.scenario.name}", seed ${options.seed}, ${
-    describeOurs(options)
-  }
+  return `fleet simulator serving scenario "${options.scenario.name}", seed ${options.seed}, ${describeOurs(options)}
   control API  ${c}/control/{clock,advance,accounting,endpoints,webhooks,reset,shutdown}
   GitHub       ${e.github.root}  (GHES: ${e.github.ghes})  app ${e.appId}, installations ${JSON.stringify(e.installations)}
   EC2          ${e.ec2}

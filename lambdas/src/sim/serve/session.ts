@@ -139,7 +139,8 @@ export class ServeSession {
         queueUrl: pool.config.queueUrl,
         deadLetterQueueUrl: pool.config.deadLetterQueueUrl,
         registration: this.sim.configs.registration[pool.name] ?? 'jit',
-        installationId: world.github.installationIdOf(pool.owner.kind === 'org' ? pool.owner.org : pool.owner.owner) ?? 0,
+        installationId:
+          world.github.installationIdOf(pool.owner.kind === 'org' ? pool.owner.org : pool.owner.owner) ?? 0,
         launchTemplateName: pool.config.launchTemplateName,
         runnerConfigPath: SIM_RUNNER_CONFIG_PATH,
       })),

@@ -162,32 +162,36 @@ export class AgentModel {
   private write(host: Host): void {
     host.agent.writing = true;
     const value = this.encoded(host);
-    this.ctx.engine.after(this.ctx.drawMs('agent.write', this.ctx.params.runner.agentWriteSeconds), 'agent-write', () => {
-      host.agent.writing = false;
-      if (!this.active(host)) return;
-      this.count('CreateTags');
-      if (this.ctx.params.runner.agentWritesThrottled) {
-        try {
-          this.ec2.admit('mutating');
-        } catch {
-          this.counters.awsThrottled();
-          this.ctx.record('agent.writeThrottled', { instance: host.instance.id });
-          host.agent.writing = true;
-          this.ctx.engine.after(AGENT_DEFAULTS.retrySeconds * 1000, 'agent-write-retry', () => {
-            host.agent.writing = false;
-            if (this.active(host)) this.write(host);
-          });
+    this.ctx.engine.after(
+      this.ctx.drawMs('agent.write', this.ctx.params.runner.agentWriteSeconds),
+      'agent-write',
+      () => {
+        host.agent.writing = false;
+        if (!this.active(host)) return;
+        this.count('CreateTags');
+        if (this.ctx.params.runner.agentWritesThrottled) {
+          try {
+            this.ec2.admit('mutating');
+          } catch {
+            this.counters.awsThrottled();
+            this.ctx.record('agent.writeThrottled', { instance: host.instance.id });
+            host.agent.writing = true;
+            this.ctx.engine.after(AGENT_DEFAULTS.retrySeconds * 1000, 'agent-write-retry', () => {
+              host.agent.writing = false;
+              if (this.active(host)) this.write(host);
+            });
+            return;
+          }
+        }
+        this.ec2.writeTags(host.instance, { [TAG.agentState]: value }, 'agent');
+        this.observe(host);
+        if (this.encoded(host) !== value) {
+          this.write(host);
           return;
         }
-      }
-      this.ec2.writeTags(host.instance, { [TAG.agentState]: value }, 'agent');
-      this.observe(host);
-      if (this.encoded(host) !== value) {
-        this.write(host);
-        return;
-      }
-      for (const then of host.agent.afterWrite.splice(0)) then();
-    });
+        for (const then of host.agent.afterWrite.splice(0)) then();
+      },
+    );
   }
 
   /** The agent polls its own tags through instance metadata every few seconds (TAG_POLL_SECONDS). */
@@ -230,13 +234,17 @@ export class AgentModel {
       waiting.resend = this.ctx.engine.after(AGENT_DEFAULTS.recycleResendSeconds * 1000, 'agent-recycle-resend', send);
     };
     send();
-    waiting.timeout = this.ctx.engine.after(AGENT_DEFAULTS.recycleTimeoutSeconds * 1000, 'agent-recycle-timeout', () => {
-      if (host.agent.recycle !== waiting) return;
-      this.stopRecycle(host);
-      if (!this.active(host) || host.runnerAlive) return;
-      this.ctx.record('agent.recycle.timeout', { instance: host.instance.id });
-      this.callbacks.shutdown(host);
-    });
+    waiting.timeout = this.ctx.engine.after(
+      AGENT_DEFAULTS.recycleTimeoutSeconds * 1000,
+      'agent-recycle-timeout',
+      () => {
+        if (host.agent.recycle !== waiting) return;
+        this.stopRecycle(host);
+        if (!this.active(host) || host.runnerAlive) return;
+        this.ctx.record('agent.recycle.timeout', { instance: host.instance.id });
+        this.callbacks.shutdown(host);
+      },
+    );
   }
 
   /** Scale-up's `ready@<ms>` newer than the last config used: fetch it and start the runner. */

@@ -29,7 +29,10 @@ export class Ec2World {
   readonly instances = new Map<string, Instance>();
   hooks: Ec2Hooks = { onLaunched() {}, onTerminating() {}, onTagsChanged() {} };
   /** Launch templates by name: the pool whose runners they boot and the tags EC2 copies to each instance. */
-  readonly launchTemplates = new Map<string, { readonly pool: string; readonly tags: Readonly<Record<string, string>> }>();
+  readonly launchTemplates = new Map<
+    string,
+    { readonly pool: string; readonly tags: Readonly<Record<string, string>> }
+  >();
   /** Scenario faults: windows in which every call is throttled. */
   throttleWindows: { fromMs: number; toMs: number }[] = [];
   private nextId = 0;
@@ -51,7 +54,8 @@ export class Ec2World {
   }): Instance {
     const id = instanceIdFor(this.nextId++);
     const now = this.ctx.now;
-    const template = input.launchTemplateName === undefined ? undefined : this.launchTemplates.get(input.launchTemplateName);
+    const template =
+      input.launchTemplateName === undefined ? undefined : this.launchTemplates.get(input.launchTemplateName);
     const tags = { ...template?.tags, ...input.tags };
     const instance: Instance = {
       id,

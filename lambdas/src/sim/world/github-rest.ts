@@ -108,7 +108,10 @@ export class GitHubRest {
   }
 
   createRegistrationToken(_owner: RunnerOwner): RegistrationToken {
-    const token = { token: `SIMREG${String(++this.tokenSeq).padStart(24, '0')}`, expiresAtMs: this.ctx.now + 3_600_000 };
+    const token = {
+      token: `SIMREG${String(++this.tokenSeq).padStart(24, '0')}`,
+      expiresAtMs: this.ctx.now + 3_600_000,
+    };
     this.world.registrationTokens.set(token.token, token.expiresAtMs);
     this.issuedSecrets.push(token.token);
     return token;

@@ -229,7 +229,8 @@ export class GitHubWorld {
     job.runnerId = registration.id;
     job.runnerName = registration.name;
     job.runnerGroupId = registration.groupId;
-    if (registration.quarantineRequestedMs !== undefined) job.quarantineRequestedMs = registration.quarantineRequestedMs;
+    if (registration.quarantineRequestedMs !== undefined)
+      job.quarantineRequestedMs = registration.quarantineRequestedMs;
     job.instanceId = registration.instanceId;
     job.assignedMs = now;
     const lagRng = this.ctx.rng('github.busyLag');
@@ -293,7 +294,8 @@ export class GitHubWorld {
     const sameLabels =
       custom.length === registration.registeredCustomLabels.length &&
       custom.every((l) => registration.registeredCustomLabels.includes(l));
-    if (sameLabels && registration.groupId === registration.registeredGroupId) delete registration.quarantineRequestedMs;
+    if (sameLabels && registration.groupId === registration.registeredGroupId)
+      delete registration.quarantineRequestedMs;
     else registration.quarantineRequestedMs ??= this.ctx.now;
   }
 

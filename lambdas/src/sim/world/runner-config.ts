@@ -17,7 +17,10 @@ function b64(value: unknown): string {
 
 function randomHex(rng: Rng, bytes: number): string {
   let out = '';
-  for (let i = 0; i < bytes; i++) out += Math.floor(rng.next() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    out += Math.floor(rng.next() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return out;
 }
 

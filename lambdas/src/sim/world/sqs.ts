@@ -103,7 +103,7 @@ export class SqsWorld {
     const result: SqsMessage[] = [];
     const max = Math.min(10, Math.max(1, maxMessages));
     const redrive = queue.attributes.redrive;
-    for (let i = 0; i < queue.messages.length && result.length < max; ) {
+    for (let i = 0; i < queue.messages.length && result.length < max;) {
       const message = queue.messages[i]!;
       if (message.visibleMs > now) {
         i++;

@@ -56,7 +56,12 @@ export function workflowJobPayload(delivery: WebhookDelivery, job: Job, installa
 }
 
 /** A delivery as GitHub POSTs it: the body signed with HMAC-SHA256 (`X-Hub-Signature-256`). */
-export function signedEvent(body: string, secret: string, deliveryId: string, event = 'workflow_job'): WebhookHttpEvent {
+export function signedEvent(
+  body: string,
+  secret: string,
+  deliveryId: string,
+  event = 'workflow_job',
+): WebhookHttpEvent {
   const signature = `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
   return {
     headers: {

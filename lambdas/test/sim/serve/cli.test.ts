@@ -64,7 +64,7 @@ describe('npm start -- --serve', () => {
       throw new Error('no accounting');
     }
     expect(accounting.instancesLaunched).toBeGreaterThan(0);
-    expect(run.err.join('')).toContain('our control plane inside (quarantine)');
+    expect(run.err.join('')).toContain('ours inside: webhook, scale-up, scale-down (quarantine)');
   }, 60_000);
 
   test.each([

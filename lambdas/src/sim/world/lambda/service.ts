@@ -108,7 +108,11 @@ export class LambdaService {
    * Invokes `name` with `event`. `ignoreConcurrency`: an invocation outside the function's reserved
    * concurrency (a fault: an overlapping run by hand or by a misconfiguration).
    */
-  invoke<E, R>(name: string, event: E, options: { ignoreConcurrency?: boolean } = {}): Promise<InvocationOutcome<R>> {
+  invoke<E, R>(
+    name: string,
+    event: E,
+    options: { ignoreConcurrency?: boolean; label?: string } = {},
+  ): Promise<InvocationOutcome<R>> {
     const deployed = this.functions.get(name);
     if (!deployed) return Promise.resolve({ kind: 'error', error: new Error(`no function ${name}`) });
     const { spec, record } = deployed;
@@ -120,7 +124,7 @@ export class LambdaService {
     }
     const now = this.ctx.now;
     const crash = this.crashes.find((c) => !c.fired && c.spec.function === name && now >= c.atMs);
-    const requestId = `${name}-${++this.seq}`;
+    const requestId = `${name}-${options.label === undefined ? '' : `${options.label}-`}${++this.seq}`;
     let settled = false;
     const finish = (): void => {
       if (!settled) deployed.running--;
@@ -135,7 +139,12 @@ export class LambdaService {
         const kind = cause === 'timeout' ? 'timeout' : 'crashed';
         record.outcomes[kind]++;
         if (kind === 'crashed' && crash) record.crashesFired.push(crashLabel(crash.spec));
-        this.ctx.record(kind === 'timeout' ? 'lambda.timeout' : 'lambda.crashed', { fn: name, where, cause });
+        this.ctx.record(kind === 'timeout' ? 'lambda.timeout' : 'lambda.crashed', {
+          fn: name,
+          request: requestId,
+          where,
+          cause,
+        });
         finish();
         abandon();
         resolveDeath({ kind });
@@ -164,6 +173,7 @@ export class LambdaService {
       this.ctx.engine.cancel(timeout);
       finish();
       record.outcomes[outcome.kind]++;
+      this.ctx.record('lambda.end', { fn: name, request: requestId, outcome: outcome.kind });
       if (outcome.kind === 'ok' && spec.keepResults) record.results.push(outcome.result);
       if (outcome.kind === 'error') {
         const error = outcome.error;

@@ -147,7 +147,7 @@ export class Schedules {
         const inWindow = overlap && at >= (overlap.fromMs ?? 0) && at < (overlap.toMs ?? Number.POSITIVE_INFINITY);
         if (overlap && inWindow) {
           this.ctx.engine.after(overlap.offsetSeconds * 1000, 'schedule-overlap', () => {
-            void this.lambda.invoke(functionName, { source: 'overlap' }, { ignoreConcurrency: true });
+            void this.lambda.invoke(functionName, { source: 'overlap' }, { ignoreConcurrency: true, label: 'overlap' });
           });
         }
         tick(at + timing.everyMs);
