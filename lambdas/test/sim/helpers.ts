@@ -120,7 +120,12 @@ export async function bootedWorld(
 ): Promise<{ world: World; pool: PoolSpec; instanceIds: string[] }> {
   const pool = options.pool ?? testPool('linux', { ephemeral: false });
   const world = testWorld(options.params ?? {}, [pool]);
+  // The launch itself must succeed: GitHub call faults apply from the booted state on.
+  const github = world.ctx.params.github;
+  const faults = { errorRate: github.errorRate, timeoutRate: github.timeoutRate };
+  Object.assign(github, { errorRate: 0, timeoutRate: 0 });
   const instanceIds = await launch(world, pool, options.instances ?? 1, options.registration ?? 'jit');
+  Object.assign(github, faults);
   await advance(world, 120_000);
   return { world, pool, instanceIds };
 }

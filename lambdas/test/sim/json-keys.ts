@@ -1,4 +1,4 @@
-/** The keys `npm start -- --json` prints, in this order (issue 3). Shared by the CLI tests of both doors. */
+/** The keys `npm start -- --json` prints, in this order (issue 3, then issue 12). Shared by the CLI tests of both doors. */
 export const JSON_KEYS = [
   'scenario',
   'strategy',
@@ -17,4 +17,12 @@ export const JSON_KEYS = [
   'githubCalls',
   'awsCalls',
   'maxSurplusIdleSeconds',
+  // issue 12: what a user needs to judge a run
+  'queueWaitSeconds',
+  'returnedToService',
+  'backstops',
+  'ec2Throttles',
+  'githubThrottles',
+  'degraded',
+  'killedJobs',
 ];
