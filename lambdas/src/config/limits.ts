@@ -47,7 +47,8 @@ function walk(schema: JsonSchema, path: string, out: Map<string, Limit>): void {
     ...(schema.enum === undefined ? {} : { values: schema.enum }),
   };
   if (path !== '' && Object.keys(limit).length > 0) out.set(path, limit);
-  for (const [key, child] of Object.entries(schema.properties ?? {})) walk(child, path === '' ? key : `${path}.${key}`, out);
+  for (const [key, child] of Object.entries(schema.properties ?? {}))
+    walk(child, path === '' ? key : `${path}.${key}`, out);
   if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${path}.*`, out);
   if (schema.items !== undefined) walk(schema.items, `${path}[]`, out);
 }

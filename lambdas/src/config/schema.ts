@@ -55,6 +55,15 @@ export const poolSchema = z.strictObject({
   queueArn: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue ARN'),
   /** The pool's dead-letter queue: a job scale-up cannot launch for is sent here with its reason. */
   deadLetterQueueUrl: z.url(),
+  /**
+   * Reusable pools: the queue the pool's runners send recycle requests to, apart from the job
+   * queue, so a runner cannot put a job message anywhere and the job queue's depth is demand only.
+   */
+  recycleQueueUrl: z.url().optional(),
+  recycleQueueArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/, 'expected an SQS queue ARN')
+    .optional(),
   runnerGroupId: z.number().int().positive().default(1),
   maxRunners: z.number().int().min(0).max(10_000),
   idleConfig: z.array(idleRuleSchema).default([]),

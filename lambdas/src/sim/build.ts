@@ -126,7 +126,9 @@ export async function buildWorld(scenario: Scenario, options: BuildOptions): Pro
       });
     }
     for (const [pool, mode] of Object.entries(configs.registration)) {
-      world.queues.map(configs.scaleDown.pools[pool]!.queueUrl, FUNCTIONS.scaleUp(mode));
+      const c = configs.scaleDown.pools[pool]!;
+      world.queues.map(c.queueUrl, FUNCTIONS.scaleUp(mode));
+      if (c.recycleQueueUrl !== undefined) world.queues.map(c.recycleQueueUrl, FUNCTIONS.scaleUp(mode));
     }
   }
   prelaunch(world, scenario, configs);

@@ -83,7 +83,13 @@ describe('npm run build', () => {
   it('ships only our protocol: no baseline strategy is in any bundle', () => {
     // The baselines live in lambdas/src/sim/baselines and are injected by the simulator (issue 12).
     // Each marker is unique to one baseline: its name, or the tag it keeps its state in.
-    const markers = ['deregister-recheck', 'confirm-window', 'ghr:idle-since', 'list runners failed', 'baseline step failed'];
+    const markers = [
+      'deregister-recheck',
+      'confirm-window',
+      'ghr:idle-since',
+      'list runners failed',
+      'baseline step failed',
+    ];
     for (const b of first) {
       const code = readFileSync(b.zip.replace(/\.zip$/, '/index.mjs'), 'utf8');
       expect({ bundle: b.name, found: markers.filter((m) => code.includes(m)) }).toEqual({ bundle: b.name, found: [] });

@@ -133,7 +133,9 @@ describe('naive strategy housekeeping', () => {
     const log = result.world.eventLog.all();
     // Assess
     expect(
-      log.some((l) => /^0000:10:00\.000 lambda\.crashed fn=scale-down request=\S+ where=ec2\.TerminateInstances/.test(l)),
+      log.some((l) =>
+        /^0000:10:00\.000 lambda\.crashed fn=scale-down request=\S+ where=ec2\.TerminateInstances/.test(l),
+      ),
     ).toBe(true);
     expect(log.some((l) => l.includes('gh.delete'))).toBe(true);
     // The deregistered runner's listener exits (its agent asks for a fresh registration, which a

@@ -13,7 +13,7 @@ import { builtinScenarioNames, loadScenario, parseScenario } from '../../src/sim
  * somewhere, so the property is not vacuous.
  */
 const HOURS = 10;
-const RUNS = 200;
+const RUNS = Number(process.env['PROP_RUNS'] ?? 200);
 const scenarios = builtinScenarioNames();
 
 async function simulate(scenarioName: string, strategy: string, seed: number) {

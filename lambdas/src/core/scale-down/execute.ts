@@ -1,6 +1,7 @@
 import { KeyedLimiter, forEachLimited, type ConcurrencyLimits } from './limiter.js';
 import { prepareRetirements } from './prepare.js';
-import { recheckAndRetire, waitForSettle } from './recheck.js';
+import { settleWatchingDemand } from './demand.js';
+import { recheckAndRetire } from './recheck.js';
 import { RunState, type RunCounts, type RunDeps } from './run-state.js';
 import { clearOrphan, returnToService, tagOrphan, terminateOrphan } from './steps.js';
 import type { PlannedAction, RetireAction, ScaleDownPlan } from './types.js';
@@ -71,12 +72,12 @@ export async function executePlan(
 
   const { settling, failures } = await prepareRetirements(run, limiter, retire);
   throwFirstFailure(failures);
-  await waitForSettle(
+  const retiring = await settleWatchingDemand(
     run,
     settling,
     lastChecks.map((o) => o.orphanSinceMs),
   );
-  throwFirstFailure(await recheckAndRetire(run, limiter, settling));
+  throwFirstFailure(await recheckAndRetire(run, limiter, retiring));
   // Orphans tagged in this run: their last check, after the same wait.
   throwFirstFailure(
     await forEachLimited(

@@ -6,27 +6,10 @@ import { indexRunners, observeInstance, type RunnerIndex } from './observe.js';
 import { Deferred, type RunState } from './run-state.js';
 import { TAG_BATCH, chunk, type Settling } from './prepare.js';
 import type { ObservedInstance } from './types.js';
+import { readDemand, returnForDemand } from './demand.js';
 import { recheckVerdict } from './verdict.js';
 
 const DESCRIBE_BATCH = 200;
-
-/**
- * Step 4: wait out the settle period inside this run (architecture.md §3: a Lambda waiting
- * 90 s costs far less than an instance idling one more schedule period), measured from the
- * latest quarantine among the candidates, or from the newest orphan tag: an orphan's last
- * check waits as long, so it is gone within boot timeout + one schedule period (+ settle).
- */
-export async function waitForSettle(
-  run: RunState,
-  settling: readonly Settling[],
-  orphanTagsMs: readonly number[] = [],
-): Promise<void> {
-  const starts = [...settling.map((s) => s.quarantinedMs), ...orphanTagsMs];
-  if (starts.length === 0) return;
-  const until = Math.max(...starts) + run.deps.config.settleSeconds * 1000;
-  const wait = until - run.now();
-  if (wait > 0) await run.deps.ports.clock.sleep(wait);
-}
 
 /** Fresh state for the re-check: one DescribeInstances per batch, one runner list per owner. */
 async function reread(run: RunState, settling: readonly Settling[]) {
@@ -85,6 +68,11 @@ export async function recheckAndRetire(
     throw error;
   }
   const { instances, indexes } = fresh;
+  // Guarantee 3: demand that arrived during the settle wait, read once more after it.
+  const demand = await readDemand(
+    run,
+    settling.map((s) => s.action.pool),
+  );
   const terminations: Termination[] = [];
   const results = await forEachLimited(
     limiter,
@@ -96,7 +84,7 @@ export async function recheckAndRetire(
         if (current === undefined) return; // terminated already (ended by itself, or by a previous run)
         if (!indexes.has(s.action.ownerKey)) return; // owner not re-listed: no decision without fresh facts
         const instance = observeInstance(current, run.deps.config, (key) => indexes.get(key));
-        const termination = await decide(run, s, instance);
+        const termination = await decide(run, s, instance, demand);
         if (termination !== undefined) terminations.push(termination);
       }),
   );
@@ -129,7 +117,12 @@ async function terminate(run: RunState, terminations: readonly Termination[]): P
   }
 }
 
-async function decide(run: RunState, s: Settling, instance: ObservedInstance): Promise<Termination | undefined> {
+async function decide(
+  run: RunState,
+  s: Settling,
+  instance: ObservedInstance,
+  demand: Map<string, number>,
+): Promise<Termination | undefined> {
   const { ports, config, log } = run.deps;
   const pool = config.pools[s.action.pool]!;
   const attributes = { instanceId: s.action.instanceId, pool: s.action.pool, runnerId: instance.runner?.id };
@@ -168,9 +161,16 @@ async function decide(run: RunState, s: Settling, instance: ObservedInstance): P
       log.info('instance registered while retiring; quarantined next run', attributes);
       return undefined;
     }
-    case 'retire':
+    case 'retire': {
+      // A candidate that can serve a waiting job goes back to its pool instead.
+      if ((demand.get(s.action.pool) ?? 0) > 0) {
+        await returnForDemand(run, [s], demand);
+        return undefined;
+      }
+      return deregister(run, s, instance, false);
+    }
     case 'backstop':
-      return deregister(run, s, instance, verdict.kind === 'backstop');
+      return deregister(run, s, instance, true);
   }
 }
 

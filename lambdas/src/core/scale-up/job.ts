@@ -1,9 +1,9 @@
 import type { PoolConfig } from '../../config/schema.js';
 import { describeError, isRetryable, NotFoundError } from '../../errors.js';
-import { TAG } from '../tags.js';
+import { decodeLifecycle, TAG } from '../tags.js';
 import { fleetTags, launchInstances } from './launch.js';
 import type { JobMessage } from './messages.js';
-import { holdAtMaximum, scheduleRecheck } from './requeue.js';
+import { holdAtMaximum, holdForReturn, MAX_RETURN_WAITS, scheduleRecheck } from './requeue.js';
 import { provisionRunnerConfig } from './runner-config.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 
@@ -75,14 +75,20 @@ async function launchForPool(
     states: ['pending', 'running'],
   });
   const room = Math.max(0, pool.maxRunners - live.length);
+  // Runners scale-down is retiring can come back to the pool sooner than an instance boots.
+  let returnable = live.filter((i) => decodeLifecycle(i.tags[TAG.lifecycle]) !== undefined).length;
   const served: PendingJob[] = [];
   let atMaximum = 0;
   for (const job of jobs) {
     const fits = served.length < room;
-    const copy = (job.message.attempt ?? 0) > 0 || (job.message.recheck ?? 0) > 0;
+    const waits = job.message.returnWaits ?? 0;
+    const copy = (job.message.attempt ?? 0) > 0 || (job.message.recheck ?? 0) > 0 || waits > 0;
     const screened = fits || copy ? await screen(job, deps, ctx) : undefined;
     if (screened !== undefined) {
       outcomes.set(job.messageId, screened);
+    } else if (returnable > 0 && waits < MAX_RETURN_WAITS) {
+      returnable--;
+      outcomes.set(job.messageId, await holdForReturn(pool, job.message, deps, ctx));
     } else if (fits) {
       served.push(job);
     } else {

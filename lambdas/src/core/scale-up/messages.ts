@@ -32,6 +32,8 @@ export const jobMessageSchema = z.strictObject({
   receivedAtMs: z.number().int().nonnegative(),
   attempt: z.number().int().nonnegative().optional(),
   recheck: z.number().int().nonnegative().optional(),
+  /** Times the job was held for a runner scale-down could give back to the pool (requeue.ts). */
+  returnWaits: z.number().int().nonnegative().optional(),
 });
 
 export const recycleMessageSchema = z.strictObject({
@@ -57,7 +59,9 @@ export function dedupKey(message: PoolMessage): string | undefined {
   if (message.kind === 'recycle') return `recycle:${message.deliveryId}`;
   const attempt = message.attempt ?? 0;
   const recheck = message.recheck ?? 0;
-  const copy = attempt === 0 && recheck === 0 ? '' : `#r${recheck}h${attempt}`;
+  const waits = message.returnWaits ?? 0;
+  const copy =
+    attempt === 0 && recheck === 0 && waits === 0 ? '' : `#r${recheck}h${attempt}${waits === 0 ? '' : `w${waits}`}`;
   return `job:${message.deliveryId}${copy}`;
 }
 

@@ -69,6 +69,36 @@ export async function holdAtMaximum(
   return { kind: 'deferred', reason: 'pool_at_maximum', delaySeconds };
 }
 
+/**
+ * Held for a runner scale-down may give back: the pool has quarantined or retiring runners, and
+ * scale-down returns one to service for each job waiting when its re-check comes (guarantee 3 of
+ * docs/safety.md) — sooner than an instance boots, and with no instance launched for nothing. The
+ * job waits on its queue (a delayed copy, which the re-check reads as demand) at most
+ * `MAX_RETURN_WAITS` times; then it is launched for like any other.
+ */
+export const MAX_RETURN_WAITS = 3;
+
+export async function holdForReturn(
+  pool: Pick<PoolConfig, 'queueUrl'>,
+  message: JobMessage,
+  deps: Pick<ScaleUpDeps, 'sqs'>,
+  ctx: ScaleUpContext,
+): Promise<Outcome> {
+  const copy: JobMessage = { ...message, returnWaits: (message.returnWaits ?? 0) + 1 };
+  const delaySeconds = Math.min(MAX_DELAY_SECONDS, ctx.config.heldJobs.initialDelaySeconds);
+  try {
+    await deps.sqs.sendMessage(pool.queueUrl, encodeMessage(copy), { delaySeconds });
+  } catch (error) {
+    ctx.log.warn('holding the job for a returning runner failed; left to redelivery', {
+      jobId: message.jobId,
+      error: describeError(error),
+    });
+    return { kind: 'retry', reason: 'waiting_for_return' };
+  }
+  ctx.metrics.count('heldForReturn');
+  return { kind: 'deferred', reason: 'waiting_for_return', delaySeconds };
+}
+
 /** After a launch for `message`'s job: schedules its re-check, if re-checks are on (ephemeral pool) and left. */
 export async function scheduleRecheck(
   pool: Pick<PoolConfig, 'queueUrl' | 'ephemeral'>,

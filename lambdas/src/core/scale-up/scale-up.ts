@@ -14,12 +14,25 @@ export interface ScaleUpRecord {
 
 /**
  * A message's pool is the pool whose queue it came from (the record's `eventSourceARN`), never the
- * body: a runner may send to its own pool's queue, and a body naming another pool is forged
- * (docs/threat-model.md). Undefined: the queue is no pool's (a misconfigured mapping).
+ * body (docs/threat-model.md). Jobs come from a pool's job queue (only the webhook and scale-up
+ * itself send there); recycle requests from its recycle queue (its runners may send there, nowhere
+ * else). A message of the wrong kind for its queue, or naming another pool, is forged.
  */
-function poolOfQueue(arn: string, ctx: ScaleUpContext): string | undefined {
-  for (const [name, pool] of Object.entries(ctx.config.pools)) if (pool.queueArn === arn) return name;
+function queueOf(arn: string, ctx: ScaleUpContext): { pool: string; kind: 'job' | 'recycle' } | undefined {
+  for (const [name, pool] of Object.entries(ctx.config.pools)) {
+    if (pool.queueArn === arn) return { pool: name, kind: 'job' };
+    if (pool.recycleQueueArn === arn) return { pool: name, kind: 'recycle' };
+  }
   return undefined;
+}
+
+function forgeryOf(
+  queue: { pool: string; kind: 'job' | 'recycle' } | undefined,
+  message: PoolMessage,
+): string | undefined {
+  if (queue === undefined) return 'unknown_queue';
+  if (queue.kind !== message.kind) return 'wrong_queue';
+  return queue.pool === message.pool ? undefined : 'pool_mismatch';
 }
 
 export interface ScaleUpResult {
@@ -66,17 +79,16 @@ export async function handleScaleUpBatch(
     }
     const message = decoded.message;
     messages.set(record.messageId, message);
-    const queuePool = poolOfQueue(record.eventSourceARN, ctx);
-    if (queuePool === undefined || queuePool !== message.pool) {
-      ctx.log.warn('scale-up message names a pool other than its queue', {
+    const queue = queueOf(record.eventSourceARN, ctx);
+    const forgery = forgeryOf(queue, message);
+    if (forgery !== undefined) {
+      ctx.log.warn('scale-up message does not belong on its queue', {
         messageId: record.messageId,
-        queuePool: queuePool ?? null,
+        reason: forgery,
+        queuePool: queue?.pool ?? null,
         kind: message.kind,
       });
-      outcomes.set(record.messageId, {
-        kind: 'drop',
-        reason: queuePool === undefined ? 'unknown_queue' : 'pool_mismatch',
-      });
+      outcomes.set(record.messageId, { kind: 'drop', reason: forgery });
       continue;
     }
     const key = dedupKey(message);

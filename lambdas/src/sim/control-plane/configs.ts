@@ -55,6 +55,9 @@ export function poolConfigOf(scenario: Scenario, name: string): PoolConfig {
     queueArn: config.queueArn ?? `arn:aws:sqs:${SIM_REGION}:${SIM_ACCOUNT}:${queueName}`,
     deadLetterQueueUrl:
       config.deadLetterQueueUrl ?? `https://sqs.${SIM_REGION}.amazonaws.com/${SIM_ACCOUNT}/${queueName}-dlq`,
+    recycleQueueUrl:
+      config.recycleQueueUrl ?? `https://sqs.${SIM_REGION}.amazonaws.com/${SIM_ACCOUNT}/${queueName}-recycle`,
+    recycleQueueArn: config.recycleQueueArn ?? `arn:aws:sqs:${SIM_REGION}:${SIM_ACCOUNT}:${queueName}-recycle`,
     maxRunners: config.maxRunners ?? 50,
     launchTemplateName: config.launchTemplateName ?? `sim-${name}`,
     instanceTypes: config.instanceTypes ?? ['m5.large'],

@@ -229,7 +229,12 @@ export class AgentModel {
       if (!this.active(host) || host.agent.recycle !== waiting) return;
       const body = encodeMessage({ kind: 'recycle', instanceId: host.instance.id, pool: host.pool.name });
       this.count('sqs:SendMessage');
-      this.sqs.send(host.pool.config.queueUrl, body, AGENT_DEFAULTS.recycleDelaySeconds);
+      // GHR_QUEUE_URL: the pool's recycle queue (modules/runner-pool), the only queue a runner may send to.
+      this.sqs.send(
+        host.pool.config.recycleQueueUrl ?? host.pool.config.queueUrl,
+        body,
+        AGENT_DEFAULTS.recycleDelaySeconds,
+      );
       this.ctx.record('agent.recycle.request', { instance: host.instance.id });
       waiting.resend = this.ctx.engine.after(AGENT_DEFAULTS.recycleResendSeconds * 1000, 'agent-recycle-resend', send);
     };

@@ -146,11 +146,19 @@ export class World {
     const accounts = new Set<string>(options.organizations ?? []);
     for (const pool of options.pools) {
       const c = pool.config;
+      const redrive = { deadLetterQueueUrl: c.deadLetterQueueUrl, maxReceiveCount: queue.maxReceiveCount };
       this.sqs.ensure(c.queueUrl, {
         arn: c.queueArn,
         visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
-        redrive: { deadLetterQueueUrl: c.deadLetterQueueUrl, maxReceiveCount: queue.maxReceiveCount },
+        redrive,
       });
+      if (c.recycleQueueUrl !== undefined) {
+        this.sqs.ensure(c.recycleQueueUrl, {
+          ...(c.recycleQueueArn === undefined ? {} : { arn: c.recycleQueueArn }),
+          visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+          redrive,
+        });
+      }
       // EC2 copies a launch template's tags to the instances it launches.
       this.ec2.launchTemplates.set(c.launchTemplateName, {
         pool: pool.name,

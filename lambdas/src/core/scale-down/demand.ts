@@ -1,0 +1,99 @@
+import { FleetError } from '../../errors.js';
+import type { Settling } from './prepare.js';
+import { Deferred, type RunState } from './run-state.js';
+import { returnToService } from './steps.js';
+
+/**
+ * How often a run waiting out its settle period reads its pools' queues again. A job that arrives
+ * meanwhile takes a quarantined candidate back within this long (plus GitHub's propagation of the
+ * restored labels or group), instead of a new instance booting for it for 30-90 s (world-model.md).
+ * Each read is one GetQueueAttributes per pool with candidates.
+ */
+export const DEMAND_POLL_SECONDS = 10;
+
+/**
+ * Waiting demand per pool: job messages on its queue (visible, in flight, delayed). The queue holds
+ * jobs only (recycle requests have their own queue), so its depth is jobs not yet served: new ones,
+ * and those scale-up holds at the maximum or for a runner scale-down may give back. Unknown when
+ * the queue cannot be read (no return on a guess).
+ */
+export async function readDemand(run: RunState, pools: Iterable<string>): Promise<Map<string, number>> {
+  const demand = new Map<string, number>();
+  for (const pool of new Set(pools)) {
+    const queueUrl = run.deps.config.pools[pool]?.queueUrl;
+    if (queueUrl === undefined) continue;
+    try {
+      const depth = await run.deps.ports.sqs.getQueueDepth(queueUrl);
+      demand.set(pool, depth.visible + depth.inFlight + depth.delayed);
+    } catch (error) {
+      if (!(error instanceof FleetError)) throw error;
+      run.deps.log.warn('queue depth unavailable', { pool });
+    }
+  }
+  return demand;
+}
+
+/**
+ * Gives back up to `demand[pool]` of the candidates to their pool (guarantee 3 of docs/safety.md):
+ * the quarantine is undone and the mark cleared. Returns the candidates that go on retiring.
+ */
+export async function returnForDemand(
+  run: RunState,
+  candidates: readonly Settling[],
+  demand: Map<string, number>,
+): Promise<Settling[]> {
+  const remaining: Settling[] = [];
+  for (const s of candidates) {
+    const waiting = demand.get(s.action.pool) ?? 0;
+    if (waiting <= 0) {
+      remaining.push(s);
+      continue;
+    }
+    let returned = false;
+    await run.guard({ instanceId: s.action.instanceId, pool: s.action.pool, step: 'return-to-service' }, async () => {
+      await returnToService(run, {
+        ...s.action,
+        kind: 'return-to-service',
+        ...(s.action.runnerId === undefined ? {} : { runnerId: s.action.runnerId }),
+      });
+      returned = true;
+    });
+    if (returned) demand.set(s.action.pool, waiting - 1);
+    else remaining.push(s);
+  }
+  return remaining;
+}
+
+/**
+ * Step 4: wait out the settle period inside this run (architecture.md §3: a Lambda waiting 90 s
+ * costs far less than an instance idling one more schedule period), measured from the latest
+ * quarantine among the candidates, or from the newest orphan tag: an orphan's last check waits as
+ * long, so it is gone within boot timeout + one schedule period (+ settle). While it waits, the run
+ * reads its pools' demand every `DEMAND_POLL_SECONDS` and gives candidates back as jobs arrive.
+ * Returns the candidates still retiring.
+ */
+export async function settleWatchingDemand(
+  run: RunState,
+  settling: readonly Settling[],
+  orphanTagsMs: readonly number[] = [],
+): Promise<Settling[]> {
+  let remaining = [...settling];
+  const starts = [...settling.map((s) => s.quarantinedMs), ...orphanTagsMs];
+  if (starts.length === 0) return remaining;
+  const until = Math.max(...starts) + run.deps.config.settleSeconds * 1000;
+  for (;;) {
+    const wait = until - run.now();
+    if (wait <= 0) return remaining;
+    await run.deps.ports.clock.sleep(Math.min(wait, DEMAND_POLL_SECONDS * 1000));
+    if (remaining.length === 0 || run.aborted) continue;
+    try {
+      const demand = await readDemand(
+        run,
+        remaining.map((s) => s.action.pool),
+      );
+      if ([...demand.values()].some((n) => n > 0)) remaining = await returnForDemand(run, remaining, demand);
+    } catch (error) {
+      if (!(error instanceof Deferred)) throw error;
+    }
+  }
+}
