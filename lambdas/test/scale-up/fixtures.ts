@@ -22,7 +22,13 @@ export const INSTANCE_ARN_PREFIX = 'arn:aws:ec2:eu-west-1:123456789012:instance/
 /** A pool's queue fields, as Terraform renders them from the queue it creates. */
 function queue(url: string) {
   const name = url.split('/').at(-1) ?? '';
-  return { queueUrl: url, queueArn: `arn:aws:sqs:eu-west-1:123456789012:${name}`, deadLetterQueueUrl: `${url}-dlq` };
+  return {
+    queueUrl: url,
+    queueArn: `arn:aws:sqs:eu-west-1:123456789012:${name}`,
+    deadLetterQueueUrl: `${url}-dlq`,
+    recycleQueueUrl: `${url}-recycle`,
+    recycleQueueArn: `arn:aws:sqs:eu-west-1:123456789012:${name}-recycle`,
+  };
 }
 
 const basePool = {
@@ -164,8 +170,8 @@ export function jobMessage(overrides: Partial<JobMessage> = {}): JobMessage {
 }
 
 /** The queue ARN of a pool of these fixtures (what the event source mapping puts on each record). */
-export function queueArnOf(pool: string): string {
-  return `arn:aws:sqs:eu-west-1:123456789012:ghr-test-${pool}`;
+export function queueArnOf(pool: string, kind: 'job' | 'recycle' = 'job'): string {
+  return `arn:aws:sqs:eu-west-1:123456789012:ghr-test-${pool}${kind === 'recycle' ? '-recycle' : ''}`;
 }
 
 /**
@@ -180,7 +186,10 @@ export function recordsFrom(fromPool: string | undefined, ...messages: (JobMessa
   return messages.map((m, i) => ({
     messageId: `m-${i + 1}`,
     body: typeof m === 'string' ? m : encodeMessage(m),
-    eventSourceARN: queueArnOf(fromPool ?? (typeof m === 'string' ? 'linux' : m.pool)),
+    eventSourceARN: queueArnOf(
+      fromPool ?? (typeof m === 'string' ? 'linux' : m.pool),
+      typeof m !== 'string' && m.kind === 'recycle' ? 'recycle' : 'job',
+    ),
   }));
 }
 

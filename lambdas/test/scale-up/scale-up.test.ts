@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { MAX_RETURN_WAITS } from '../../src/core/scale-up/requeue.js';
 import { handleScaleUpBatch } from '../../src/core/scale-up/scale-up.js';
 import { RUNNER_CONFIG_TAG } from '../../src/core/scale-up/runner-config.js';
 import { encodeLifecycle, TAG } from '../../src/core/tags.js';
@@ -76,17 +77,19 @@ describe('scale-up: launching a runner for a queued job', () => {
   });
 
   it('respects maxRunners, counting retiring instances, and holds the rest on the queue', async () => {
-    // Prepare: max 3; two live instances, one of them retiring.
+    // Prepare: max 3; two live instances, one of them retiring. The jobs waited for a returning
+    // runner as often as they may (returnWaits), so they are launched for like any other.
     const w = world();
     await existingInstance(w, 'linux');
     await existingInstance(w, 'linux', { [TAG.lifecycle]: encodeLifecycle({ phase: 'retiring', markMs: 1 }) });
     for (const id of [1, 2, 3]) jobAtGitHub(w, id);
     const r = recorder();
+    const waited = { returnWaits: MAX_RETURN_WAITS };
     // Act
     const result = await run(w, scaleUpConfig(), r)(
-      jobMessage({ jobId: 1 }),
-      jobMessage({ jobId: 2 }),
-      jobMessage({ jobId: 3 }),
+      jobMessage({ jobId: 1, ...waited }),
+      jobMessage({ jobId: 2, ...waited }),
+      jobMessage({ jobId: 3, ...waited }),
     );
     // Assess
     expect(result.batchItemFailures).toEqual([]);
@@ -99,6 +102,24 @@ describe('scale-up: launching a runner for a queued job', () => {
     expect(r.counts.get('ScaleUpAtMaximum')).toBe(2);
     const retiring = (await poolInstances(w)).find((i) => i.tags[TAG.lifecycle] !== undefined);
     expect(retiring?.tags[RUNNER_CONFIG_TAG]).toBeUndefined();
+  });
+
+  it('holds a job for a runner scale-down is retiring, which it can give back sooner than an instance boots', async () => {
+    // Prepare: room for two more; one instance of the pool is retiring.
+    const w = world();
+    await existingInstance(w, 'linux', {
+      [TAG.lifecycle]: encodeLifecycle({ phase: 'quarantined', markMs: 1, quarantinedMs: 2 }),
+    });
+    for (const id of [1, 2]) jobAtGitHub(w, id);
+    const r = recorder();
+    // Act
+    const result = await run(w, scaleUpConfig(), r)(jobMessage({ jobId: 1 }), jobMessage({ jobId: 2 }));
+    // Assess: one job waits (a delayed copy: the demand scale-down's settle wait reads), one is launched for.
+    expect(result.batchItemFailures).toEqual([]);
+    const sent = w.seams.sends.map((m) => JSON.parse(m.body) as { jobId: number; returnWaits?: number });
+    expect(sent.filter((m) => m.returnWaits === 1).map((m) => m.jobId)).toEqual([1]);
+    expect(r.counts.get('heldForReturn')).toBe(1);
+    expect(await poolInstances(w)).toHaveLength(2);
   });
 
   it('launches the jobs of one pool in a batch with one CreateFleet', async () => {

@@ -80,9 +80,14 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
 /** A registered runner not in the protocol: idle (a candidate for the quota split), busy, or young. */
 function planRegistered(known: Known, nowMs: number): Step {
   const { instance, poolConfig, base } = known;
-  // A registration that never came online and an agent that never wrote: a failed boot. JIT
-  // registrations are listed (offline) from the moment scale-up creates them, so this is an orphan too.
-  if (instance.agent === undefined && instance.runner?.status === 'offline') return planUnregistered(known, nowMs);
+  // An offline registration with no runner behind it on the instance (the agent reports none yet,
+  // or that its last one exited): GitHub assigns no job to an offline runner, so nothing runs on
+  // it. It is a failed boot (JIT registrations are listed, offline, from the moment scale-up creates
+  // them), a reusable instance's next registration not started yet, or one its dead agent never
+  // will start: the rules of an instance without a registration decide (booting, between
+  // registrations, orphan), so none of them stays forever.
+  const runnerless = instance.agent === undefined || instance.agent.state === 'exited';
+  if (instance.runner?.status === 'offline' && runnerless) return planUnregistered(known, nowMs);
   if (instance.orphanSinceMs !== undefined) return { ...base, kind: 'clear-orphan' };
   if (nowMs - instance.launchTimeMs < poolConfig.minimumRunningTimeMinutes * MINUTE) return skip(known, 'young');
   const signal = registeredWorkSignal(instance, nowMs, poolConfig.maxJobDurationMinutes * MINUTE);
