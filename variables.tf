@@ -338,8 +338,15 @@ variable "scale_down" {
   }
 
   validation {
-    condition     = var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= local.limits["lease.ttlSeconds"].min && var.scale_down.lease_ttl_seconds <= local.limits["lease.ttlSeconds"].max && var.scale_down.lease_ttl_seconds >= var.scale_down.timeout, false)
-    error_message = "scale_down.lease_ttl_seconds must be ${local.limits["lease.ttlSeconds"].min}-${local.limits["lease.ttlSeconds"].max} and at least scale_down.timeout, so a lease cannot expire while its run still acts."
+    condition     = var.scale_down.lease_ttl_seconds == null || try(var.scale_down.lease_ttl_seconds >= local.limits["lease.ttlSeconds"].min && var.scale_down.lease_ttl_seconds <= local.limits["lease.ttlSeconds"].max, false)
+    error_message = "scale_down.lease_ttl_seconds must be ${local.limits["lease.ttlSeconds"].min}-${local.limits["lease.ttlSeconds"].max}."
+  }
+
+  # Guarantee 4 of docs/safety.md: the Lambda's timeout ends a run before its lease can expire, with
+  # the margin in which a run stops acting (lambdas/src/config/run-budget.ts).
+  validation {
+    condition     = coalesce(var.scale_down.lease_ttl_seconds, local.limits["lease.ttlSeconds"].default) >= var.scale_down.timeout + local.limits["constant.leaseMarginSeconds"].default
+    error_message = "scale_down.lease_ttl_seconds (default ${local.limits["lease.ttlSeconds"].default}) must be at least scale_down.timeout + ${local.limits["constant.leaseMarginSeconds"].default}, so a run's lease cannot expire while it may still act."
   }
 }
 

@@ -303,3 +303,22 @@ run "accepts_a_runner_version_added_with_its_checksum" {
     error_message = "A pool on an added version installs the tarball with that version's checksum for its architecture."
   }
 }
+
+# Guarantee 4 of docs/safety.md: at the default lease TTL (900 s) a 900 s timeout leaves no margin.
+run "rejects_scale_down_timeout_without_lease_margin" {
+  command = plan
+
+  variables {
+    scale_down = { timeout = 900 }
+  }
+
+  expect_failures = [var.scale_down]
+}
+
+run "accepts_scale_down_timeout_with_lease_margin" {
+  command = plan
+
+  variables {
+    scale_down = { timeout = 900, lease_ttl_seconds = 960 }
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEASE_MARGIN_SECONDS } from './run-budget.js';
 import { scaleDownConfigSchema, scaleUpConfigSchema, webhookConfigSchema } from './schema.js';
 
 /**
@@ -53,9 +54,17 @@ function walk(schema: JsonSchema, path: string, out: Map<string, Limit>): void {
   if (schema.items !== undefined) walk(schema.items, `${path}[]`, out);
 }
 
-/** The limits of all three functions' schemas, merged by path, sorted. */
+/**
+ * Constants of the protocol that Terraform's checks across inputs need, under `constant.*`:
+ * the lease margin (the Lambda timeout must leave it before the lease expires).
+ */
+const CONSTANTS: Readonly<Record<string, Limit>> = {
+  'constant.leaseMarginSeconds': { default: LEASE_MARGIN_SECONDS },
+};
+
+/** The limits of all three functions' schemas, merged by path, and the constants, sorted. */
 export function configLimits(): Record<string, Limit> {
-  const out = new Map<string, Limit>();
+  const out = new Map<string, Limit>(Object.entries(CONSTANTS));
   for (const schema of [webhookConfigSchema, scaleUpConfigSchema, scaleDownConfigSchema]) {
     walk(jsonSchema.parse(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })), '', out);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_METADATA_TAG_KEY } from '../core/tags.js';
+import { LEASE_MARGIN_SECONDS, minimumLeaseSeconds } from './run-budget.js';
 
 /**
  * The configuration contract between Terraform and the Lambdas. Every default lives here,
@@ -150,14 +151,16 @@ export const scaleUpConfigSchema = z.strictObject({
     .default({ delaySeconds: 180, maxRechecks: 2 }),
 });
 
-export const scaleDownConfigSchema = z.strictObject({
+/** The scale-down keys; `scaleDownConfigSchema` adds the checks across keys. */
+export const scaleDownConfigObject = z.strictObject({
   ...commonSchema,
   /**
    * Wait between quarantine and re-check. Covers the world model's worst case: quarantine
    * propagation (≤ 60 s) + listener receive (≤ 2 s) + worker start (≤ 2 s) + agent notice (≤ 1 s)
-   * + tag write (≤ 3 s) + tag read lag (≤ 2 s) = 70 s, rounded up.
+   * + tag write (≤ 3 s) + tag read lag (≤ 2 s) = 70 s, rounded up. Shorter is refused: a re-check
+   * before the quarantine has surely taken effect could retire a runner GitHub is assigning a job to.
    */
-  settleSeconds: z.number().int().min(0).max(600).default(90),
+  settleSeconds: z.number().int().min(70).max(600).default(90),
   /** Org pools: the runner group with no repository access that quarantined runners move to. */
   quarantineGroupName: z.string().min(1).max(100).default('ghr-quarantine'),
   concurrency: z
@@ -171,6 +174,21 @@ export const scaleDownConfigSchema = z.strictObject({
     ttlSeconds: z.number().int().min(60).max(3600).default(900),
   }),
   runnerConfigPath: ssmParameterName,
+});
+
+/**
+ * Guarantee 4 of docs/safety.md: the lease outlasts the longest run at the pools' maxima (the
+ * settle wait included), with the margin before expiry at which a run stops acting.
+ */
+export const scaleDownConfigSchema = scaleDownConfigObject.superRefine((config, ctx) => {
+  const needed = minimumLeaseSeconds(config);
+  if (config.lease.ttlSeconds < needed) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['lease', 'ttlSeconds'],
+      message: `${config.lease.ttlSeconds} s is shorter than the longest run at the pools' maxima (settle ${config.settleSeconds} s + calls) plus the ${LEASE_MARGIN_SECONDS} s margin: at least ${needed} s (or fewer maxRunners, or a higher concurrency.global)`,
+    });
+  }
 });
 
 export type GitHubConfig = z.output<typeof githubSchema>;

@@ -16,6 +16,14 @@ export const TAG = {
   bypassRemoval: 'ghr:bypass-removal',
   /** Lifecycle written by scale-down: `retiring@<markMs>` or `quarantined@<markMs>/<quarMs>` (codec below). */
   lifecycle: 'ghr:lifecycle',
+  /**
+   * The fencing token of the scale-down run that owns the mark (its lease's token, decimal ms):
+   * written with the mark, rewritten by a later run that resumes it, checked before every step
+   * that acts on the instance (docs/safety.md, guarantee 4). The agent never reads it.
+   */
+  fence: 'ghr:fence',
+  /** The last job seen starting on the instance after its quarantine took effect (guard (a) failed): recorded once. */
+  guardAFailed: 'ghr:guard-a-failed',
   /** Agent state: `idle@<ms>`, `busy:<job-id>@<ms>`, `exited@<ms>`, optionally `/ack:<markMs>` (codec below). */
   agentState: 'ghr:agent-state',
   /** Job evidence from the webhook: `in_progress:<job-id>@<ms>` or `completed:<job-id>@<ms>` (codec below). */

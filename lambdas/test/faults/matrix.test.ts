@@ -20,7 +20,7 @@ const REPORTED: Readonly<Record<string, RegExp>> = {
   // Lost and late webhooks are invisible to scale-down: what it shows is the surplus late ones launch.
   'webhooks-lost-late': /^world: webhooks lost/,
   'spot-interruptions': /^world: spot interruptions/,
-  'dead-agent': /^warn silent agent past the maximum job duration/,
+  'dead-agent': /^warn retirement bound passed/,
 };
 
 describe('the fault matrix, quarantine', () => {

@@ -2,6 +2,7 @@ import { FleetError } from '../../errors.js';
 import type { Settling } from './prepare.js';
 import { Deferred, type RunState } from './run-state.js';
 import { returnToService } from './steps.js';
+import { observeInstance } from './observe.js';
 
 /**
  * How often a run waiting out its settle period reads its pools' queues again. A job that arrives
@@ -35,20 +36,29 @@ export async function readDemand(run: RunState, pools: Iterable<string>): Promis
 
 /**
  * Gives back up to `demand[pool]` of the candidates to their pool (guarantee 3 of docs/safety.md):
- * the quarantine is undone and the mark cleared. Returns the candidates that go on retiring.
+ * the quarantine is undone and the mark cleared. Those to give back are re-read first: only a mark
+ * this run still owns (the same mark, its fence) is undone (guarantee 4). Returns the candidates
+ * that go on retiring.
  */
 export async function returnForDemand(
   run: RunState,
   candidates: readonly Settling[],
   demand: Map<string, number>,
 ): Promise<Settling[]> {
+  const wanted = new Map(demand);
+  const toReturn: Settling[] = [];
   const remaining: Settling[] = [];
   for (const s of candidates) {
-    const waiting = demand.get(s.action.pool) ?? 0;
-    if (waiting <= 0) {
-      remaining.push(s);
-      continue;
-    }
+    const waiting = wanted.get(s.action.pool) ?? 0;
+    if (waiting > 0) {
+      toReturn.push(s);
+      wanted.set(s.action.pool, waiting - 1);
+    } else remaining.push(s);
+  }
+  if (toReturn.length === 0 || !(await run.leaseHeld())) return [...candidates];
+  const owned = await stillOwned(run, toReturn);
+  for (const s of toReturn) {
+    if (!owned.has(s.action.instanceId)) continue; // gone, or no longer this run's: not returned, not retired
     let returned = false;
     await run.guard({ instanceId: s.action.instanceId, pool: s.action.pool, step: 'return-to-service' }, async () => {
       await returnToService(run, {
@@ -58,10 +68,32 @@ export async function returnForDemand(
       });
       returned = true;
     });
-    if (returned) demand.set(s.action.pool, waiting - 1);
+    if (returned) demand.set(s.action.pool, (demand.get(s.action.pool) ?? 1) - 1);
     else remaining.push(s);
   }
   return remaining;
+}
+
+/** The candidates whose mark this run still owns, re-read from EC2 (one call). */
+async function stillOwned(run: RunState, settling: readonly Settling[]): Promise<Set<string>> {
+  const { ports, config } = run.deps;
+  const ids = settling.map((s) => s.action.instanceId);
+  const found = await run.ec2(() => ports.ec2.listInstances({ instanceIds: ids, states: ['pending', 'running'] }));
+  const byId = new Map(found.map((instance) => [instance.instanceId, instance]));
+  const owned = new Set<string>();
+  for (const s of settling) {
+    const fresh = byId.get(s.action.instanceId);
+    if (fresh === undefined) continue;
+    if (
+      run.owns(
+        observeInstance(fresh, config, () => undefined),
+        s.markMs,
+      )
+    )
+      owned.add(s.action.instanceId);
+    else run.count('fenceLost');
+  }
+  return owned;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { RateLimitedError, describeError } from '../../errors.js';
+import { FleetError, RateLimitedError, describeError } from '../../errors.js';
 import type { ScaleDownContext, ScaleDownReport, ScaleDownStrategy } from '../strategy.js';
 import { executePlan, type ExecutionResult } from './execute.js';
-import { acquireLease } from './lease.js';
+import { acquireLease, type Lease } from './lease.js';
 import { sweepRunnerConfigs } from './housekeeping.js';
 import type { ConcurrencyLimits } from './limiter.js';
 import { observeFleet } from './observe.js';
@@ -85,22 +85,21 @@ export async function runScaleDown(
       actions: tally(plan.actions.map((a) => (a.kind === 'retire' ? `retire:${a.from}` : a.kind))),
       skipped: tally(plan.skipped.map((s) => (s.signal ? `${s.reason}:${s.signal}` : s.reason))),
     });
-    result = await executePlan(plan, { ports, config, log, metrics }, concurrency);
-    const live = new Set(observation.instances.map((instance) => instance.instanceId));
-    try {
-      await sweepRunnerConfigs({ ssm: ports.ssm, config, log, metrics }, live, ports.clock.now());
-    } catch (error) {
-      // Housekeeping only: the configs stay until a later run sweeps them.
-      log.warn('runner config sweep skipped', { error: describeError(error) });
-      metrics.count('sweepFailed');
+    result = await executePlan(plan, { ports, config, log, metrics }, concurrency, lease);
+    // Housekeeping deletes too: only while the lease holds.
+    if (!result.leaseLost) {
+      const live = new Set(observation.instances.map((instance) => instance.instanceId));
+      try {
+        await sweepRunnerConfigs({ ssm: ports.ssm, config, log, metrics }, live, ports.clock.now());
+      } catch (error) {
+        // Housekeeping only: the configs stay until a later run sweeps them.
+        if (!(error instanceof FleetError)) throw error;
+        log.warn('runner config sweep skipped', { error: describeError(error) });
+        metrics.count('sweepFailed');
+      }
     }
   } finally {
-    try {
-      await lease.release();
-    } catch (error) {
-      // The lease expires by itself; a failed release delays the next run at most by its TTL.
-      log.warn('lease release failed', { error: describeError(error) });
-    }
+    await releaseLease(lease, log);
   }
   const c = result.counts;
   log.info('scale-down finished', { ...c, rateLimitedOwners: result.rateLimitedOwners.length });
@@ -115,6 +114,16 @@ export async function runScaleDown(
     rateLimitedOwners: result.rateLimitedOwners,
     errors: c.errors,
   };
+}
+
+/** The lease expires by itself: a failed release (a port error) delays the next run at most by its TTL. */
+async function releaseLease(lease: Lease, log: ScaleDownContext['log']): Promise<void> {
+  try {
+    await lease.release();
+  } catch (error) {
+    if (!(error instanceof FleetError)) throw error;
+    log.warn('lease release failed', { error: describeError(error) });
+  }
 }
 
 function emptyQuarantineReport(): QuarantineRunReport {

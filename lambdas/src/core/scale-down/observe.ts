@@ -136,6 +136,7 @@ export function observeInstance(
   const agent = decodeAgentState(instance.tags[TAG.agentState]);
   const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
   const orphanSinceMs = parseOrphan(instance.tags[TAG.orphan]);
+  const fenceToken = parseNumber(instance.tags[TAG.fence]);
   const bypass = instance.tags[TAG.bypassRemoval];
   return {
     instanceId: instance.instanceId,
@@ -147,6 +148,7 @@ export function observeInstance(
     registrationKnown: index !== undefined,
     ...(runnerIdTag === undefined ? {} : { runnerIdTag }),
     ...(lifecycle === undefined ? {} : { lifecycle }),
+    ...(fenceToken === undefined ? {} : { fenceToken }),
     ...(agent === undefined ? {} : { agent }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(orphanSinceMs === undefined ? {} : { orphanSinceMs }),

@@ -1,8 +1,16 @@
 import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
 import type { GitHubRunner } from '../../ports/index.js';
 import { idleQuota, splitByQuota } from '../capacity/idle-quota.js';
-import { hasQuarantineLabels, registeredWorkSignal, unregisteredWorkSignal } from './signals.js';
-import type { FleetObservation, ObservedInstance, PlannedAction, ScaleDownPlan, SkippedInstance } from './types.js';
+import { TAG, sanitizeJobId } from '../tags.js';
+import { hasQuarantineLabels, jobPastQuarantine, registeredWorkSignal, unregisteredWorkSignal } from './signals.js';
+import type {
+  GuardAFailure,
+  FleetObservation,
+  ObservedInstance,
+  PlannedAction,
+  ScaleDownPlan,
+  SkippedInstance,
+} from './types.js';
 import { recheckVerdict } from './verdict.js';
 
 const MINUTE = 60_000;
@@ -64,6 +72,7 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
     quarantinedMs,
     nowMs,
     maxJobMs,
+    settleMs,
   });
   switch (verdict.kind) {
     case 'retire':
@@ -130,6 +139,7 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
   const skipped: SkippedInstance[] = [];
   const idleByPool = new Map<string, Known[]>();
   const settleMs = config.settleSeconds * 1000;
+  const guardAFailures: GuardAFailure[] = [];
 
   for (const instance of observation.instances) {
     const pool = instance.pool;
@@ -152,6 +162,9 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
       skipped.push(skip(known, 'owner-not-listed'));
       continue;
     }
+    const lateJob = jobPastQuarantine(instance, settleMs);
+    if (lateJob !== undefined && instance.tags[TAG.guardAFailed] !== sanitizeJobId(lateJob))
+      guardAFailures.push({ instanceId: instance.instanceId, pool, jobId: lateJob });
     const jobsWaiting = (observation.pools[pool]?.queueDepth ?? 0) > 0;
     const step =
       instance.lifecycle !== undefined
@@ -184,5 +197,5 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
       });
     }
   }
-  return { actions, skipped };
+  return { actions, skipped, guardAFailures };
 }

@@ -30,14 +30,35 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Writes one lifecycle value on a batch of instances; true when written. */
-async function tagBatch(run: RunState, ids: readonly string[], value: string): Promise<boolean> {
+/**
+ * Writes one lifecycle value, with this run's fencing token, on a batch of instances (or the token
+ * alone: a claim of marks an earlier run made); true when written.
+ */
+async function tagBatch(run: RunState, ids: readonly string[], lifecycle?: string): Promise<boolean> {
   let written = false;
-  await run.guard({ instances: ids.length, step: 'lifecycle-tag' }, async () => {
-    await run.ec2(() => run.deps.ports.ec2.createTags(ids, { [TAG.lifecycle]: value }));
+  if (!(await run.leaseHeld())) return false;
+  const tags: Record<string, string> = { [TAG.fence]: String(run.lease.token) };
+  if (lifecycle !== undefined) tags[TAG.lifecycle] = lifecycle;
+  await run.guard({ instances: ids.length, step: lifecycle === undefined ? 'claim' : 'lifecycle-tag' }, async () => {
+    await run.ec2Write(() => run.deps.ports.ec2.createTags(ids, tags));
     written = true;
   });
   return written;
+}
+
+/** Takes over marks an earlier run made (guarantee 4): its token on them, batch by batch. Returns those claimed. */
+async function claim<T extends { readonly action: RetireAction }>(run: RunState, resumed: readonly T[]): Promise<T[]> {
+  const claimed: T[] = [];
+  for (const batch of chunk(resumed, TAG_BATCH)) {
+    if (
+      await tagBatch(
+        run,
+        batch.map((r) => r.action.instanceId),
+      )
+    )
+      claimed.push(...batch);
+  }
+  return claimed;
 }
 
 /**
@@ -52,9 +73,12 @@ export async function prepareRetirements(
   actions: readonly RetireAction[],
 ): Promise<{ settling: Settling[]; failures: PromiseSettledResult<void>[] }> {
   const { ports, log } = run.deps;
-  const settling: Settling[] = actions
-    .filter((a) => a.from === 'recheck')
-    .map((a) => ({ action: a, markMs: a.markMs ?? 0, quarantinedMs: a.quarantinedMs ?? a.markMs ?? 0 }));
+  const settling: Settling[] = await claim(
+    run,
+    actions
+      .filter((a) => a.from === 'recheck')
+      .map((a) => ({ action: a, markMs: a.markMs ?? 0, quarantinedMs: a.quarantinedMs ?? a.markMs ?? 0 })),
+  );
 
   // Step 2: one mark time for the whole run.
   const markMs = run.now();
@@ -69,9 +93,12 @@ export async function prepareRetirements(
       for (const action of batch) log.info('runner marked retiring', attrs(action));
     }
   }
-  for (const action of actions) {
-    if (action.from === 'quarantine') marked.push({ action, markMs: action.markMs ?? markMs });
-  }
+  marked.push(
+    ...(await claim(
+      run,
+      actions.filter((a) => a.from === 'quarantine').map((action) => ({ action, markMs: action.markMs ?? markMs })),
+    )),
+  );
 
   // Step 3: quarantine, concurrently within the limits.
   const quarantined: Marked[] = [];
@@ -84,7 +111,7 @@ export async function prepareRetirements(
         const runnerId = m.action.runnerId;
         if (runnerId !== undefined) {
           try {
-            await run.github(m.action.ownerKey, () =>
+            await run.githubWrite(m.action.ownerKey, () =>
               quarantineRunner(ports.github, run.groups, m.action.owner, runnerId, m.action.instanceId),
             );
           } catch (error) {

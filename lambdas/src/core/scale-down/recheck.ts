@@ -6,7 +6,8 @@ import { indexRunners, observeInstance, type RunnerIndex } from './observe.js';
 import { Deferred, type RunState } from './run-state.js';
 import { TAG_BATCH, chunk, type Settling } from './prepare.js';
 import type { ObservedInstance } from './types.js';
-import { readDemand, returnForDemand } from './demand.js';
+import { readDemand } from './demand.js';
+import { returnToService } from './steps.js';
 import { recheckVerdict } from './verdict.js';
 
 const DESCRIBE_BATCH = 200;
@@ -74,6 +75,7 @@ export async function recheckAndRetire(
     settling.map((s) => s.action.pool),
   );
   const terminations: Termination[] = [];
+  if (!(await run.leaseHeld())) return [];
   const results = await forEachLimited(
     limiter,
     settling,
@@ -84,6 +86,15 @@ export async function recheckAndRetire(
         if (current === undefined) return; // terminated already (ended by itself, or by a previous run)
         if (!indexes.has(s.action.ownerKey)) return; // owner not re-listed: no decision without fresh facts
         const instance = observeInstance(current, run.deps.config, (key) => indexes.get(key));
+        // Guarantee 4: the mark this run settled is still there and still this run's.
+        if (!run.owns(instance, s.markMs)) {
+          run.count('fenceLost');
+          run.deps.log.info('mark changed since this run read it; left to its owner', {
+            instanceId: s.action.instanceId,
+            pool: s.action.pool,
+          });
+          return;
+        }
         const termination = await decide(run, s, instance, demand);
         if (termination !== undefined) terminations.push(termination);
       }),
@@ -97,8 +108,9 @@ export async function recheckAndRetire(
 async function terminate(run: RunState, terminations: readonly Termination[]): Promise<void> {
   const { ports, log } = run.deps;
   for (const batch of chunk(terminations, TAG_BATCH)) {
+    if (!(await run.leaseHeld())) return;
     await run.guard({ instances: batch.length, step: 'terminate' }, async () => {
-      await run.ec2(() => ports.ec2.terminateInstances(batch.map((t) => t.settling.action.instanceId)));
+      await run.ec2Write(() => ports.ec2.terminateInstances(batch.map((t) => t.settling.action.instanceId)));
       for (const t of batch) {
         const attributes = {
           instanceId: t.settling.action.instanceId,
@@ -107,7 +119,7 @@ async function terminate(run: RunState, terminations: readonly Termination[]): P
         };
         if (t.backstop) {
           run.count('backstops');
-          log.warn('silent agent past the maximum job duration; instance terminated', attributes);
+          log.warn('retirement bound passed; instance terminated whatever its agent says', attributes);
         } else {
           run.count('retired');
           log.info('runner retired', attributes);
@@ -115,6 +127,11 @@ async function terminate(run: RunState, terminations: readonly Termination[]): P
       }
     });
   }
+}
+
+/** A lifecycle value with this run's fencing token beside it. */
+function fenced(run: RunState, lifecycle: string): Record<string, string> {
+  return { [TAG.lifecycle]: lifecycle, [TAG.fence]: String(run.lease.token) };
 }
 
 async function decide(
@@ -133,6 +150,7 @@ async function decide(
     quarantinedMs: s.quarantinedMs,
     nowMs: run.now(),
     maxJobMs: pool.maxJobDurationMinutes * 60_000,
+    settleMs: config.settleSeconds * 1000,
   });
   switch (verdict.kind) {
     case 'busy':
@@ -149,7 +167,7 @@ async function decide(
     case 'remark': {
       // Ask the agent again; the quarantine time stays, so settle is not paid twice.
       const lifecycle = encodeLifecycle({ phase: 'quarantined', markMs: run.now(), quarantinedMs: s.quarantinedMs });
-      await run.ec2(() => ports.ec2.createTags([s.action.instanceId], { [TAG.lifecycle]: lifecycle }));
+      await run.ec2Write(() => ports.ec2.createTags([s.action.instanceId], fenced(run, lifecycle)));
       run.count('remarked');
       log.info('agent asked for a fresh acknowledgement', attributes);
       return undefined;
@@ -157,14 +175,20 @@ async function decide(
     case 'registered': {
       // It registered after the mark: back to `retiring` so the next run quarantines the new registration.
       const lifecycle = encodeLifecycle({ phase: 'retiring', markMs: s.markMs });
-      await run.ec2(() => ports.ec2.createTags([s.action.instanceId], { [TAG.lifecycle]: lifecycle }));
+      await run.ec2Write(() => ports.ec2.createTags([s.action.instanceId], fenced(run, lifecycle)));
       log.info('instance registered while retiring; quarantined next run', attributes);
       return undefined;
     }
     case 'retire': {
       // A candidate that can serve a waiting job goes back to its pool instead.
-      if ((demand.get(s.action.pool) ?? 0) > 0) {
-        await returnForDemand(run, [s], demand);
+      const waiting = demand.get(s.action.pool) ?? 0;
+      if (waiting > 0) {
+        demand.set(s.action.pool, waiting - 1);
+        await returnToService(run, {
+          ...s.action,
+          kind: 'return-to-service',
+          ...(s.action.runnerId === undefined ? {} : { runnerId: s.action.runnerId }),
+        });
         return undefined;
       }
       return deregister(run, s, instance, false);
@@ -174,7 +198,14 @@ async function decide(
   }
 }
 
-/** DELETE the registration (now harmless): the termination to make, or undefined when taken. */
+/**
+ * DELETE the registration (now harmless): the termination to make, or undefined when taken.
+ * Before the retirement bound, a refusal (422: GitHub holds it busy; 404 for a JIT registration: a
+ * job consumed it) means "taken": the instance ends by itself after its job (world-model.md,
+ * DELETE rows). On a `retire` verdict that is guard (b) of docs/safety.md saving a job guard (a)
+ * let through. Past the bound no job that could start on the runner can still run: a 404 is
+ * "gone" and a 422 a stale view, and the instance is terminated all the same (guarantee 2).
+ */
 async function deregister(
   run: RunState,
   s: Settling,
@@ -182,24 +213,28 @@ async function deregister(
   backstop: boolean,
 ): Promise<Termination | undefined> {
   const runnerId = instance.runner?.id;
+  const attributes = { instanceId: s.action.instanceId, pool: s.action.pool, runnerId };
   if (runnerId !== undefined) {
     try {
-      await run.github(s.action.ownerKey, () => run.deps.ports.github.deleteRunner(s.action.owner, runnerId));
+      await run.githubWrite(s.action.ownerKey, () => run.deps.ports.github.deleteRunner(s.action.owner, runnerId));
     } catch (error) {
-      // 422: GitHub holds it busy. 404: a job consumed the JIT registration, or it is gone.
-      // Both mean "taken": the instance ends by itself after its job (world-model.md, DELETE rows).
-      // Past the backstop no job can still run on a quarantined runner, so a 404 there is "gone".
-      const taken = error instanceof ConflictError || (error instanceof NotFoundError && !backstop);
-      if (taken) {
+      if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+      // A 404 is taken as "taken" whatever the registration: a long-lived one that is gone costs
+      // one more run (the bound ends it), a JIT one taken and deleted would cost a job.
+      if (!backstop) {
         run.count('taken');
-        run.deps.log.info('runner taken at deregistration; left to end by itself', {
-          instanceId: s.action.instanceId,
-          pool: s.action.pool,
-          runnerId,
-        });
+        run.deps.metrics.count('guardBSaved');
+        run.deps.log.error(
+          'GitHub refused the DELETE (guard b): a job reached a quarantined runner that had acknowledged idle',
+          {
+            ...attributes,
+            status: error instanceof ConflictError ? 422 : 404,
+          },
+        );
         return undefined;
       }
-      if (!(error instanceof NotFoundError)) throw error;
+      if (error instanceof ConflictError)
+        run.deps.log.warn('GitHub holds the runner busy past the retirement bound; terminated anyway', attributes);
     }
   }
   return { settling: s, ...(runnerId === undefined ? {} : { runnerId }), backstop };

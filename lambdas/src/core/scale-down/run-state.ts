@@ -2,7 +2,9 @@ import type { ScaleDownConfig } from '../../config/schema.js';
 import { FleetError, RateLimitedError, describeError } from '../../errors.js';
 import type { Log, Metrics } from '../../observability/types.js';
 import type { Ports } from '../../ports/index.js';
+import { LEASE_MARGIN_MS } from './lease.js';
 import { QuarantineGroups } from './quarantine.js';
+import type { ObservedInstance } from './types.js';
 
 /** Stops one instance's work for this run without counting an error (rate limit, blocked owner). */
 export class Deferred extends Error {
@@ -22,7 +24,16 @@ export interface RunCounts {
   backstops: number;
   remarked: number;
   taken: number;
+  /** Marks another run took over (a newer fence) or undid since this run read them: left to it. */
+  fenceLost: number;
   errors: number;
+}
+
+/** What a run needs of its lease (lease.ts): the fencing token, the expiry, and a re-check. */
+export interface RunLease {
+  readonly token: number;
+  readonly expiresAtMs: number;
+  stillHeld(): Promise<boolean>;
 }
 
 export interface RunDeps {
@@ -51,11 +62,17 @@ export class RunState {
     backstops: 0,
     remarked: 0,
     taken: 0,
+    fenceLost: 0,
     errors: 0,
   };
   readonly groups: QuarantineGroups;
+  /** Set once the lease is about to expire or is lost: from then on the run only reads. */
+  leaseLost = false;
 
-  constructor(readonly deps: RunDeps) {
+  constructor(
+    readonly deps: RunDeps,
+    readonly lease: RunLease,
+  ) {
     this.groups = new QuarantineGroups(deps.ports.github, deps.config.quarantineGroupName);
   }
 
@@ -68,6 +85,57 @@ export class RunState {
     this.counts[name] += value;
     this.deps.metrics.count(name, value);
     if (detail !== undefined && detail !== name) this.deps.metrics.count(detail, value);
+  }
+
+  /**
+   * Guarantee 4 of docs/safety.md, before each destructive call (no I/O): the lease's margin not
+   * reached and not found lost. Otherwise the run stops acting; what it left is resumed later.
+   */
+  act(): void {
+    if (!this.leaseLost && this.now() < this.lease.expiresAtMs - LEASE_MARGIN_MS) return;
+    this.loseLease();
+    throw new Deferred('lease expiring');
+  }
+
+  /** Before each destructive phase or batch: `act`'s check plus a re-read of the lease (one SSM read). */
+  async leaseHeld(): Promise<boolean> {
+    if (this.leaseLost || this.aborted) return false;
+    let held = false;
+    try {
+      held = await this.lease.stillHeld();
+    } catch (error) {
+      // Not provable now: stop acting rather than act on a lease that may be another run's.
+      if (!(error instanceof FleetError)) throw error;
+    }
+    if (!held) this.loseLease();
+    return held;
+  }
+
+  private loseLease(): void {
+    if (this.leaseLost) return;
+    this.leaseLost = true;
+    this.deps.metrics.count('leaseLost');
+    this.deps.log.warn('lease about to expire or taken over; this run stops acting', {
+      token: this.lease.token,
+      expiresAtMs: this.lease.expiresAtMs,
+    });
+  }
+
+  /** Whether this run owns the mark it read as `markMs` on the instance it re-read just now. */
+  owns(instance: ObservedInstance, markMs: number): boolean {
+    return instance.lifecycle?.markMs === markMs && instance.fenceToken === this.lease.token;
+  }
+
+  /** A destructive EC2 call: `act`, then `ec2`. */
+  ec2Write<T>(call: () => Promise<T>): Promise<T> {
+    this.act();
+    return this.ec2(call);
+  }
+
+  /** A destructive GitHub call: `act`, then `github`. */
+  githubWrite<T>(ownerKey: string, call: () => Promise<T>): Promise<T> {
+    this.act();
+    return this.github(ownerKey, call);
   }
 
   /** A GitHub call on behalf of `ownerKey`, unless that owner is rate limited for this run. */

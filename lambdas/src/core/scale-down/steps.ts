@@ -21,13 +21,13 @@ export async function returnToService(run: RunState, action: Extract<PlannedActi
   const runnerId = action.runnerId;
   if (runnerId !== undefined) {
     try {
-      await run.github(action.ownerKey, () => restoreRunner(ports.github, action.owner, runnerId, pool));
+      await run.githubWrite(action.ownerKey, () => restoreRunner(ports.github, action.owner, runnerId, pool));
     } catch (error) {
       // Gone or taken by a job since the observation: nothing to restore; the mark is still cleared.
       if (!(error instanceof NotFoundError)) throw error;
     }
   }
-  await run.ec2(() => ports.ec2.deleteTags([action.instanceId], [TAG.lifecycle]));
+  await run.ec2Write(() => ports.ec2.deleteTags([action.instanceId], [TAG.lifecycle, TAG.fence]));
   run.count('returnedToService');
   log.info('runner returned to service', attrs(action));
 }
@@ -41,7 +41,7 @@ export async function tagOrphan(
   action: Extract<PlannedAction, { kind: 'tag-orphan' }>,
 ): Promise<Extract<PlannedAction, { kind: 'terminate-orphan' }>> {
   const orphanSinceMs = run.now();
-  await run.ec2(() => run.deps.ports.ec2.createTags([action.instanceId], { [TAG.orphan]: String(orphanSinceMs) }));
+  await run.ec2Write(() => run.deps.ports.ec2.createTags([action.instanceId], { [TAG.orphan]: String(orphanSinceMs) }));
   run.count('orphansTagged');
   run.deps.log.info('instance tagged orphan', attrs(action));
   const { kind: _kind, ...rest } = action;
@@ -49,7 +49,7 @@ export async function tagOrphan(
 }
 
 export async function clearOrphan(run: RunState, action: PlannedAction): Promise<void> {
-  await run.ec2(() => run.deps.ports.ec2.deleteTags([action.instanceId], [TAG.orphan]));
+  await run.ec2Write(() => run.deps.ports.ec2.deleteTags([action.instanceId], [TAG.orphan]));
   run.deps.log.info('orphan tag cleared', attrs(action));
 }
 
@@ -78,7 +78,7 @@ export async function terminateOrphan(
     log.info('orphan showed life; kept', attrs(action));
     return;
   }
-  await run.ec2(() => ports.ec2.terminateInstances([action.instanceId]));
+  await run.ec2Write(() => ports.ec2.terminateInstances([action.instanceId]));
   run.count('orphansTerminated');
   log.info('orphan terminated', attrs(action));
 }

@@ -17,6 +17,8 @@ export interface ObservedInstance {
   readonly registrationKnown: boolean;
   readonly runnerIdTag?: number;
   readonly lifecycle?: Lifecycle;
+  /** `ghr:fence`: the token of the run that owns the mark (guarantee 4). */
+  readonly fenceToken?: number;
   readonly agent?: AgentState;
   readonly evidence?: JobEvidence;
   /** `ghr:orphan` value as epoch ms; 0 when the tag holds something else (upstream writes `true`). */
@@ -108,7 +110,16 @@ export interface SkippedInstance {
   readonly signal?: BusySignal;
 }
 
+/** A job that started on a quarantined runner past its settle wait, not yet recorded on the instance. */
+export interface GuardAFailure {
+  readonly instanceId: string;
+  readonly pool: string;
+  readonly jobId: string;
+}
+
 export interface ScaleDownPlan {
   readonly actions: readonly PlannedAction[];
   readonly skipped: readonly SkippedInstance[];
+  /** Guard (a) failures seen in this observation (docs/safety.md, guarantee 5). */
+  readonly guardAFailures?: readonly GuardAFailure[];
 }

@@ -13,8 +13,9 @@ import type { BusySignal, ObservedInstance } from './types.js';
  * - `registered`: an instance retired between registrations got one after all: the next run quarantines it.
  * - `remark`: the agent wrote a newer state without acknowledging this mark (e.g. `idle` after a job):
  *   ask again with a fresh mark; the quarantine time is kept.
- * - `backstop`: no acknowledgement for quarantine + maximum job duration: the agent may be dead,
- *   and a quarantined runner started no job since, so any job it had has ended.
+ * - `backstop`: the retirement bound has passed (`retirementBoundMs`): no job that could have
+ *   started on the runner can still run, whatever its agent says or does not say (silent, dead,
+ *   stuck on a `busy`, lying). Deregister and terminate.
  * - `wait-ack`: not acknowledged yet; wait.
  */
 export type Verdict =
@@ -34,10 +35,30 @@ export interface VerdictInput {
   readonly quarantinedMs: number;
   readonly nowMs: number;
   readonly maxJobMs: number;
+  readonly settleMs: number;
+}
+
+/**
+ * Spare time after the longest job before the bound: clock skew between the instance, GitHub and
+ * us, and the listener's own start-up. Five minutes; stated in docs/safety.md.
+ */
+export const BOUND_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Guarantees 1 and 2 of docs/safety.md: the moment past which no job can be running on a runner
+ * quarantined at `quarantinedMs`. A job can still be assigned until the quarantine has taken
+ * effect, and start on the runner after its receive and spawn delays — all within the settle
+ * period, which covers them (config/schema.ts, `settleSeconds`) — and then run for at most the
+ * pool's maximum job duration. Until then a 404 on the DELETE of a JIT registration means "taken".
+ */
+export function retirementBoundMs(quarantinedMs: number, settleMs: number, maxJobMs: number): number {
+  return quarantinedMs + settleMs + maxJobMs + BOUND_MARGIN_MS;
 }
 
 export function recheckVerdict(input: VerdictInput): Verdict {
-  const { instance, expectRunner, markMs, quarantinedMs, nowMs, maxJobMs } = input;
+  const { instance, expectRunner, markMs, quarantinedMs, nowMs, maxJobMs, settleMs } = input;
+  // Whatever the agent says (or does not), past the bound nothing can run: the mark ends here.
+  if (nowMs >= retirementBoundMs(quarantinedMs, settleMs, maxJobMs)) return { kind: 'backstop' };
   if (expectRunner && instance.runner === undefined) return { kind: 'taken' };
   if (!expectRunner && instance.runner !== undefined) return { kind: 'registered' };
   const signal = expectRunner
@@ -50,12 +71,8 @@ export function recheckVerdict(input: VerdictInput): Verdict {
     const ready = expectRunner ? agent?.state === 'idle' : agent?.state === 'exited';
     return ready ? { kind: 'retire' } : { kind: 'busy', signal: 'agent' };
   }
-  // Not acknowledged. A busy REST flag or recent evidence still means work.
+  // Not acknowledged. A busy REST flag or recent evidence still means work; so does a `busy`.
   if (signal !== undefined && signal !== 'agent') return { kind: 'busy', signal };
-  // A `busy` written before the quarantine by an agent silent since is stale once the maximum
-  // job duration has passed: that job has ended (or GitHub's job timeout ended it).
-  const staleBusy = agent?.state === 'busy' && agent.atMs < quarantinedMs;
-  if (nowMs >= quarantinedMs + maxJobMs && (agent?.state !== 'busy' || staleBusy)) return { kind: 'backstop' };
   if (agent?.state === 'busy') return { kind: 'busy', signal: 'agent' };
   if (agent !== undefined && agent.atMs > markMs) return { kind: 'remark' };
   return { kind: 'wait-ack' };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { poolSchema, scaleDownConfigSchema, scaleUpConfigSchema } from '../../config/schema.js';
+import { poolSchema, scaleDownConfigObject, scaleUpConfigSchema } from '../../config/schema.js';
 import { worldParamsSchema } from '../world/params.js';
 
 /**
@@ -139,7 +139,7 @@ export const scenarioSchema = z.strictObject({
       /** The first run, minutes after the start (default: one period). */
       firstAtMinute: z.number().min(0).optional(),
       /** Overrides of `ScaleDownConfig` (settleSeconds, quarantineGroupName, …). */
-      config: scaleDownConfigSchema.partial().omit({ pools: true, github: true, environment: true }).default({}),
+      config: scaleDownConfigObject.partial().omit({ pools: true, github: true, environment: true }).default({}),
     })
     .default({ everyMinutes: 5, config: {} }),
   /** Overrides of `ScaleUpConfig` (checkJobQueued, heldJobs, jobRecheck). */

@@ -270,7 +270,7 @@ describe('planScaleDown: one instance, one rule per row', () => {
       { kind: 'retire', from: 'recheck' },
     ],
     [
-      'quarantined, silent past quarantine + max job duration: backstop',
+      'quarantined, silent past the retirement bound: backstop',
       {
         lifecycle: { phase: 'quarantined', markMs: NOW - 400 * MIN, quarantinedMs: NOW - 399 * MIN },
         runner: quarantinedLabels,

@@ -102,7 +102,7 @@ describe('runScaleDown: the quarantine protocol end to end on the in-memory doub
     expect(world.metrics.get('taken')).toBe(1);
   });
 
-  test('a silent agent: no termination before quarantine + max job duration, then the backstop', async () => {
+  test('a silent agent: no termination before the retirement bound, then the backstop', async () => {
     // Prepare
     const world = new World();
     world.ackAgents = false;

@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { recheckVerdict, type Verdict } from '../../../src/core/scale-down/verdict.js';
+import {
+  recheckVerdict,
+  retirementBoundMs,
+  BOUND_MARGIN_MS,
+  type Verdict,
+} from '../../../src/core/scale-down/verdict.js';
 import type { ObservedInstance } from '../../../src/core/scale-down/types.js';
 import type { AgentState, JobEvidence } from '../../../src/core/tags.js';
 import { MIN, REPO, T0 } from '../world.js';
@@ -7,6 +12,8 @@ import { MIN, REPO, T0 } from '../world.js';
 const MARK = T0 - 2 * MIN;
 const QUAR = MARK + 1000;
 const MAX_JOB = 360 * MIN;
+const SETTLE = 90_000;
+const BOUND = retirementBoundMs(QUAR, SETTLE, MAX_JOB);
 
 function instance(opts: {
   runner?: { busy: boolean } | null;
@@ -36,6 +43,13 @@ const ack = (state: AgentState['state'], extra: Partial<AgentState> = {}): Agent
   atMs: MARK + 3000,
   ackMarkMs: MARK,
   ...extra,
+});
+
+describe('retirementBoundMs', () => {
+  test('quarantine time + settle + maximum job duration + the margin', () => {
+    expect(BOUND - QUAR).toBe(SETTLE + MAX_JOB + BOUND_MARGIN_MS);
+    expect(BOUND_MARGIN_MS).toBe(5 * MIN);
+  });
 });
 
 describe('recheckVerdict', () => {
@@ -88,36 +102,52 @@ describe('recheckVerdict', () => {
       '',
     ],
     [
-      'no ack, agent silent, past quarantine + max job: backstop',
+      'no ack, agent silent, past quarantine + max job but before the bound: still waiting (guarantee 1)',
       { runner: { busy: false }, agent: { state: 'idle', atMs: MARK - 5000 } },
       true,
       QUAR + MAX_JOB,
+      'wait-ack',
+      '',
+    ],
+    [
+      'no ack, agent silent, at the bound: backstop',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK - 5000 } },
+      true,
+      BOUND,
       'backstop',
       '',
     ],
     [
-      'no ack, stale busy from before quarantine, past max job: backstop',
+      'no ack, stale busy from before quarantine, just before the bound: busy',
       { runner: { busy: false }, agent: { state: 'busy', jobId: '1', atMs: MARK - 5000 } },
       true,
-      QUAR + MAX_JOB,
-      'backstop',
-      '',
-    ],
-    [
-      'no ack, busy written after quarantine: busy even past max job',
-      { runner: { busy: false }, agent: { state: 'busy', jobId: '1', atMs: QUAR + 5000 } },
-      true,
-      QUAR + MAX_JOB,
+      BOUND - 1,
       'busy',
       'agent',
     ],
     [
-      'no ack, REST busy past max job: busy',
+      'acknowledged busy, then silent: backstop at the bound (guarantee 2)',
+      { runner: { busy: false }, agent: ack('busy', { jobId: '1', atMs: QUAR + 5000 }) },
+      true,
+      BOUND,
+      'backstop',
+      '',
+    ],
+    [
+      'REST busy at the bound: backstop (no job that could start can still run)',
       { runner: { busy: true }, agent: { state: 'idle', atMs: MARK - 5000 } },
       true,
-      QUAR + MAX_JOB,
-      'busy',
-      'rest',
+      BOUND,
+      'backstop',
+      '',
+    ],
+    [
+      'runner gone and agent silent at the bound: backstop, not taken forever',
+      { runner: null },
+      true,
+      BOUND,
+      'backstop',
+      '',
     ],
     ['between registrations: acked exited: retire', { runner: null, agent: ack('exited') }, false, T0, 'retire', ''],
     [
@@ -147,6 +177,7 @@ describe('recheckVerdict', () => {
       quarantinedMs: QUAR,
       nowMs,
       maxJobMs: MAX_JOB,
+      settleMs: SETTLE,
     });
     // Assess
     expect(verdict.kind).toBe(kind);
