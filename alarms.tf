@@ -89,3 +89,30 @@ resource "aws_cloudwatch_metric_alarm" "scale_down_skipped_busy" {
   ok_actions          = var.alarms.actions
   tags                = local.tags
 }
+
+# Guarantee 5 of docs/safety.md. Guard (a) failed: a job started on a quarantined runner after its
+# settle wait, so GitHub ignored a quarantine that had taken effect (the world model is wrong for
+# this deployment). Guard (b) saved a job: GitHub refused to deregister a runner that had
+# acknowledged idle, because a job had reached it since. Either means one of the two independent
+# guards did not hold; nothing was killed, but the other guard is all that is left. Any one fires.
+resource "aws_cloudwatch_metric_alarm" "scale_down_guard" {
+  for_each = var.alarms.enabled ? {
+    guard-a-failed = { metric = "guardAFailed", what = "A job started on a quarantined runner after its settle wait: GitHub ignored the quarantine (guard (a) of docs/safety.md failed)." }
+    guard-b-saved  = { metric = "guardBSaved", what = "GitHub refused to deregister a runner that had acknowledged idle: a job reached it after the quarantine (guard (b) of docs/safety.md saved it)." }
+  } : {}
+
+  alarm_name          = "${var.prefix}-scale-down-${each.key}"
+  alarm_description   = each.value.what
+  namespace           = var.alarms.metrics_namespace
+  metric_name         = each.value.metric
+  dimensions          = { service = "scale-down", environment = local.environment }
+  statistic           = "Sum"
+  period              = var.alarms.period_seconds
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.actions
+  ok_actions          = var.alarms.actions
+  tags                = local.tags
+}

@@ -73,6 +73,16 @@ run "defaults_plan" {
     error_message = "The skipped-busy alarm must filter on service = scale-down and environment = the prefix."
   }
 
+  # Guarantee 5 of docs/safety.md: any guard (a) failure or guard (b) save of this deployment fires.
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.scale_down_guard["guard-a-failed"].metric_name == "guardAFailed" &&
+      aws_cloudwatch_metric_alarm.scale_down_guard["guard-b-saved"].metric_name == "guardBSaved" &&
+      alltrue([for a in aws_cloudwatch_metric_alarm.scale_down_guard : a.threshold == 1 && a.dimensions == tomap({ service = "scale-down", environment = "ghr-test" })])
+    )
+    error_message = "The guard alarms must watch guardAFailed and guardBSaved of this deployment's scale-down, firing on one."
+  }
+
   # A webhook flood can take at most 20 concurrent executions; scale-up keeps its own 10 (2 per
   # pool trigger at least) and scale-down 1, so the flood cannot starve either.
   assert {
@@ -128,7 +138,7 @@ run "alarms_disabled" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.lambda_errors) == 0 && length(aws_cloudwatch_metric_alarm.scale_down_skipped_busy) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.lambda_errors) == 0 && length(aws_cloudwatch_metric_alarm.scale_down_skipped_busy) == 0 && length(aws_cloudwatch_metric_alarm.scale_down_guard) == 0
     error_message = "alarms.enabled = false must create no alarm."
   }
 }

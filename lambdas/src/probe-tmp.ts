@@ -1,24 +1,21 @@
-import { faultClass } from './sim/faults/catalog.js';
-import { buildWorld } from './sim/build.js';
-import { runToEnd } from './sim/run.js';
-import { resolveStrategy } from './sim/control-plane/strategies.js';
-export async function main(argv: string[]) {
-  const spec = faultClass(argv[0]!);
-  for (const seed of argv.slice(1).map(Number)) {
-    const sim = await buildWorld(spec.scenario, { seed, strategy: resolveStrategy('quarantine'), keepLog: true });
-    await runToEnd(sim);
-    const w = sim.world;
-    for (const h of w.hosts.hosts.values()) {
-      const live = h.instance.state === 'running' || h.instance.state === 'pending';
-      if (!live || h.job || h.offlineSinceMs === undefined) continue;
-      const off = w.now - h.offlineSinceMs;
-      const bound = (8 + 10) * 60_000 + (!h.agent.alive ? 2 * h.pool.config.maxJobDurationMinutes * 60_000 : 0);
-      if (off > bound) {
-        console.log('LEAK seed', seed, h.instance.id, 'offline s', off / 1000, 'agentAlive', h.agent.alive, 'tags', JSON.stringify(w.ec2.readTags(h.instance)));
-        for (const l of w.eventLog.all()) if (l.includes(h.instance.id)) console.log('  ', l.slice(0, 180));
-        for (const l of w.lambda.record('scale-down')!.lines) if (l.includes(h.instance.id)) console.log('  SD', l.slice(0, 220));
-      }
+import { resolveStrategy, runSimulation } from './sim/run.js';
+import { builtinScenarioNames, loadScenario } from './sim/scenarios/load.js';
+import { adversarial, withRegistrations, type RegistrationVariant } from './sim/scenarios/variants.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const [variant, strategy, death, latency, seeds] = argv;
+  for (const name of builtinScenarioNames()) {
+    let killed = 0, leaked = 0, submitted = 0;
+    const marked: number[] = [];
+    const t = Date.now();
+    for (let seed = 1; seed <= Number(seeds ?? 2); seed++) {
+      const scenario = adversarial(withRegistrations(loadScenario(name), variant as RegistrationVariant), {
+        agentDeathChance: Number(death), latencySeconds: Number(latency), errorRate: Number(process.env.ER ?? 0.1), propagationSeconds: 60 });
+      const r = await runSimulation({ scenario, strategy: resolveStrategy(strategy!), seed, hours: 10 });
+      killed += r.accounting.jobsKilled; leaked += r.accounting.instancesLeaked; submitted += r.accounting.jobsSubmitted;
+      marked.push(...Object.values(r.accounting.retirementSecondsByPool).map((x) => x.afterQuarantine));
     }
+    console.log(name, { killed, leaked, submitted, maxMarked: Math.max(0, ...marked), ms: Date.now() - t });
   }
   return 0;
 }

@@ -11,8 +11,8 @@ import { measureAgentLatency } from './agent/latency.js';
 import { awsMode } from './agent/world.js';
 
 const SAME_MODE_NOTE =
-  'same-mode comparison: the simulator forces a registration mode per pool (scenario pool `registration`); ' +
-  'the long-lived rows pin every reusable pool that follows the strategy to a long-lived registration token';
+  'strategies are compared in the same registration mode first: token (long-lived registrations on every pool, ' +
+  'guard (b) absent) and jit (JIT on every pool); then each in its own mode (sim/scenarios/variants.ts)';
 
 async function collect(options: BenchOptions, progress: Progress, env: BenchIo['env']): Promise<BenchResult> {
   const result: BenchResult = { notes: {} };

@@ -3,7 +3,7 @@ import { faultTable } from './faults.js';
 import type { SpeedMeasurement } from '../sim/bench-speed.js';
 import type { BundleRow } from './bundles.js';
 import type { AgentLatency } from './agent/latency.js';
-import type { CostRow, RegistrationComparison, SafetyRow } from './safety.js';
+import { COMPARISONS, type CostRow, type RegistrationComparison, type SafetyRow } from './safety.js';
 import type { ScaleResult } from './scale/run.js';
 import { table } from './table.js';
 
@@ -21,19 +21,33 @@ export interface BenchResult {
 }
 
 const MODE_TITLE: Record<RegistrationComparison, string> = {
+  token: 'every strategy with long-lived registrations (guard (b) absent: the protocol alone)',
+  jit: 'every strategy with JIT registrations (GitHub refuses to delete an assigned one: guard (b))',
   own: 'each strategy in its own registration mode (baselines: long-lived on reusable pools; quarantine: JIT)',
-  'long-lived': 'every strategy with long-lived registrations on reusable pools (the protocol alone)',
 };
 
 function safetyTables(rows: readonly SafetyRow[]): string[] {
-  return (['own', 'long-lived'] as const).flatMap((mode) => {
+  return COMPARISONS.flatMap((mode) => {
     const chosen = rows.filter((r) => r.mode === mode);
     if (chosen.length === 0) return [];
     const first = chosen[0]!;
     return [
       table(
         `Safety: ${MODE_TITLE[mode]}`,
-        ['scenario', 'strategy', 'jobs', 'completed', 'KILLED', 'leaked', 'inst-h', 'idle inst-h', 'GitHub calls'],
+        [
+          'scenario',
+          'strategy',
+          'jobs',
+          'completed',
+          'KILLED',
+          'leaked',
+          'inst-h',
+          'idle inst-h',
+          'GitHub calls',
+          'on quarantining',
+          'guard a failed',
+          'guard b saved',
+        ],
         chosen.map((r) => [
           r.scenario,
           r.strategy,
@@ -44,8 +58,15 @@ function safetyTables(rows: readonly SafetyRow[]): string[] {
           r.instanceHours,
           r.idleInstanceHours,
           r.githubCalls,
+          r.assignedWhileQuarantining,
+          r.guardAFailures,
+          r.guardBSaves,
         ]),
-        [`sums over ${first.seeds} seed(s) x ${first.simulatedHours / first.seeds} simulated h each`],
+        [
+          `sums over ${first.seeds} seed(s) x ${first.simulatedHours / first.seeds} simulated h each`,
+          'on quarantining: jobs assigned while a quarantine propagated (the settle wait and re-check kept them);',
+          'guard a failed: jobs assigned after a quarantine should have held; guard b saved: jobs a refused DELETE kept (kills it prevented)',
+        ],
       ),
     ];
   });

@@ -1,17 +1,19 @@
 import { resolveStrategy, runSimulation } from '../sim/run.js';
 import { builtinScenarioNames, loadScenario } from '../sim/scenarios/load.js';
 import type { Scenario } from '../sim/scenarios/schema.js';
+import { withRegistrations, type RegistrationVariant } from '../sim/scenarios/variants.js';
 
 /** The strategies of the safety matrix (issue 4): ours and the three baselines. */
 export const SAFETY_STRATEGIES = ['naive', 'deregister-recheck', 'confirm-window', 'quarantine'] as const;
 
 /**
- * world-model.md, "Comparing strategies fairly": `own` runs each strategy with its own
- * registration mode (baselines: long-lived on reusable pools; ours: JIT); `long-lived` runs every
- * strategy with long-lived registrations on reusable pools, isolating the protocol itself.
- * Ephemeral pools use JIT in both.
+ * world-model.md, "Comparing strategies fairly": strategies are compared in the same registration
+ * mode first — `token` (long-lived registrations everywhere: guard (b) of docs/safety.md absent,
+ * the protocol alone) and `jit` (JIT everywhere: GitHub refuses to delete an assigned one) — and
+ * then each in its `own` mode (baselines: long-lived on reusable pools; ours: JIT recycled per job).
  */
-export type RegistrationComparison = 'own' | 'long-lived';
+export type RegistrationComparison = Extract<RegistrationVariant, 'token' | 'jit' | 'own'>;
+export const COMPARISONS: readonly RegistrationComparison[] = ['token', 'jit', 'own'];
 
 export interface SafetyRow {
   readonly scenario: string;
@@ -27,6 +29,12 @@ export interface SafetyRow {
   readonly instanceHours: number;
   readonly idleInstanceHours: number;
   readonly githubCalls: number;
+  /** Jobs GitHub assigned to a runner while its quarantine propagated: the re-check had to see them. */
+  readonly assignedWhileQuarantining: number;
+  /** Jobs assigned after a quarantine should have held (guard (a) failed). */
+  readonly guardAFailures: number;
+  /** Jobs a refused DELETE kept alive (guard (b) prevented these kills). */
+  readonly guardBSaves: number;
 }
 
 export interface CostRow {
@@ -51,15 +59,6 @@ export interface SafetyOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** The scenario with every reusable pool that follows the strategy pinned to long-lived registrations. */
-export function withLongLivedRegistrations(scenario: Scenario): Scenario {
-  const pools: Scenario['pools'] = {};
-  for (const [name, pool] of Object.entries(scenario.pools)) {
-    pools[name] = pool.registration === 'strategy' && !pool.ephemeral ? { ...pool, registration: 'token' } : pool;
-  }
-  return { ...scenario, pools };
-}
-
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 async function safetyRow(
@@ -69,8 +68,8 @@ async function safetyRow(
   options: SafetyOptions,
   step: () => void,
 ): Promise<SafetyRow> {
-  const world = mode === 'long-lived' ? withLongLivedRegistrations(scenario) : scenario;
-  const sums = { submitted: 0, completed: 0, killed: 0, leaked: 0, hours: 0, idle: 0, github: 0 };
+  const world = { ...withRegistrations(scenario, mode), name: scenario.name };
+  const sums = { submitted: 0, completed: 0, killed: 0, leaked: 0, hours: 0, idle: 0, github: 0, during: 0, a: 0, b: 0 };
   for (let seed = 1; seed <= options.seeds; seed++) {
     const { accounting: a } = await runSimulation({
       scenario: world,
@@ -85,6 +84,9 @@ async function safetyRow(
     sums.hours += a.instanceHours;
     sums.idle += a.idleInstanceHours;
     sums.github += a.githubCalls;
+    sums.during += a.guards.assignedWhileQuarantining;
+    sums.a += a.guards.guardAFailures;
+    sums.b += a.guards.guardBSaves;
     step();
   }
   return {
@@ -100,6 +102,9 @@ async function safetyRow(
     instanceHours: round(sums.hours),
     idleInstanceHours: round(sums.idle),
     githubCalls: sums.github,
+    assignedWhileQuarantining: sums.during,
+    guardAFailures: sums.a,
+    guardBSaves: sums.b,
   };
 }
 
@@ -107,7 +112,7 @@ async function safetyRow(
 export async function runSafety(options: SafetyOptions): Promise<SafetyRow[]> {
   const scenarios = (options.scenarios ?? builtinScenarioNames()).map((name) => loadScenario(name));
   const strategies = options.strategies ?? SAFETY_STRATEGIES;
-  const modes = options.modes ?? (['own', 'long-lived'] as const);
+  const modes = options.modes ?? COMPARISONS;
   const total = scenarios.length * strategies.length * modes.length * options.seeds;
   let done = 0;
   const step = () => options.onProgress?.(++done, total);

@@ -70,6 +70,54 @@ export function killedJobs(world: World): KilledJob[] {
   return killed;
 }
 
+/**
+ * The two guards of docs/safety.md as the world saw them (guarantee 5), per job:
+ * - `assignedWhileQuarantining`: assigned after its runner's quarantine was requested, within
+ *   GitHub's propagation delay (the world model allows it: the settle wait and the re-check must
+ *   see these jobs);
+ * - `guardAFailures`: assigned later than that, when the quarantine should have held (GitHub
+ *   ignored it: the stale-labels variant, or a job asking only for default labels);
+ * - `guardBSaves`: GitHub refused a DELETE of the runner's registration while the job was assigned
+ *   (what guard (b) prevented: without it, that DELETE would have cancelled the job).
+ */
+export interface Guards {
+  readonly assignedWhileQuarantining: number;
+  readonly guardAFailures: number;
+  readonly guardBSaves: number;
+}
+
+export function guards(world: World): Guards {
+  const gh = world.ctx.params.github;
+  const propagationMs = 1000 * Math.max(gh.labelPropagationSeconds[1], gh.groupPropagationSeconds[1]);
+  let during = 0;
+  let failures = 0;
+  let saves = 0;
+  for (const job of world.github.jobs.values()) {
+    if (job.deleteRefused === true) saves++;
+    if (job.quarantineRequestedMs === undefined || job.assignedMs === undefined) continue;
+    if (job.assignedMs - job.quarantineRequestedMs > propagationMs) failures++;
+    else during++;
+  }
+  return { assignedWhileQuarantining: during, guardAFailures: failures, guardBSaves: saves };
+}
+
+/** Guarantee 2, per pool (seconds): see `Ec2World.retirementSpans`. */
+export interface RetirementSpan {
+  readonly marked: number;
+  readonly afterQuarantine: number;
+}
+
+/** Per pool, the longest retirement spans, those still open at the end included. */
+export function retirementSpans(world: World): Record<string, RetirementSpan> {
+  for (const instance of world.ec2.instances.values()) world.ec2.closeSpan(instance, world.now);
+  const out: Record<string, RetirementSpan> = {};
+  for (const pool of [...world.ec2.retirementSpans.keys()].sort()) {
+    const span = world.ec2.retirementSpans.get(pool)!;
+    out[pool] = { marked: span.markedMs / 1000, afterQuarantine: span.afterQuarantineMs / 1000 };
+  }
+  return out;
+}
+
 /** Metrics the functions emit when they meet trouble or take a fallback path (core code's names). */
 const DEGRADATION_METRICS: Readonly<Record<string, readonly string[]>> = {
   'scale-down': ['rateLimited', 'ec2RateLimited', 'runnerListFailed', 'errors', 'leaseHeld', 'sweepFailed'],

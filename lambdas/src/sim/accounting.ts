@@ -1,6 +1,16 @@
 import type { ScaleDownReport } from '../core/strategy.js';
 import type { SimWorld } from './build.js';
-import { degradation, killedJobs, queueWait, type KilledJob, type Percentiles } from './accounting-detail.js';
+import {
+  degradation,
+  guards,
+  killedJobs,
+  queueWait,
+  retirementSpans,
+  type Guards,
+  type KilledJob,
+  type Percentiles,
+  type RetirementSpan,
+} from './accounting-detail.js';
 import { FUNCTIONS } from './control-plane/configs.js';
 
 /** world-model.md, "Accounting": what every run reports. */
@@ -45,8 +55,14 @@ export interface Accounting {
   readonly orphansReaped: number;
   /** Quarantined or retiring runners scale-down gave back to their pool (jobs waited). */
   readonly returnedToService: number;
-  /** Instances the silent-agent backstop terminated. */
+  /** Instances the retirement bound ended (the silent-agent backstop). */
   readonly backstops: number;
+  /** Which guard of docs/safety.md held or failed, as the world saw it (guarantee 5). */
+  readonly guards: Guards;
+  /** What our control plane reported of the same: its `guardAFailed` and `guardBSaved` metrics. */
+  readonly guardsReported: { readonly guardAFailed: number; readonly guardBSaved: number };
+  /** Per pool, the longest an instance stayed marked, and since its quarantine, seconds (guarantee 2). */
+  readonly retirementSecondsByPool: Readonly<Record<string, RetirementSpan>>;
   /** What went wrong or took a fallback path, by reason (metrics, invocation outcomes, dead letters). */
   readonly degraded: Readonly<Record<string, number>>;
 }
@@ -144,6 +160,12 @@ export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Acc
     orphansReaped: reports.reduce((n, report) => n + report.orphansTerminated, 0),
     returnedToService: scaleDown?.get('returnedToService') ?? 0,
     backstops: scaleDown?.get('backstops') ?? 0,
+    guards: guards(world),
+    guardsReported: {
+      guardAFailed: scaleDown?.get('guardAFailed') ?? 0,
+      guardBSaved: scaleDown?.get('guardBSaved') ?? 0,
+    },
+    retirementSecondsByPool: retirementSpans(world),
     degraded: degradation(sim),
   };
 }

@@ -38,7 +38,7 @@ const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--h
   --ours a,b  with --serve: run only these of ours inside (webhook, scale-up, scale-down); the caller does the rest
 `;
 
-/** The keys `--json` prints, in this order (issue 3, then issue 12's additions). */
+/** The keys `--json` prints, in this order (issue 3, then issue 12's and issue 13's additions). */
 export function summaryJson(
   result: Pick<SimulationResult, 'scenario' | 'strategy' | 'seed' | 'simulatedHours' | 'accounting'>,
 ): Record<string, unknown> {
@@ -68,6 +68,9 @@ export function summaryJson(
     githubThrottles: a.githubThrottles,
     degraded: a.degraded,
     killedJobs: a.killedJobs,
+    // issue 13: which guard held, and how long marks lasted
+    guards: { ...a.guards, reported: a.guardsReported },
+    retirementSecondsByPool: a.retirementSecondsByPool,
   };
 }
 
@@ -90,6 +93,10 @@ function readable(result: SimulationResult): string {
       `${a.queueWaitSeconds.p50} / ${a.queueWaitSeconds.p95} / ${a.queueWaitSeconds.max} s`,
     ],
     ['returned to service / backstops', `${a.returnedToService} / ${a.backstops}`],
+    [
+      'guard (a) failures / guard (b) saves',
+      `${a.guards.guardAFailures} / ${a.guards.guardBSaves} (jobs assigned while a quarantine propagated: ${a.guards.assignedWhileQuarantining})`,
+    ],
     ['instances launched / leaked', `${a.instancesLaunched} / ${a.instancesLeaked}`],
     ['instance-hours (idle)', `${a.instanceHours} (${a.idleInstanceHours})`],
     ['max surplus idle', `${a.maxSurplusIdleSeconds} s`],

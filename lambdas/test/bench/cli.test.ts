@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { main } from '../../src/bench/cli.js';
-import { SAFETY_STRATEGIES } from '../../src/bench/safety.js';
+import { COMPARISONS, SAFETY_STRATEGIES } from '../../src/bench/safety.js';
 import { builtinScenarioNames } from '../../src/sim/scenarios/load.js';
 
 async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -25,6 +25,9 @@ function rows(value: unknown): Record<string, unknown>[] {
 }
 
 const SAFETY_NUMBERS = [
+  'guardAFailures',
+  'guardBSaves',
+  'assignedWhileQuarantining',
   'seeds',
   'simulatedHours',
   'jobsCompleted',
@@ -48,7 +51,7 @@ describe('npm run bench', () => {
 
   test('--json --quick --only safety,cost: one JSON object with a row per scenario x strategy x mode', async () => {
     // Act
-    const { code, stdout } = await bench(['--json', '--quick', '--only', 'safety,cost']);
+    const { code, stdout } = await bench(['--json', '--quick', '--hours', '3', '--only', 'safety,cost']);
 
     // Assess: exactly one JSON object on stdout, nothing else.
     expect(code).toBe(0);
@@ -58,7 +61,7 @@ describe('npm run bench', () => {
     expect(result.scale).toBeUndefined();
     const safety = rows(result.safety);
     const scenarios = builtinScenarioNames();
-    for (const mode of ['own', 'long-lived']) {
+    for (const mode of COMPARISONS) {
       for (const scenario of scenarios) {
         for (const strategy of SAFETY_STRATEGIES) {
           const matching = safety.filter((r) => r.scenario === scenario && r.strategy === strategy && r.mode === mode);
@@ -69,14 +72,14 @@ describe('npm run bench', () => {
             expect(row[key]).toBeGreaterThanOrEqual(0);
           }
           expect(row.seeds).toBe(1);
-          expect(row.simulatedHours).toBe(6);
+          expect(row.simulatedHours).toBe(3);
         }
       }
     }
-    expect(safety).toHaveLength(scenarios.length * SAFETY_STRATEGIES.length * 2);
+    expect(safety).toHaveLength(scenarios.length * SAFETY_STRATEGIES.length * COMPARISONS.length);
     const cost = rows(result.cost);
     expect(cost.map((r) => `${r.scenario}/${r.mode}`).sort()).toEqual(
-      scenarios.flatMap((s) => [`${s}/own`, `${s}/long-lived`]).sort(),
+      scenarios.flatMap((s) => COMPARISONS.map((mode) => `${s}/${mode}`)).sort(),
     );
     for (const row of cost) {
       expect(row.quarantineInstanceHours).toBeGreaterThanOrEqual(0);
@@ -138,6 +141,9 @@ describe('npm run bench', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('## Safety: each strategy in its own registration mode');
     expect(stdout).toContain('## Safety: every strategy with long-lived registrations');
+    expect(stdout).toContain('## Safety: every strategy with JIT registrations');
+    // Same mode first, own mode after.
+    expect(stdout.indexOf('long-lived registrations (guard (b) absent')).toBeLessThan(stdout.indexOf('own registration mode'));
     expect(stdout).toMatch(/^steady\s+quarantine\s+\d+/m);
     expect(() => JSON.parse(stdout) as unknown).toThrow();
   });

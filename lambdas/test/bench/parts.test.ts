@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { costOfSafety, withLongLivedRegistrations, type SafetyRow } from '../../src/bench/safety.js';
+import { costOfSafety, type SafetyRow } from '../../src/bench/safety.js';
+import { withRegistrations } from '../../src/sim/scenarios/variants.js';
 import { table } from '../../src/bench/table.js';
 import { parseScenario } from '../../src/sim/scenarios/load.js';
 
@@ -17,31 +18,30 @@ function row(strategy: string, instanceHours: number, idleInstanceHours: number)
     instanceHours,
     idleInstanceHours,
     githubCalls: 1,
+    assignedWhileQuarantining: 0,
+    guardAFailures: 0,
+    guardBSaves: 0,
   };
 }
 
 describe('bench parts', () => {
-  test('long-lived mode pins reusable pools that follow the strategy, and nothing else', () => {
+  test('registration variants pin every pool, and guard (b) only where asked', () => {
     // Prepare
     const scenario = parseScenario(
-      {
-        name: 'x',
-        pools: {
-          reusable: { ephemeral: false },
-          ephemeral: { ephemeral: true },
-          pinned: { ephemeral: false, registration: 'jit' },
-        },
-      },
+      { name: 'x', pools: { reusable: { ephemeral: false }, ephemeral: { ephemeral: true } } },
       'test',
     );
 
     // Act
-    const pools = withLongLivedRegistrations(scenario).pools;
+    const token = withRegistrations(scenario, 'token');
+    const jit = withRegistrations(scenario, 'jit');
+    const cancels = withRegistrations(scenario, 'jit-delete-cancels');
 
     // Assess
-    expect(pools.reusable?.registration).toBe('token');
-    expect(pools.ephemeral?.registration).toBe('strategy');
-    expect(pools.pinned?.registration).toBe('jit');
+    expect(Object.values(token.pools).map((p) => p.registration)).toEqual(['token', 'token']);
+    expect(Object.values(jit.pools).map((p) => p.registration)).toEqual(['jit', 'jit']);
+    expect([jit.world.github.jitDeleteCancels, cancels.world.github.jitDeleteCancels]).toEqual([false, true]);
+    expect(withRegistrations(scenario, 'own')).toBe(scenario);
     expect(scenario.pools.reusable?.registration).toBe('strategy');
   });
 

@@ -66,8 +66,14 @@ describe('defineHandler', () => {
         .filter((l) => l['message'] === 'after append')
         .map((l) => l['eventNumber']),
     ).toEqual([1, 2]);
-    // EMF metrics are flushed per invocation
-    expect(lines.filter((l) => l.includes('"_aws"') && l.includes('handled')).length).toBe(2);
+    // EMF metrics are flushed per invocation, with the deployment's environment as a dimension
+    const emf = parse(lines).filter((l) => l['_aws'] !== undefined && l['handled'] !== undefined);
+    expect(emf).toHaveLength(2);
+    expect(emf.map((l) => [l['service'], l['environment']])).toEqual([
+      ['test-fn', 'e'],
+      ['test-fn', 'e'],
+    ]);
+    expect(JSON.stringify(emf[0]?.['_aws'])).toContain('"environment"');
   });
 
   it('fails every invocation of a badly configured container with one error naming every bad key', async () => {

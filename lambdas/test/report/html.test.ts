@@ -33,6 +33,9 @@ function accounting(overrides: Partial<Accounting> = {}): Accounting {
     ec2Throttles: 0,
     returnedToService: 0,
     backstops: 0,
+    guards: { assignedWhileQuarantining: 0, guardAFailures: 0, guardBSaves: 0 },
+    guardsReported: { guardAFailed: 0, guardBSaved: 0 },
+    retirementSecondsByPool: {},
     degraded: {},
     ...overrides,
   };

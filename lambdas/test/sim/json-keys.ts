@@ -25,4 +25,7 @@ export const JSON_KEYS = [
   'githubThrottles',
   'degraded',
   'killedJobs',
+  // issue 13
+  'guards',
+  'retirementSecondsByPool',
 ];

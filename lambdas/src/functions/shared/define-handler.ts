@@ -63,6 +63,10 @@ export function defineHandler<S extends z.ZodType, D, E, R>(
     const config = parseConfig(spec.schema, raw, spec.functionName);
     const level = (config as { logLevel?: unknown }).logLevel;
     if (level === 'DEBUG' || level === 'INFO' || level === 'WARN' || level === 'ERROR') logger.setLogLevel(level);
+    // Every metric carries the deployment's `environment` besides `service`: the alarms (alarms.tf)
+    // match that exact dimension set, so two deployments sharing an account never trip each other's.
+    const environment = (config as { environment?: unknown }).environment;
+    if (typeof environment === 'string') powertoolsMetrics.setDefaultDimensions({ environment });
     const tools: HandlerTools<z.output<S>> = {
       config,
       logger,

@@ -1,5 +1,6 @@
 import { RateLimitedError } from '../../errors.js';
 import type { FleetInstance, InstanceFilter } from '../../ports/ec2.js';
+import { TAG, decodeLifecycle } from '../../core/tags.js';
 import type { WorldContext } from './context.js';
 import type { Instance, TagEntry } from './types.js';
 
@@ -160,6 +161,37 @@ export class Ec2World {
     return result;
   }
 
+  /**
+   * Guarantee 2 of docs/safety.md, per pool: the longest an instance stayed marked by scale-down
+   * (first mark to termination or the mark's removal), and the longest from its latest recorded
+   * quarantine (the time in `quarantined@<mark>/<time>`) to the same end. Spans still open at the
+   * end are added by the accounting.
+   */
+  readonly retirementSpans = new Map<string, { markedMs: number; afterQuarantineMs: number }>();
+
+  private noteMark(instance: Instance, value: string | undefined): void {
+    if (value !== undefined) {
+      instance.markedSinceMs ??= this.ctx.now;
+      const lifecycle = decodeLifecycle(value);
+      if (lifecycle?.phase === 'quarantined') instance.quarantinedAtMs = lifecycle.quarantinedMs;
+      return;
+    }
+    if (instance.markedSinceMs === undefined) return;
+    this.closeSpan(instance, this.ctx.now);
+    delete instance.markedSinceMs;
+    delete instance.quarantinedAtMs;
+  }
+
+  /** Records the retirement span of `instance` ending at `endMs`. */
+  closeSpan(instance: Instance, endMs: number): void {
+    if (instance.markedSinceMs === undefined) return;
+    const span = this.retirementSpans.get(instance.pool) ?? { markedMs: 0, afterQuarantineMs: 0 };
+    span.markedMs = Math.max(span.markedMs, endMs - instance.markedSinceMs);
+    if (instance.quarantinedAtMs !== undefined)
+      span.afterQuarantineMs = Math.max(span.afterQuarantineMs, endMs - instance.quarantinedAtMs);
+    this.retirementSpans.set(instance.pool, span);
+  }
+
   /** A tag write or delete (value undefined), visible to reads after the tag read lag. */
   writeTags(instance: Instance, tags: Readonly<Record<string, string | undefined>>, writer: string): void {
     const visibleMs = this.ctx.now + this.ctx.drawMs('ec2.tagLag', this.ctx.params.ec2.tagReadLagSeconds);
@@ -177,6 +209,7 @@ export class Ec2World {
       }
       if (value === undefined) instance.truth.delete(key);
       else instance.truth.set(key, value);
+      if (key === TAG.lifecycle) this.noteMark(instance, value);
       this.ctx.record('ec2.tag', { instance: instance.id, by: writer, key, value: value ?? '(deleted)' });
     }
     if (instance.state !== 'terminated' && instance.state !== 'shutting-down')
@@ -189,6 +222,7 @@ export class Ec2World {
     instance.state = 'shutting-down';
     instance.terminatedMs = this.ctx.now;
     instance.terminatedBy = by;
+    this.noteMark(instance, undefined);
     this.ctx.record('ec2.terminate', { instance: instance.id, by });
     this.hooks.onTerminating(instance, by);
     const delay = this.ctx.drawMs('ec2.shutdown', this.ctx.params.ec2.shutdownSeconds);

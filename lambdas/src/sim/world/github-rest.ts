@@ -69,10 +69,19 @@ export class GitHubRest {
   deleteRunner(owner: RunnerOwner, runnerId: number): void {
     const registration = this.world.registrations.get(runnerId);
     const pessimisticJit = registration?.consumed === true && this.ctx.params.github.jitDeleteCancels;
-    if (!pessimisticJit) this.visible(owner, runnerId);
+    if (!pessimisticJit) {
+      try {
+        this.visible(owner, runnerId);
+      } catch (error) {
+        // A consumed JIT registration: GitHub's refusal is what keeps its job (guard b).
+        if (registration?.consumed === true) this.world.noteGuardBSave(registration);
+        throw error;
+      }
+    }
     if (!registration) throw new NotFoundError(`runner ${runnerId} not found`);
     if (!pessimisticJit && this.world.busyView(registration)) {
       this.ctx.record('gh.delete.refused', { runner: runnerId });
+      this.world.noteGuardBSave(registration);
       throw new ConflictError(`runner ${runnerId} is busy`);
     }
     registration.deleted = true;

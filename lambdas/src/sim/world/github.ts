@@ -299,6 +299,18 @@ export class GitHubWorld {
     else registration.quarantineRequestedMs ??= this.ctx.now;
   }
 
+  /**
+   * Guard (b) of docs/safety.md held: GitHub refused a DELETE (422 busy, or 404 for a consumed JIT
+   * registration) while a job was assigned to the runner. The job is marked; the accounting counts
+   * each job once.
+   */
+  noteGuardBSave(registration: Registration): void {
+    const job = registration.jobId === undefined ? undefined : this.jobs.get(registration.jobId);
+    if (job === undefined || job.status === 'completed' || job.status === 'killed') return;
+    job.deleteRefused = true;
+    this.ctx.record('guard.b', { job: job.id, runner: registration.id });
+  }
+
   /** The job ended, normally or not; the runner is free of it. */
   finish(job: Job, cause?: KillCause): void {
     if (job.status === 'completed' || job.status === 'killed') return;

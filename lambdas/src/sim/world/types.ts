@@ -33,6 +33,8 @@ export interface Job {
   cause?: KillCause;
   /** Guard (a) of docs/safety.md: the runner's quarantine had been requested when GitHub assigned this job. */
   quarantineRequestedMs?: number;
+  /** Guard (b) held for it: GitHub refused a DELETE of its runner's registration while it was assigned. */
+  deleteRefused?: boolean;
   /** Guard (b): the kind of registration that ran it, and whether a DELETE had gone through while it ran. */
   killedRegistration?: { readonly jit: boolean; readonly deletedWhileAssigned: boolean };
   /** Scripted timelines: the runner (by instance index) this job must go to. */
@@ -98,6 +100,10 @@ export interface Instance {
   idleSinceMs: number;
   terminatedMs?: number;
   terminatedBy?: 'control-plane' | 'self' | 'spot';
+  /** Since when scale-down's `ghr:lifecycle` mark has been on the instance (guarantee 2), if it is. */
+  markedSinceMs?: number;
+  /** The quarantine time of its latest `quarantined@<mark>/<time>` mark. */
+  quarantinedAtMs?: number;
   bootFailed: boolean;
   shutdownEvent?: QueuedEvent;
 }
