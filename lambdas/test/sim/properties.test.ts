@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { resolveStrategy, runSimulation } from '../../src/sim/run.js';
-import { loadScenario } from '../../src/sim/scenarios/load.js';
+import { buildConfigs } from '../../src/sim/control-plane/configs.js';
+import { builtinScenarioNames, loadScenario } from '../../src/sim/scenarios/load.js';
 import { withRegistrations } from '../../src/sim/scenarios/variants.js';
 import { budget } from '../support/budget.js';
 import { HOURS, violation, worldCases } from './support/retirement-property.js';
@@ -40,6 +41,36 @@ describe('guard (b) as a second layer: our own mode, JIT registrations GitHub wi
         seed,
         killed: 0,
         leaked: 0,
+      });
+    }
+  });
+});
+
+describe('liveness in the default worlds (our own mode)', () => {
+  // L1 and L2 of docs/safety.md. Scenarios with injected faults (a crashed run holds the lease until
+  // it expires; a throttled run defers its EC2 work) stretch them by whole periods: the fault matrix
+  // reports those delays.
+  test.each(builtinScenarioNames())('%s: surplus runners and orphans go in time', async (name) => {
+    const scenario = loadScenario(name);
+    const config = buildConfigs(scenario, resolveStrategy('quarantine')).scaleDown;
+    const scheduleSeconds = scenario.scaleDown.everyMinutes * 60;
+    const bootSeconds = Math.max(...Object.values(config.pools).map((p) => p.bootTimeoutMinutes)) * 60;
+    const faulty = scenario.faults.crashes.length > 0 || scenario.world.ec2.throttleRate > 0;
+    for (const seed of budget([1], [1, 2, 3, 4, 5])) {
+      const { accounting: a } = await runSimulation({
+        scenario,
+        strategy: resolveStrategy('quarantine'),
+        seed,
+        hours: HOURS,
+      });
+      if (faulty) continue;
+      expect({ seed, l1: a.maxSurplusIdleSeconds <= config.settleSeconds + 2 * scheduleSeconds }).toEqual({
+        seed,
+        l1: true,
+      });
+      expect({ seed, l2: a.maxOrphanSeconds <= bootSeconds + scheduleSeconds + config.settleSeconds }).toEqual({
+        seed,
+        l2: true,
       });
     }
   });

@@ -1,7 +1,7 @@
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
 import type { ScaleDownContext, ScaleDownStrategy } from '../../../src/core/strategy.js';
 import { TAG, decodeLifecycle } from '../../../src/core/tags.js';
-import type { Clock, Ec2Port, GitHubPort, Ports } from '../../../src/ports/index.js';
+import type { Ec2Port, GitHubPort, Ports } from '../../../src/ports/index.js';
 
 /**
  * Our protocol with one of its mechanisms switched off, for the test that proves the main property
@@ -9,7 +9,8 @@ import type { Clock, Ec2Port, GitHubPort, Ports } from '../../../src/ports/index
  * mechanism's effect, so nothing in what ships carries a switch:
  *
  * - `no-quarantine`: quarantine calls report success and change nothing (jobs keep matching);
- * - `no-settle`: the settle wait returns at once (the run re-checks right after quarantining);
+ * - `no-settle`: a settle period of 0 (the run re-checks right after quarantining; the configuration
+ *   schema refuses this, so it is given past the schema);
  * - `no-recheck`: the re-check does not get the instance's word: every marked instance reads as
  *   acknowledged idle, with no job evidence (only GitHub's lagging `busy` is left).
  */
@@ -48,10 +49,6 @@ function withoutQuarantine(github: GitHubPort, quarantineGroupName: string): Git
   });
 }
 
-function withoutSettle(clock: Clock): Clock {
-  return { now: () => clock.now(), sleep: () => Promise.resolve() };
-}
-
 function withoutAgentWord(ec2: Ec2Port): Ec2Port {
   return new Proxy(ec2, {
     get(target, key, receiver) {
@@ -72,7 +69,7 @@ function mutatePorts(ports: Ports, context: ScaleDownContext, mutant: Mutant): P
     case 'no-quarantine':
       return { ...ports, github: withoutQuarantine(ports.github, context.config.quarantineGroupName) };
     case 'no-settle':
-      return { ...ports, clock: withoutSettle(ports.clock) };
+      return ports;
     case 'no-recheck':
       return { ...ports, ec2: withoutAgentWord(ports.ec2) };
   }
@@ -81,6 +78,11 @@ function mutatePorts(ports: Ports, context: ScaleDownContext, mutant: Mutant): P
 export function mutantStrategy(mutant: Mutant): ScaleDownStrategy {
   return {
     name: `quarantine (${mutant})`,
-    run: (context) => runScaleDown({ ...context, ports: mutatePorts(context.ports, context, mutant) }),
+    run: (context) =>
+      runScaleDown({
+        ...context,
+        ports: mutatePorts(context.ports, context, mutant),
+        config: mutant === 'no-settle' ? { ...context.config, settleSeconds: 0 } : context.config,
+      }),
   };
 }
