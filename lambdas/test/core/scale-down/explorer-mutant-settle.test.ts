@@ -8,8 +8,8 @@ import { scenarioArbitrary } from './explorer/scenario.js';
  * the rule that only an answer to a mark made `QUARANTINE_EFFECT_MS` after the quarantine retires
  * (without the wait, the run re-marks and a later run retires). Both are switched off here — the
  * re-check follows the quarantine at once and trusts the first answer; with the wait alone off the
- * rule still keeps every job (the explorer found no kill in 5,000 runs). Its own file: the mocks must be in place
- * before the core is imported (explorer/mutant.ts imports it late).
+ * rule still keeps every job (the explorer found no kill in 5,000 runs). Its own file: the mocks
+ * must be in place before the core is imported (explorer/mutant.ts imports it late).
  */
 const demand = await import('../../../src/core/scale-down/demand.js');
 jest.unstable_mockModule('../../../src/core/scale-down/demand.js', () => ({
