@@ -159,6 +159,8 @@ export const scaleDownConfigObject = z.strictObject({
    * propagation (≤ 60 s) + listener receive (≤ 2 s) + worker start (≤ 2 s) + agent notice (≤ 1 s)
    * + tag write (≤ 3 s) + tag read lag (≤ 2 s) = 70 s, rounded up. Shorter is refused: a re-check
    * before the quarantine has surely taken effect could retire a runner GitHub is assigning a job to.
+   * The run writes its confirmation mark at quarantine + max(65 s, settle − 20 s) (verdict.ts); from
+   * 85 s on, the agent's answer to it is there for the re-check of the same run, else of the next.
    */
   settleSeconds: z.number().int().min(70).max(600).default(90),
   /** Org pools: the runner group with no repository access that quarantined runners move to. */

@@ -1,8 +1,10 @@
 import { FleetError } from '../../errors.js';
-import type { Settling } from './prepare.js';
+import { TAG_BATCH, chunk, tagBatch, type Settling } from './prepare.js';
 import { Deferred, type RunState } from './run-state.js';
 import { returnToService } from './steps.js';
 import { observeInstance } from './observe.js';
+import { QUARANTINE_EFFECT_MS, confirmationDueMs } from './verdict.js';
+import { encodeLifecycle } from '../tags.js';
 
 /**
  * How often a run waiting out its settle period reads its pools' queues again. A job that arrives
@@ -97,12 +99,47 @@ async function stillOwned(run: RunState, settling: readonly Settling[]): Promise
 }
 
 /**
+ * The confirmation mark (architecture.md §3 step 4: the acknowledgement is proof of life *after* the
+ * quarantine): a fresh mark on the candidates whose mark was made before their quarantine had surely
+ * taken effect (`QUARANTINE_EFFECT_MS`). Only the agent's answer to it lets the re-check retire
+ * (verdict.ts). Those to confirm are re-read first: only a mark this run still owns is renewed
+ * (guarantee 4); the others are left to their owner. Returns the candidates that go on retiring, with
+ * the mark each now carries (one whose write failed keeps its first mark: its answer earns a fresh
+ * mark on the re-check, not a retirement).
+ */
+async function confirmMarks(run: RunState, settling: readonly Settling[]): Promise<Settling[]> {
+  const confirmed = settling.filter((s) => s.markMs >= s.quarantinedMs + QUARANTINE_EFFECT_MS);
+  const toConfirm = settling.filter((s) => !confirmed.includes(s));
+  if (toConfirm.length === 0 || !(await run.leaseHeld())) return [...settling];
+  const owned = await stillOwned(run, toConfirm);
+  const markMs = run.now();
+  const byQuarantine = new Map<number, Settling[]>();
+  for (const s of toConfirm) {
+    if (owned.has(s.action.instanceId))
+      byQuarantine.set(s.quarantinedMs, [...(byQuarantine.get(s.quarantinedMs) ?? []), s]);
+  }
+  for (const [quarantinedMs, group] of byQuarantine) {
+    const value = encodeLifecycle({ phase: 'quarantined', markMs, quarantinedMs });
+    for (const batch of chunk(group, TAG_BATCH)) {
+      const written = await tagBatch(
+        run,
+        batch.map((s) => s.action.instanceId),
+        value,
+      );
+      confirmed.push(...batch.map((s) => (written ? { ...s, markMs } : s)));
+    }
+  }
+  return confirmed;
+}
+
+/**
  * Step 4: wait out the settle period inside this run (architecture.md §3: a Lambda waiting 90 s
  * costs far less than an instance idling one more schedule period), measured from the latest
  * quarantine among the candidates, or from the newest orphan tag: an orphan's last check waits as
  * long, so it is gone within boot timeout + one schedule period (+ settle). While it waits, the run
- * reads its pools' demand every `DEMAND_POLL_SECONDS` and gives candidates back as jobs arrive.
- * Returns the candidates still retiring.
+ * reads its pools' demand every `DEMAND_POLL_SECONDS` and gives candidates back as jobs arrive, and
+ * writes the confirmation mark once the quarantines have surely taken effect (`confirmMarks`).
+ * Returns the candidates still retiring, with the marks they carry.
  */
 export async function settleWatchingDemand(
   run: RunState,
@@ -112,11 +149,26 @@ export async function settleWatchingDemand(
   let remaining = [...settling];
   const starts = [...settling.map((s) => s.quarantinedMs), ...orphanTagsMs];
   if (starts.length === 0) return remaining;
-  const until = Math.max(...starts) + run.deps.config.settleSeconds * 1000;
+  const settleMs = run.deps.config.settleSeconds * 1000;
+  const until = Math.max(...starts) + settleMs;
+  const confirmAt = confirmationDueMs(Math.max(...settling.map((s) => s.quarantinedMs)), settleMs);
+  let confirmed = settling.length === 0;
   for (;;) {
+    if (!confirmed && run.now() >= confirmAt) {
+      confirmed = true;
+      if (remaining.length > 0 && !run.aborted) {
+        try {
+          remaining = await confirmMarks(run, remaining);
+        } catch (error) {
+          // EC2 throttled or failing: the candidates keep their first marks; the re-check asks again.
+          if (!(error instanceof Deferred || error instanceof FleetError)) throw error;
+        }
+      }
+    }
     const wait = until - run.now();
     if (wait <= 0) return remaining;
-    await run.deps.ports.clock.sleep(Math.min(wait, DEMAND_POLL_SECONDS * 1000));
+    const toConfirm = confirmed ? wait : Math.max(confirmAt - run.now(), 0);
+    await run.deps.ports.clock.sleep(Math.min(wait, toConfirm, DEMAND_POLL_SECONDS * 1000));
     if (remaining.length === 0 || run.aborted) continue;
     try {
       const demand = await readDemand(

@@ -2,7 +2,13 @@ import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
 import type { GitHubRunner } from '../../ports/index.js';
 import { idleQuota, splitByQuota } from '../capacity/idle-quota.js';
 import { TAG, sanitizeJobId } from '../tags.js';
-import { hasQuarantineLabels, jobPastQuarantine, registeredWorkSignal, unregisteredWorkSignal } from './signals.js';
+import {
+  evidenceShowsWork,
+  hasQuarantineLabels,
+  jobPastQuarantine,
+  registeredWorkSignal,
+  unregisteredWorkSignal,
+} from './signals.js';
 import type {
   GuardAFailure,
   FleetObservation,
@@ -100,6 +106,16 @@ function planRegistered(known: Known, nowMs: number): Step {
   if (instance.orphanSinceMs !== undefined) return { ...base, kind: 'clear-orphan' };
   if (nowMs - instance.launchTimeMs < poolConfig.minimumRunningTimeMinutes * MINUTE) return skip(known, 'young');
   const signal = registeredWorkSignal(instance, nowMs, poolConfig.maxJobDurationMinutes * MINUTE);
+  // An online runner whose agent never wrote a state, past the boot timeout: the agent died at boot
+  // and will never say `idle`. Its silence is no sign of work (REST and evidence still are): it is
+  // retired like any other, and as its agent never acknowledges, only by the backstop at the
+  // retirement bound, when no job that could start on it can still run. Kept, it would run forever.
+  const silentSinceBoot =
+    instance.agent === undefined && nowMs - instance.launchTimeMs >= poolConfig.bootTimeoutMinutes * MINUTE;
+  if (signal === 'agent' && silentSinceBoot) {
+    const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
+    return evidenceShowsWork(instance, nowMs, maxJobMs) ? skip(known, 'busy', 'evidence') : 'idle';
+  }
   return signal === undefined ? 'idle' : skip(known, 'busy', signal);
 }
 

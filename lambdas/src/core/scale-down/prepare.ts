@@ -34,7 +34,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  * Writes one lifecycle value, with this run's fencing token, on a batch of instances (or the token
  * alone: a claim of marks an earlier run made); true when written.
  */
-async function tagBatch(run: RunState, ids: readonly string[], lifecycle?: string): Promise<boolean> {
+export async function tagBatch(run: RunState, ids: readonly string[], lifecycle?: string): Promise<boolean> {
   let written = false;
   if (!(await run.leaseHeld())) return false;
   const tags: Record<string, string> = { [TAG.fence]: String(run.lease.token) };

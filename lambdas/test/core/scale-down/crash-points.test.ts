@@ -52,16 +52,21 @@ async function endState(world: World): Promise<unknown> {
 
 /**
  * What the instance does after a crash: a runner whose registration is gone exits, and its agent
- * writes `exited`, keeping its acknowledgement (as the simulator's agent does).
+ * writes `exited`, keeping its acknowledgement (as the simulator's agent does). An agent that
+ * answers marks also answers one it has not answered yet (it polls its tags: the crash may have
+ * come right after the mark was written, before the test's agent reacted to that call).
  */
-async function agentsReact(world: World): Promise<void> {
+async function agentsReact(world: World, agentsAnswer: boolean): Promise<void> {
   const names = new Set((await world.runners()).map((r) => r.name));
   for (const instance of await world.ec2.listInstances({ states: ['running'] })) {
     const state = instance.tags[TAG.agentState];
-    if (names.has(instance.instanceId) || state === undefined) continue;
-    await world.setTags(instance.instanceId, {
-      [TAG.agentState]: state.replace(/^idle@\d+/, `exited@${world.clock.now()}`),
-    });
+    if (state === undefined) continue;
+    if (!names.has(instance.instanceId)) {
+      await world.setTags(instance.instanceId, {
+        [TAG.agentState]: state.replace(/^idle@\d+/, `exited@${world.clock.now()}`),
+      });
+    }
+    if (agentsAnswer) await world.ack(instance.instanceId);
   }
 }
 
@@ -74,7 +79,7 @@ async function laterRuns(world: World, agentsAnswer: boolean): Promise<void> {
   const runs = agentsAnswer ? 8 : Math.ceil((world.config.pools['repo']!.maxJobDurationMinutes + 20) / 5);
   for (let i = 0; i < runs; i++) {
     world.clock.advance(5 * MIN);
-    await agentsReact(world);
+    await agentsReact(world, agentsAnswer);
     await runScaleDown(world.context());
   }
 }

@@ -108,7 +108,25 @@ describe('planScaleDown: one instance, one rule per row', () => {
       {},
       { reason: 'busy', signal: 'agent' },
     ],
-    ['agent state missing: not idle by every signal', { agent: null }, {}, { reason: 'busy', signal: 'agent' }],
+    [
+      'agent state missing within the boot timeout: not idle by every signal',
+      { agent: null, ageMin: 7 },
+      {},
+      { reason: 'busy', signal: 'agent' },
+    ],
+    [
+      // Issue 13 (explorer): kept as busy, it ran forever. It never acknowledges: the backstop ends it.
+      'agent silent since boot, past the boot timeout: a candidate',
+      { agent: null },
+      {},
+      { kind: 'retire', from: 'mark' },
+    ],
+    [
+      'agent silent since boot, in-progress evidence: skipped by evidence',
+      { agent: null, evidence: { status: 'in_progress', jobId: '9', atMs: NOW - MIN } },
+      {},
+      { reason: 'busy', signal: 'evidence' },
+    ],
     [
       'in-progress evidence: skipped by evidence',
       { evidence: { status: 'in_progress', jobId: '9', atMs: NOW - MIN } },

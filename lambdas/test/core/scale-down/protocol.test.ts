@@ -36,11 +36,11 @@ describe('runScaleDown: limits and less common paths', () => {
     expect(peakOwner).toBe(ownerMax);
   });
 
-  test('marks and quarantine times are written in one batch per run, not per instance', async () => {
+  test('marks, quarantine times and confirmation marks are written in one batch per run, not per instance', async () => {
     const world = new World();
     for (let i = 0; i < 5; i++) await world.addRunner({ id: `i-${i}` });
     await runScaleDown(world.context());
-    expect(world.spy.ec2.calls.filter((c) => c === 'createTags')).toHaveLength(2);
+    expect(world.spy.ec2.calls.filter((c) => c === 'createTags')).toHaveLength(3);
     expect(world.spy.ec2.calls.filter((c) => c === 'terminateInstances')).toHaveLength(1);
     const instances = await world.ec2.listInstances({});
     expect(instances).toHaveLength(5);

@@ -28,6 +28,7 @@ describe('runScaleDown: the quarantine protocol end to end on the in-memory doub
       'ec2:createTags:retiring',
       'gh:setCustomLabels',
       'ec2:createTags:quarantined',
+      'ec2:createTags:quarantined', // the confirmation mark, once the quarantine has surely taken effect
       'gh:deleteRunner',
       'ec2:terminateInstances',
     ]);

@@ -3,6 +3,7 @@ import {
   recheckVerdict,
   retirementBoundMs,
   BOUND_MARGIN_MS,
+  QUARANTINE_EFFECT_MS,
   type Verdict,
 } from '../../../src/core/scale-down/verdict.js';
 import type { ObservedInstance } from '../../../src/core/scale-down/types.js';
@@ -14,6 +15,8 @@ const QUAR = MARK + 1000;
 const MAX_JOB = 360 * MIN;
 const SETTLE = 90_000;
 const BOUND = retirementBoundMs(QUAR, SETTLE, MAX_JOB);
+/** A confirmation mark: made once the quarantine had surely taken effect. */
+const CONFIRM = QUAR + QUARANTINE_EFFECT_MS;
 
 function instance(opts: {
   runner?: { busy: boolean } | null;
@@ -53,8 +56,26 @@ describe('retirementBoundMs', () => {
 });
 
 describe('recheckVerdict', () => {
-  const rows: [string, Parameters<typeof instance>[0], boolean, number, Verdict['kind'], string][] = [
-    ['acknowledged idle, REST idle: retire', { runner: { busy: false }, agent: ack('idle') }, true, T0, 'retire', ''],
+  type Row = [string, Parameters<typeof instance>[0], boolean, number, Verdict['kind'], string, number?];
+  const rows: Row[] = [
+    [
+      'acknowledged idle, REST idle, to a confirmation mark: retire',
+      { runner: { busy: false }, agent: ack('idle', { ackMarkMs: CONFIRM }) },
+      true,
+      T0,
+      'retire',
+      '',
+      CONFIRM,
+    ],
+    [
+      // Issue 13 (explorer): the answer may predate a last job; an agent that died after it never tells.
+      'acknowledged idle to a mark made before the quarantine took effect: remark, not retire',
+      { runner: { busy: false }, agent: ack('idle') },
+      true,
+      T0,
+      'remark',
+      '',
+    ],
     [
       'acknowledged busy: busy (agent)',
       { runner: { busy: false }, agent: ack('busy', { jobId: '5' }) },
@@ -168,12 +189,12 @@ describe('recheckVerdict', () => {
     ],
   ];
 
-  test.each(rows)('%s', (_name, spec, expectRunner, nowMs, kind, signal) => {
+  test.each(rows)('%s', (_name, spec, expectRunner, nowMs, kind, signal, markMs = MARK) => {
     // Act
     const verdict = recheckVerdict({
       instance: instance(spec),
       expectRunner,
-      markMs: MARK,
+      markMs,
       quarantinedMs: QUAR,
       nowMs,
       maxJobMs: MAX_JOB,
