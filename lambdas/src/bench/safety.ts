@@ -69,7 +69,18 @@ async function safetyRow(
   step: () => void,
 ): Promise<SafetyRow> {
   const world = { ...withRegistrations(scenario, mode), name: scenario.name };
-  const sums = { submitted: 0, completed: 0, killed: 0, leaked: 0, hours: 0, idle: 0, github: 0, during: 0, a: 0, b: 0 };
+  const sums = {
+    submitted: 0,
+    completed: 0,
+    killed: 0,
+    leaked: 0,
+    hours: 0,
+    idle: 0,
+    github: 0,
+    during: 0,
+    a: 0,
+    b: 0,
+  };
   for (let seed = 1; seed <= options.seeds; seed++) {
     const { accounting: a } = await runSimulation({
       scenario: world,

@@ -143,7 +143,9 @@ describe('npm run bench', () => {
     expect(stdout).toContain('## Safety: every strategy with long-lived registrations');
     expect(stdout).toContain('## Safety: every strategy with JIT registrations');
     // Same mode first, own mode after.
-    expect(stdout.indexOf('long-lived registrations (guard (b) absent')).toBeLessThan(stdout.indexOf('own registration mode'));
+    expect(stdout.indexOf('long-lived registrations (guard (b) absent')).toBeLessThan(
+      stdout.indexOf('own registration mode'),
+    );
     expect(stdout).toMatch(/^steady\s+quarantine\s+\d+/m);
     expect(() => JSON.parse(stdout) as unknown).toThrow();
   });

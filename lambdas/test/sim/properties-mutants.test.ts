@@ -14,10 +14,6 @@ const CASES: Readonly<Record<Mutant, readonly WorldCase[]>> = {
     { scenario: 'steady', variant: 'token', agentDeathChance: 0, seed: 1 },
     { scenario: 'lag-heavy', variant: 'jit-delete-cancels', agentDeathChance: 0, seed: 1 },
   ],
-  'no-settle': [
-    { scenario: 'steady', variant: 'jit-delete-cancels', agentDeathChance: 0.05, seed: 1 },
-    { scenario: 'chaos', variant: 'jit-delete-cancels', agentDeathChance: 0.05, seed: 1 },
-  ],
   'no-recheck': [
     { scenario: 'steady', variant: 'jit-delete-cancels', agentDeathChance: 0, seed: 1 },
     { scenario: 'lag-heavy', variant: 'token', agentDeathChance: 0, seed: 1 },

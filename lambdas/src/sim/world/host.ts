@@ -1,4 +1,4 @@
-import type { AgentState } from '../../core/tags.js';
+import { TAG, type AgentState } from '../../core/tags.js';
 import type { QueuedEvent } from '../engine/queue.js';
 import { AgentModel, type AgentCounters, type AgentMemory } from './agent.js';
 import type { WorldContext } from './context.js';
@@ -24,6 +24,8 @@ export interface Host {
   idleSinceMs: number;
   /** Since when no runner process runs here (launch, or the last exit); undefined while one runs. */
   offlineSinceMs?: number;
+  /** When scale-down last gave the instance back to its pool for a waiting job (its mark removed). */
+  givenBackMs?: number;
 }
 
 /** What the accounting learns from the hosts. */
@@ -259,7 +261,8 @@ export class HostModel {
    */
   surplusSinceMs(host: Host): number {
     const minimumMs = host.pool.config.minimumRunningTimeMinutes * 60_000;
-    return Math.max(host.idleSinceMs, host.instance.launchMs + minimumMs);
+    // Given back for a job that waited, it was not surplus then: L1 counts from there (docs/safety.md).
+    return Math.max(host.idleSinceMs, host.instance.launchMs + minimumMs, host.givenBackMs ?? 0);
   }
 
   killAgent(host: Host): void {
@@ -268,7 +271,9 @@ export class HostModel {
 
   tagsChanged(instance: Instance, keys: readonly string[], imdsVisibleMs: number): void {
     const host = this.hosts.get(instance.id);
-    if (host) this.agent.tagsChanged(host, keys, imdsVisibleMs);
+    if (!host) return;
+    if (keys.includes(TAG.lifecycle) && !instance.truth.has(TAG.lifecycle)) host.givenBackMs = this.ctx.now;
+    this.agent.tagsChanged(host, keys, imdsVisibleMs);
   }
 
   /** What the agent observes: a worker (busy), a runner (idle), or nothing (exited). */

@@ -6,15 +6,14 @@ import type { Ec2Port, GitHubPort, Ports } from '../../../src/ports/index.js';
 /**
  * Our protocol with one of its mechanisms switched off, for the test that proves the main property
  * can fail (properties-mutants.test.ts). Each is the real `runScaleDown` given ports that undo one
- * mechanism's effect, so nothing in what ships carries a switch:
+ * mechanism's effect, so nothing in what ships carries a switch (the wait for the quarantine to take
+ * effect has no port-level effect to undo: properties-mutant-settle.test.ts mocks it out):
  *
  * - `no-quarantine`: quarantine calls report success and change nothing (jobs keep matching);
- * - `no-settle`: a settle period of 0 (the run re-checks right after quarantining; the configuration
- *   schema refuses this, so it is given past the schema);
  * - `no-recheck`: the re-check does not get the instance's word: every marked instance reads as
  *   acknowledged idle, with no job evidence (only GitHub's lagging `busy` is left).
  */
-export const MUTANTS = ['no-quarantine', 'no-settle', 'no-recheck'] as const;
+export const MUTANTS = ['no-quarantine', 'no-recheck'] as const;
 export type Mutant = (typeof MUTANTS)[number];
 
 function withoutQuarantine(github: GitHubPort, quarantineGroupName: string): GitHubPort {
@@ -68,8 +67,6 @@ function mutatePorts(ports: Ports, context: ScaleDownContext, mutant: Mutant): P
   switch (mutant) {
     case 'no-quarantine':
       return { ...ports, github: withoutQuarantine(ports.github, context.config.quarantineGroupName) };
-    case 'no-settle':
-      return ports;
     case 'no-recheck':
       return { ...ports, ec2: withoutAgentWord(ports.ec2) };
   }
@@ -78,11 +75,6 @@ function mutatePorts(ports: Ports, context: ScaleDownContext, mutant: Mutant): P
 export function mutantStrategy(mutant: Mutant): ScaleDownStrategy {
   return {
     name: `quarantine (${mutant})`,
-    run: (context) =>
-      runScaleDown({
-        ...context,
-        ports: mutatePorts(context.ports, context, mutant),
-        config: mutant === 'no-settle' ? { ...context.config, settleSeconds: 0 } : context.config,
-      }),
+    run: (context) => runScaleDown({ ...context, ports: mutatePorts(context.ports, context, mutant) }),
   };
 }
