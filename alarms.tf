@@ -50,7 +50,7 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   for_each = local.alarm_dlqs
 
   alarm_name          = "${var.prefix}_${each.key}_dlq-depth" # `<prefix>_<pool>_...`: docs/terraform.md, "Names"
-  alarm_description   = "Jobs of pool ${each.key} that scale-up failed on repeatedly wait in the dead-letter queue."
+  alarm_description   = "Messages of pool ${each.key} (jobs; a reusable pool's recycle requests too) that scale-up failed on repeatedly wait in the dead-letter queue."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = each.value }

@@ -30,6 +30,8 @@ module "lambda_config" {
     queue_url                       = module.webhook.queue_urls[name]
     queue_arn                       = module.webhook.queue_arns[name]
     dead_letter_queue_url           = module.webhook.dlq_urls[name]
+    recycle_queue_url               = lookup(module.webhook.recycle_queue_urls, name, null) # reusable pools only
+    recycle_queue_arn               = lookup(module.webhook.recycle_queue_arns, name, null)
     runner_group_id                 = p.runner_group_id
     max_runners                     = p.runners_maximum_count
     idle_config                     = p.idle_config

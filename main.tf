@@ -42,10 +42,17 @@ locals {
   github_parameter_arns = [for p in values(module.github_app.parameters) : p.arn]
   ssm_kms_key_arns      = compact([var.kms_key_arn, var.github_app.kms_key_arn])
 
-  # Scale-up's reservation: enough for 2 per pool queue trigger (the SQS minimum) and for the
+  # Reusable pools' runners ask for their next registration on a recycle queue of their own;
+  # ephemeral pools' runners send nothing (docs/threat-model.md).
+  reusable_pools = toset([for name, pool in var.runner_pools : name if !pool.enable_ephemeral_runners])
+
+  # Scale-up's queue triggers: one per pool's job queue, one per reusable pool's recycle queue.
+  scale_up_triggers = length(var.runner_pools) + length(local.reusable_pools)
+
+  # Scale-up's reservation: enough for 2 per queue trigger (the SQS minimum) and for the
   # triggers' maximum concurrency, never less than 10 (variables.tf, scale_up).
   scale_up_reserved = var.scale_up.reserved_concurrency != null ? var.scale_up.reserved_concurrency : max(
-    10, 2 * length(var.runner_pools), coalesce(var.scale_up.maximum_concurrency, 0) * length(var.runner_pools)
+    10, 2 * local.scale_up_triggers, coalesce(var.scale_up.maximum_concurrency, 0) * local.scale_up_triggers
   )
 }
 
@@ -68,12 +75,13 @@ module "github_app" {
 module "webhook" {
   source = "./modules/webhook"
 
-  prefix      = var.prefix
-  environment = local.environment
-  pool_names  = toset(keys(var.runner_pools))
-  ingress     = var.webhook.ingress
-  config_json = module.lambda_config.webhook_json
-  zip         = local.zips.webhook
+  prefix              = var.prefix
+  environment         = local.environment
+  pool_names          = toset(keys(var.runner_pools))
+  reusable_pool_names = local.reusable_pools
+  ingress             = var.webhook.ingress
+  config_json         = module.lambda_config.webhook_json
+  zip                 = local.zips.webhook
   lambda = merge(local.lambda_common, {
     timeout              = var.webhook.timeout
     memory_size          = var.webhook.memory_size
@@ -102,11 +110,16 @@ module "runner_pool" {
   environment        = local.environment
   pool_name          = each.key
   vpc_id             = var.vpc_id
-  queue_arn          = module.webhook.queue_arns[each.key]
-  queue_url          = module.webhook.queue_urls[each.key]
   runner_config_path = local.runner_config_path
   queue_kms_key_arn  = var.queues.kms_key_arn
   role_path          = var.lambda.role_path
+
+  # A reusable pool's runners may send to its recycle queue only, never the job queue; an
+  # ephemeral pool's get no queue (and no sqs:SendMessage).
+  recycle_queue = contains(local.reusable_pools, each.key) ? {
+    arn = module.webhook.recycle_queue_arns[each.key]
+    url = module.webhook.recycle_queue_urls[each.key]
+  } : null
 
   fleet_parameter_path  = local.ssm_base
   github_parameter_arns = local.github_parameter_arns
@@ -153,9 +166,10 @@ module "scale_up" {
     reserved_concurrency = local.scale_up_reserved
   })
 
-  queue_arns        = module.webhook.queue_arns
-  dlq_arns          = module.webhook.dlq_arns
-  queue_kms_key_arn = var.queues.kms_key_arn
+  queue_arns         = module.webhook.queue_arns
+  recycle_queue_arns = module.webhook.recycle_queue_arns
+  dlq_arns           = module.webhook.dlq_arns
+  queue_kms_key_arn  = var.queues.kms_key_arn
   batch = {
     size                               = var.scale_up.batch_size
     maximum_batching_window_in_seconds = var.scale_up.maximum_batching_window_in_seconds
@@ -183,7 +197,7 @@ module "scale_down" {
   github_parameter_arns = [module.github_app.parameters.id.arn, module.github_app.parameters.key_base64.arn]
   runner_config_path    = local.runner_config_path
   lease_parameter_name  = local.lease_parameter
-  queue_arns            = values(module.webhook.queue_arns)
+  queue_arns            = values(module.webhook.queue_arns) # job queues only: recycle requests are not demand
   ssm_kms_key_arns      = local.ssm_kms_key_arns
   tags                  = local.tags
 }

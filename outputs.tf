@@ -37,12 +37,14 @@ output "lambda_log_groups" {
 }
 
 output "queues" {
-  description = "Each pool's job queue and dead-letter queue: `{ url, arn, dlq_url, dlq_arn }` by pool name."
+  description = "Each pool's job queue, dead-letter queue and (reusable pools; null for ephemeral ones) recycle queue: `{ url, arn, dlq_url, dlq_arn, recycle_url, recycle_arn }` by pool name."
   value = { for name in keys(var.runner_pools) : name => {
-    url     = try(module.webhook.queue_urls[name], null)
-    arn     = try(module.webhook.queue_arns[name], null)
-    dlq_url = try(module.webhook.dlq_urls[name], null)
-    dlq_arn = try(module.webhook.dlq_arns[name], null)
+    url         = try(module.webhook.queue_urls[name], null)
+    arn         = try(module.webhook.queue_arns[name], null)
+    dlq_url     = try(module.webhook.dlq_urls[name], null)
+    dlq_arn     = try(module.webhook.dlq_arns[name], null)
+    recycle_url = try(module.webhook.recycle_queue_urls[name], null)
+    recycle_arn = try(module.webhook.recycle_queue_arns[name], null)
   } }
 }
 

@@ -251,7 +251,7 @@ variable "webhook" {
 }
 
 variable "queues" {
-  description = "Per-pool job queues: encryption key (null: SQS-managed SSE), retention, and after how many failed receives a message moves to the dead-letter queue."
+  description = "Per-pool queues: encryption key (null: SQS-managed SSE) of every queue, the job queues' retention, and after how many failed receives a message (a job, or a reusable pool's recycle request) moves to the pool's dead-letter queue."
   type = object({
     kms_key_arn                   = optional(string)
     message_retention_seconds     = optional(number, 86400)
@@ -272,7 +272,7 @@ variable "queues" {
 }
 
 variable "scale_up" {
-  description = "Scale-up: function timeout, memory and reserved concurrency (null: max(10, 2 × pools), -1 unreserved), queue batch and per-pool maximum concurrency (null: the reserved concurrency shared by the pools), registration kind (`jit`, or `token` for GHES without JIT), whether to check a job is still queued before launching."
+  description = "Scale-up: function timeout, memory and reserved concurrency (null: max(10, 2 × queue triggers), -1 unreserved; one trigger per pool's job queue plus one per reusable pool's recycle queue), queue batch and per-trigger maximum concurrency (null: the reserved concurrency shared by the triggers), registration kind (`jit`, or `token` for GHES without JIT), whether to check a job is still queued before launching."
   type = object({
     timeout                            = optional(number, 60)
     memory_size                        = optional(number, 512)
@@ -296,8 +296,8 @@ variable "scale_up" {
   }
 
   # Reserved concurrency guarantees scale-up capacity whatever else runs in the account (a webhook
-  # flood included) and bounds its launch rate. The pools' queue triggers share it, at least 2
-  # each (the SQS minimum); modules/scale-up refuses a reservation the triggers would exceed.
+  # flood included) and bounds its launch rate. The queue triggers (job and recycle queues) share
+  # it, at least 2 each (the SQS minimum); modules/scale-up refuses a reservation they would exceed.
   validation {
     condition = var.scale_up.reserved_concurrency == null || try(var.scale_up.reserved_concurrency == -1 || (
       floor(var.scale_up.reserved_concurrency) == var.scale_up.reserved_concurrency && var.scale_up.reserved_concurrency >= 2 &&
@@ -351,7 +351,7 @@ variable "scale_down" {
 }
 
 variable "runner_pools" {
-  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own queue, launch template, role and security group. Jobs must target a pool by one of its `runner_labels`."
+  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`."
   type = map(object({
     owner                           = string
     enable_organization_runners     = optional(bool, true)

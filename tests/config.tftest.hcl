@@ -27,6 +27,11 @@ override_resource {
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app_dlq" }
 }
 
+override_resource {
+  target = module.webhook.aws_sqs_queue.recycle["app"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app_recycle", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app_recycle" }
+}
+
 variables {
   prefix     = "ghr-test"
   vpc_id     = "vpc-0123456789abcdef0"
@@ -109,6 +114,8 @@ run "config_defaults_are_left_to_the_schema" {
       queueUrl                  = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app"
       queueArn                  = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app"
       deadLetterQueueUrl        = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app_dlq"
+      recycleQueueUrl           = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_app_recycle"
+      recycleQueueArn           = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_app_recycle"
       maxRunners                = 3
       minimumRunningTimeMinutes = 10
       launchTemplateName        = "ghr-test_app"
@@ -117,7 +124,12 @@ run "config_defaults_are_left_to_the_schema" {
       capacityType              = "on-demand"
       idleConfig                = [{ cron = "* 8-18 * * 1-5", timeZone = "Europe/Amsterdam", idleCount = 2 }]
     }
-    error_message = "A repo pool renders with camelCase keys, its own queue, queue ARN and dead-letter queue, subnets and idle config, and nothing else."
+    error_message = "A reusable repo pool renders with camelCase keys, its own queue, queue ARN, dead-letter queue and recycle queue, subnets and idle config, and nothing else."
+  }
+
+  assert {
+    condition     = length(setintersection(keys(jsondecode(output.lambda_configs.scale_up).pools.linux), ["recycleQueueUrl", "recycleQueueArn"])) == 0
+    error_message = "An ephemeral pool renders no recycle queue."
   }
 
   assert {
@@ -205,4 +217,113 @@ run "lambda_config_module_rejects_what_the_schema_would" {
   # No labels and the queue as its own dead-letter queue (pools); an instance ARN prefix that is
   # not arn:...:instance/ (AWS would never match it against ec2:SourceInstanceARN).
   expect_failures = [var.pools, var.instance_arn_prefix]
+}
+
+# A reusable pool (ephemeral = false) without a recycle queue could never recycle; the schema
+# would accept it, so the module refuses it.
+run "lambda_config_module_rejects_reusable_pool_without_recycle_queue" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-config"
+  }
+
+  variables {
+    environment         = "ghr-test"
+    runner_config_path  = "/ghr/runners/config"
+    instance_arn_prefix = "arn:aws:ec2:eu-west-1:123456789012:instance/"
+    github              = { app_id_parameter = "/ghr/app/id", private_key_parameter = "/ghr/app/key" }
+    webhook             = { secret_parameter = "/ghr/app/webhook" }
+    scale_down          = { lease_parameter = "/ghr/lease" }
+    pools = {
+      a = {
+        owner                 = "acme"
+        owner_type            = "org"
+        labels                = ["a"]
+        ephemeral             = false
+        queue_url             = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        queue_arn             = "arn:aws:sqs:eu-west-1:123456789012:a"
+        dead_letter_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/a_dlq"
+        max_runners           = 1
+        launch_template_name  = "lt"
+        instance_types        = ["m5.large"]
+        subnet_ids            = ["subnet-0a"]
+      }
+    }
+  }
+
+  expect_failures = [var.pools]
+}
+
+# The recycle queue must be a queue of its own (scale-up takes a message's kind from its queue),
+# and an ephemeral pool (ephemeral unset: the schema's default, true) has none.
+run "lambda_config_module_rejects_recycle_queue_that_is_the_job_queue" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-config"
+  }
+
+  variables {
+    environment         = "ghr-test"
+    runner_config_path  = "/ghr/runners/config"
+    instance_arn_prefix = "arn:aws:ec2:eu-west-1:123456789012:instance/"
+    github              = { app_id_parameter = "/ghr/app/id", private_key_parameter = "/ghr/app/key" }
+    webhook             = { secret_parameter = "/ghr/app/webhook" }
+    scale_down          = { lease_parameter = "/ghr/lease" }
+    pools = {
+      a = {
+        owner                 = "acme"
+        owner_type            = "org"
+        labels                = ["a"]
+        ephemeral             = false
+        queue_url             = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        queue_arn             = "arn:aws:sqs:eu-west-1:123456789012:a"
+        dead_letter_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/a_dlq"
+        recycle_queue_url     = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        recycle_queue_arn     = "arn:aws:sqs:eu-west-1:123456789012:a"
+        max_runners           = 1
+        launch_template_name  = "lt"
+        instance_types        = ["m5.large"]
+        subnet_ids            = ["subnet-0a"]
+      }
+    }
+  }
+
+  expect_failures = [var.pools]
+}
+
+run "lambda_config_module_rejects_recycle_queue_of_ephemeral_pool" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-config"
+  }
+
+  variables {
+    environment         = "ghr-test"
+    runner_config_path  = "/ghr/runners/config"
+    instance_arn_prefix = "arn:aws:ec2:eu-west-1:123456789012:instance/"
+    github              = { app_id_parameter = "/ghr/app/id", private_key_parameter = "/ghr/app/key" }
+    webhook             = { secret_parameter = "/ghr/app/webhook" }
+    scale_down          = { lease_parameter = "/ghr/lease" }
+    pools = {
+      a = {
+        owner                 = "acme"
+        owner_type            = "org"
+        labels                = ["a"]
+        queue_url             = "https://sqs.eu-west-1.amazonaws.com/123456789012/a"
+        queue_arn             = "arn:aws:sqs:eu-west-1:123456789012:a"
+        dead_letter_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/a_dlq"
+        recycle_queue_url     = "https://sqs.eu-west-1.amazonaws.com/123456789012/a_recycle"
+        recycle_queue_arn     = "arn:aws:sqs:eu-west-1:123456789012:a_recycle"
+        max_runners           = 1
+        launch_template_name  = "lt"
+        instance_types        = ["m5.large"]
+        subnet_ids            = ["subnet-0a"]
+      }
+    }
+  }
+
+  expect_failures = [var.pools]
 }

@@ -83,6 +83,12 @@ run "defaults_plan" {
     error_message = "The guard alarms must watch guardAFailed and guardBSaved of this deployment's scale-down, firing on one."
   }
 
+  # Pools are ephemeral by default: no recycle queue, and the runners may send no message at all.
+  assert {
+    condition     = length(module.webhook.recycle_queue_names) == 0 && length(module.scale_up.recycle_trigger_queue_arns) == 0 && length(module.runner_pool["linux"].send_message_queue_arns) == 0
+    error_message = "An ephemeral pool (the default) gets no recycle queue, no recycle trigger, and a runner role without sqs:SendMessage."
+  }
+
   # A webhook flood can take at most 20 concurrent executions; scale-up keeps its own 10 (2 per
   # pool trigger at least) and scale-down 1, so the flood cannot starve either.
   assert {
@@ -100,8 +106,8 @@ run "defaults_apply" {
   }
 
   assert {
-    condition     = output.queues["linux"].url != null && output.queues["linux"].dlq_arn != null
-    error_message = "Each pool's queue URL and DLQ ARN must be outputs."
+    condition     = output.queues["linux"].url != null && output.queues["linux"].dlq_arn != null && output.queues["linux"].recycle_arn == null
+    error_message = "Each pool's queue URL and DLQ ARN must be outputs; an ephemeral pool has no recycle queue."
   }
 
   assert {

@@ -85,6 +85,47 @@ run "names_pool_and_its_dlq_lookalike" {
   }
 }
 
+# A reusable pool's recycle queue is `<prefix>_<pool>_recycle`; a pool named `x-recycle` has the
+# queue `<prefix>_x-recycle` ("-", not "_"), so it is never pool x's recycle queue.
+run "names_pool_and_its_recycle_lookalike" {
+  command = plan
+
+  variables {
+    prefix = "ghr"
+    runner_pools = {
+      x         = { owner = "acme", runner_labels = ["x"], enable_ephemeral_runners = false }
+      x-recycle = { owner = "acme", runner_labels = ["x-recycle"], enable_ephemeral_runners = false }
+    }
+  }
+
+  assert {
+    condition = (
+      module.webhook.recycle_queue_names["x"] == "ghr_x_recycle" && module.webhook.queue_names["x-recycle"] == "ghr_x-recycle" &&
+      length(toset(concat(values(module.webhook.queue_names), values(module.webhook.dlq_names), values(module.webhook.recycle_queue_names)))) == 6
+    )
+    error_message = "Pool x-recycle's queue must not be pool x's recycle queue: six pools' queues, six names."
+  }
+}
+
+# The longest names the validations allow (prefix 32, pool 24 characters) stay within SQS's 80
+# characters; the longest is a reusable pool's recycle queue, 32 + 1 + 24 + 8 = 65.
+run "names_longest_fit_sqs" {
+  command = plan
+
+  variables {
+    prefix       = "p2345678901234567890123456789012"
+    runner_pools = { q23456789012345678901234 = { owner = "acme", runner_labels = ["l"], enable_ephemeral_runners = false } }
+  }
+
+  assert {
+    condition = (
+      length(module.webhook.recycle_queue_names["q23456789012345678901234"]) == 65 &&
+      alltrue([for n in concat(values(module.webhook.queue_names), values(module.webhook.dlq_names), values(module.webhook.recycle_queue_names)) : length(n) <= 80])
+    )
+    error_message = "Every queue name must fit SQS's 80 characters at the longest prefix and pool name."
+  }
+}
+
 run "rejects_separator_in_prefix_and_pool" {
   command = plan
 

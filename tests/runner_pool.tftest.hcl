@@ -26,8 +26,6 @@ variables {
   environment           = "ghr-test"
   pool_name             = "linux"
   vpc_id                = "vpc-0123456789abcdef0"
-  queue_arn             = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux"
-  queue_url             = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux"
   runner_config_path    = "/github-action-runners/ghr-test/runners/config"
   fleet_parameter_path  = "/github-action-runners/ghr-test"
   github_parameter_arns = ["arn:aws:ssm:eu-west-1:123456789012:parameter/shared/gh/key", "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/id"]
@@ -189,8 +187,13 @@ run "runner_role_touches_only_itself" {
   }
 
   assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.runner.statement : !contains(s.actions, "sqs:SendMessage") && !anytrue([for a in s.actions : startswith(a, "kms:")])])
+    condition     = alltrue([for s in data.aws_iam_policy_document.runner.statement : !anytrue([for a in s.actions : startswith(a, "sqs:") || startswith(a, "kms:")])])
     error_message = "Ephemeral runners never send recycle requests, so they get no queue or key access."
+  }
+
+  assert {
+    condition     = length(output.send_message_queue_arns) == 0 && !strcontains(output.user_data, "GHR_QUEUE_URL='")
+    error_message = "An ephemeral pool's runner role may send no message, and its agent is given no queue."
   }
 }
 
@@ -203,6 +206,10 @@ run "reusable_pool_may_request_recycle" {
 
   variables {
     queue_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    recycle_queue = {
+      arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_recycle"
+      url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_recycle"
+    }
     pool = {
       owner                       = "acme"
       enable_organization_runners = true
@@ -218,9 +225,20 @@ run "reusable_pool_may_request_recycle" {
     }
   }
 
+  # Its recycle queue only: never the job queue, whose messages drive launches and whose depth is
+  # demand (docs/threat-model.md).
   assert {
-    condition     = toset(flatten([for s in data.aws_iam_policy_document.runner.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage")])) == toset(["arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux"])
-    error_message = "A reusable pool's runner may send recycle requests to its own queue only."
+    condition = (
+      toset(flatten([for s in data.aws_iam_policy_document.runner.statement : tolist(s.resources) if anytrue([for a in s.actions : startswith(a, "sqs:")])])) == toset(["arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_recycle"]) &&
+      one([for s in data.aws_iam_policy_document.runner.statement : s.actions if s.sid == "RequestRecycle"]) == toset(["sqs:SendMessage"]) &&
+      output.send_message_queue_arns == tolist(["arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_recycle"])
+    )
+    error_message = "A reusable pool's runner may send recycle requests to its own recycle queue only, and do nothing else with SQS."
+  }
+
+  assert {
+    condition     = strcontains(output.user_data, "GHR_QUEUE_URL='https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_recycle'") && strcontains(output.user_data, "GHR_EPHEMERAL='false'")
+    error_message = "A reusable pool's agent sends its recycle requests to the pool's recycle queue."
   }
 
   assert {
@@ -267,4 +285,49 @@ run "rejects_bad_pool_name_and_checksum" {
   }
 
   expect_failures = [var.pool_name, var.pool]
+}
+
+# The recycle queue comes with reusable pools only: a reusable pool without one could not recycle,
+# and an ephemeral pool with one would give its jobs a queue to write to.
+run "rejects_reusable_pool_without_recycle_queue" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = false
+      runner_architecture         = "x64"
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "ec2-user"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
+  }
+
+  expect_failures = [var.recycle_queue]
+}
+
+run "rejects_recycle_queue_for_ephemeral_pool" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    recycle_queue = {
+      arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_recycle"
+      url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_linux_recycle"
+    }
+  }
+
+  expect_failures = [var.recycle_queue]
 }

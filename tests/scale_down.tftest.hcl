@@ -203,6 +203,12 @@ run "iam_destructive_actions_need_environment_tag" {
     condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadQueueDepth"]).actions == toset(["sqs:GetQueueAttributes"]) && one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ReadQueueDepth"]).resources == toset(var.queue_arns)
     error_message = "Scale-down reads the pools' queue depth (GetQueueAttributes on their queues), and nothing else of SQS."
   }
+
+  # What the root module's wiring test reads to show no recycle queue reaches this policy.
+  assert {
+    condition     = toset(output.sqs_resource_arns) == toset(var.queue_arns) && length(output.sqs_resource_arns) == 2
+    error_message = "sqs_resource_arns must list exactly the queues scale-down's policy names."
+  }
 }
 
 run "iam_kms_only_when_needed" {

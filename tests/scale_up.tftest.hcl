@@ -1,4 +1,5 @@
-# modules/scale-up: the queue triggers, reserved concurrency, and launch permissions scoped by tags.
+# modules/scale-up: the queue triggers (job and recycle queues), reserved concurrency, and launch
+# permissions scoped by tags.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -26,6 +27,9 @@ variables {
     linux = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux"
     arm   = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm"
   }
+  recycle_queue_arns = {
+    arm = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle"
+  }
   dlq_arns = {
     linux = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux_dlq"
     arm   = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_dlq"
@@ -48,8 +52,12 @@ run "queue_trigger_reports_batch_item_failures" {
   }
 
   assert {
-    condition     = length(aws_lambda_event_source_mapping.this) == 2 && alltrue([for m in aws_lambda_event_source_mapping.this : m.function_response_types == toset(["ReportBatchItemFailures"]) && m.function_name == "arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up"])
-    error_message = "Each pool queue triggers the scale-up function with ReportBatchItemFailures, so one bad message does not replay its batch."
+    condition = (
+      length(aws_lambda_event_source_mapping.this) == 2 && length(aws_lambda_event_source_mapping.recycle) == 1 &&
+      alltrue([for m in concat(values(aws_lambda_event_source_mapping.this), values(aws_lambda_event_source_mapping.recycle)) :
+      m.function_response_types == toset(["ReportBatchItemFailures"]) && m.function_name == "arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up"])
+    )
+    error_message = "Each pool's job queue and each reusable pool's recycle queue trigger the scale-up function with ReportBatchItemFailures, so one bad message does not replay its batch."
   }
 
   assert {
@@ -57,10 +65,23 @@ run "queue_trigger_reports_batch_item_failures" {
     error_message = "Each mapping reads its pool's queue, 10 messages per batch by default."
   }
 
-  # Reserved 10 over 2 pool triggers: 5 each, so together they never poll past the reservation.
+  # Scale-up takes a message's pool and kind from the queue it came from: the recycle trigger must
+  # read the pool's recycle queue, never its job queue.
   assert {
-    condition     = output.reserved_concurrency == 10 && alltrue([for m in aws_lambda_event_source_mapping.this : m.scaling_config[0].maximum_concurrency == 5])
-    error_message = "With reserved concurrency 10 and 2 pools, each queue trigger's maximum concurrency must be 5."
+    condition = (
+      keys(output.recycle_trigger_queue_arns) == ["arm"] && output.recycle_trigger_queue_arns["arm"] == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle" &&
+      alltrue([for pool, arn in var.queue_arns : output.trigger_queue_arns[pool] == arn]) && length(output.trigger_queue_arns) == 2
+    )
+    error_message = "Each reusable pool's recycle trigger reads its recycle queue, and each pool's job trigger its job queue."
+  }
+
+  # Reserved 10 over 3 triggers (2 job queues, 1 recycle queue): 3 each, so together (9) they never
+  # poll past the reservation.
+  assert {
+    condition = output.reserved_concurrency == 10 && output.maximum_concurrency == 3 && alltrue([
+      for m in concat(values(aws_lambda_event_source_mapping.this), values(aws_lambda_event_source_mapping.recycle)) : m.scaling_config[0].maximum_concurrency == 3
+    ])
+    error_message = "With reserved concurrency 10 and 3 queue triggers, each trigger's maximum concurrency must be 3."
   }
 
   assert {
@@ -85,7 +106,42 @@ run "refuses_reservation_smaller_than_its_triggers" {
     }
   }
 
-  expect_failures = [aws_lambda_event_source_mapping.this]
+  expect_failures = [aws_lambda_event_source_mapping.this, aws_lambda_event_source_mapping.recycle]
+}
+
+# 5 would carry the 2 job queue triggers (2 each), not the recycle trigger as well: every trigger
+# counts.
+run "refuses_reservation_that_forgets_the_recycle_triggers" {
+  command = plan
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    lambda = {
+      runtime               = "nodejs22.x"
+      architecture          = "arm64"
+      log_retention_in_days = 30
+      reserved_concurrency  = 5
+    }
+  }
+
+  expect_failures = [aws_lambda_event_source_mapping.this, aws_lambda_event_source_mapping.recycle]
+}
+
+run "rejects_recycle_queue_that_is_a_job_queue" {
+  command = plan
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    recycle_queue_arns = { arm = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm" }
+  }
+
+  expect_failures = [var.recycle_queue_arns]
 }
 
 run "iam_launch_and_terminate_scoped_by_tags" {
@@ -174,13 +230,24 @@ run "iam_runner_configs_and_queues" {
     error_message = "Scale-up may create (tagged with ghr:instance-arn, ghr:environment, ghr:pool only) and delete runner configs under the config path, and never read one."
   }
 
-  # Jobs go back to their pool queues (requeue) or to the pools' dead-letter queues (launch failed).
+  # Jobs go back to their pool queues (requeue) or to the pools' dead-letter queues (launch failed);
+  # nothing is ever sent to a recycle queue (only runners write there).
   assert {
     condition = (
       toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage")])) ==
-      toset(concat(values(var.queue_arns), values(var.dlq_arns)))
+      toset(concat(values(var.queue_arns), values(var.dlq_arns))) &&
+      toset(output.send_message_queue_arns) == toset(concat(values(var.queue_arns), values(var.dlq_arns)))
     )
-    error_message = "Scale-up may send to its pools' queues and dead-letter queues, nowhere else."
+    error_message = "Scale-up may send to its pools' job queues and dead-letter queues, nowhere else (never a recycle queue)."
+  }
+
+  # Its triggers receive from every queue they read: job queues and recycle queues.
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ConsumePoolQueues"]).resources == toset(concat(values(var.queue_arns), values(var.recycle_queue_arns))) &&
+      one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ConsumePoolQueues"]).actions == toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"])
+    )
+    error_message = "Scale-up receives from (and deletes on, and reads the attributes of) its job queues and recycle queues."
   }
 
   assert {

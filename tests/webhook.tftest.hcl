@@ -1,4 +1,5 @@
-# modules/webhook: one encrypted queue + DLQ per pool, ingress, and the webhook's permissions.
+# modules/webhook: one encrypted queue + DLQ per pool (+ a recycle queue per reusable pool),
+# ingress, and the webhook's permissions.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -26,6 +27,11 @@ override_resource {
   values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_dlq", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_dlq" }
 }
 
+override_resource {
+  target = aws_sqs_queue.recycle["arm"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_recycle" }
+}
+
 override_data {
   target = data.aws_iam_policy_document.this
   values = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"MockWebhook\",\"Effect\":\"Allow\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}]}" }
@@ -35,6 +41,7 @@ variables {
   prefix                       = "ghr-test"
   environment                  = "ghr-test"
   pool_names                   = ["linux", "arm"]
+  reusable_pool_names          = ["arm"]
   config_json                  = "{}"
   zip                          = { path = "tests/fixtures/lambda.zip" }
   webhook_secret_parameter_arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/webhook_secret"
@@ -72,6 +79,82 @@ run "queue_and_dlq_per_pool_encrypted" {
     condition     = output.dlq_urls["arm"] == "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_dlq" && output.queue_arns["arm"] == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm"
     error_message = "Each pool's queue ARN and dead-letter queue URL are outputs (scale-up's config needs both)."
   }
+
+  # The reusable pool, and only it, gets a recycle queue: its runners' one SendMessage target.
+  assert {
+    condition     = keys(aws_sqs_queue.recycle) == ["arm"] && aws_sqs_queue.recycle["arm"].name == "ghr-test_arm_recycle" && aws_sqs_queue.recycle["arm"].sqs_managed_sse_enabled == true
+    error_message = "Each reusable pool (and no ephemeral one) gets an encrypted recycle queue <prefix>_<pool>_recycle."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_sqs_queue.recycle["arm"].redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq["arm"].arn &&
+      jsondecode(aws_sqs_queue.recycle["arm"].redrive_policy).maxReceiveCount == 3 &&
+      aws_sqs_queue.recycle["arm"].visibility_timeout_seconds == aws_sqs_queue.this["arm"].visibility_timeout_seconds &&
+      aws_sqs_queue.recycle["arm"].message_retention_seconds == 3600
+    )
+    error_message = "A recycle queue redrives to its own pool's DLQ after as many receives as the job queue, with the job queue's visibility timeout and a one-hour retention."
+  }
+
+  assert {
+    condition = (
+      output.recycle_queue_arns == { arm = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle" } &&
+      output.recycle_queue_urls == { arm = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_recycle" } &&
+      !contains(values(output.queue_arns), output.recycle_queue_arns["arm"])
+    )
+    error_message = "Each reusable pool's recycle queue URL and ARN are outputs, apart from the job queues."
+  }
+}
+
+# A request scale-up keeps failing on must reach the DLQ before it expires: the retention grows
+# with the visibility timeout (scale-up's timeout × 6) times the receives.
+run "recycle_retention_outlasts_its_receives" {
+  command = plan
+
+  module {
+    source = "./modules/webhook"
+  }
+
+  variables {
+    queue = { visibility_timeout_seconds = 5400, dlq_max_receive_count = 3 }
+  }
+
+  assert {
+    condition     = aws_sqs_queue.recycle["arm"].message_retention_seconds == 5400 * 3 + 60
+    error_message = "The recycle queue's retention must outlast dlq_max_receive_count visibility timeouts."
+  }
+}
+
+run "rejects_recycle_queue_of_unknown_pool" {
+  command = plan
+
+  module {
+    source = "./modules/webhook"
+  }
+
+  variables {
+    reusable_pool_names = ["arm", "gpu"]
+  }
+
+  expect_failures = [var.reusable_pool_names]
+}
+
+# `_` separates prefix, pool and kind (a prefix with it is refused); a 33-character pool name
+# could push `<prefix>_<pool>_recycle` past SQS's 80 characters.
+run "rejects_names_that_could_collide_or_overflow" {
+  command = plan
+
+  module {
+    source = "./modules/webhook"
+  }
+
+  variables {
+    prefix              = "ghr_test"
+    pool_names          = ["a23456789012345678901234567890123"]
+    reusable_pool_names = []
+  }
+
+  expect_failures = [var.prefix, var.pool_names]
 }
 
 run "iam_least_privilege" {
@@ -94,7 +177,7 @@ run "iam_least_privilege" {
     condition = toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if anytrue([for a in s.actions : startswith(a, "sqs:")])])) == toset([
       "arn:aws:sqs:eu-west-1:123456789012:ghr-test_linux", "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm",
     ])
-    error_message = "The webhook may send to the pool queues only, never to a dead-letter queue."
+    error_message = "The webhook may send to the pools' job queues only, never to a dead-letter or recycle queue."
   }
 
   assert {
@@ -129,8 +212,8 @@ run "kms_encrypted_queues" {
   }
 
   assert {
-    condition     = alltrue([for q in values(aws_sqs_queue.this) : q.kms_master_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"])
-    error_message = "With a KMS key, the queues are encrypted with it."
+    condition     = alltrue([for q in concat(values(aws_sqs_queue.this), values(aws_sqs_queue.dlq), values(aws_sqs_queue.recycle)) : q.kms_master_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"])
+    error_message = "With a KMS key, every queue (job, dead-letter, recycle) is encrypted with it."
   }
 
   assert {

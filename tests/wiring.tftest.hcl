@@ -42,6 +42,11 @@ override_resource {
 }
 
 override_resource {
+  target = module.webhook.aws_sqs_queue.recycle["arm"]
+  values = { arn = "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle", url = "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_recycle" }
+}
+
+override_resource {
   target = module.webhook.module.function.aws_iam_role.this
   values = { arn = "arn:aws:iam::123456789012:role/ghr-test-webhook-lambda" }
 }
@@ -92,6 +97,71 @@ run "wiring" {
       jsondecode(output.lambda_configs.scale_up).pools[pool].deadLetterQueueUrl == module.webhook.dlq_urls[pool]
     ])
     error_message = "Each pool's config must carry its own queue URL and ARN and its own dead-letter queue."
+  }
+
+  # Recycle queues (issue 14): only the reusable pool "arm" has one, apart from its job queue.
+  assert {
+    condition = (
+      keys(module.webhook.recycle_queue_arns) == ["arm"] &&
+      module.webhook.recycle_queue_arns["arm"] == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle" &&
+      output.queues["arm"].recycle_arn == "arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle" &&
+      output.queues["arm"].recycle_url == "https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_recycle" &&
+      output.queues["linux"].recycle_arn == null && output.queues["linux"].recycle_url == null
+    )
+    error_message = "The reusable pool, and only it, has a recycle queue, and it is in the queues output."
+  }
+
+  # Scale-up tells a job from a recycle request by the queue the record came from, so the rendered
+  # recycle queue must be the one the pool's recycle trigger reads and its runners write.
+  assert {
+    condition = (
+      jsondecode(output.lambda_configs.scale_up).pools["arm"].recycleQueueArn == module.webhook.recycle_queue_arns["arm"] &&
+      jsondecode(output.lambda_configs.scale_up).pools["arm"].recycleQueueUrl == module.webhook.recycle_queue_urls["arm"] &&
+      !contains(keys(jsondecode(output.lambda_configs.scale_up).pools["linux"]), "recycleQueueArn") &&
+      !contains(keys(jsondecode(output.lambda_configs.scale_up).pools["linux"]), "recycleQueueUrl") &&
+      jsondecode(output.lambda_configs.scale_down).pools == jsondecode(output.lambda_configs.scale_up).pools
+    )
+    error_message = "A reusable pool's config carries its recycle queue's URL and ARN; an ephemeral pool's carries none."
+  }
+
+  assert {
+    condition = (
+      length(module.scale_up.recycle_trigger_queue_arns) == 1 &&
+      module.scale_up.recycle_trigger_queue_arns["arm"] == module.webhook.recycle_queue_arns["arm"] &&
+      length(module.scale_up.trigger_queue_arns) == 2 &&
+      alltrue([for pool, arn in module.webhook.queue_arns : module.scale_up.trigger_queue_arns[pool] == arn])
+    )
+    error_message = "Scale-up has one trigger per pool's job queue and one per reusable pool's recycle queue, each reading that queue."
+  }
+
+  # A job on the runner holds the runner's credentials: a reusable pool's may send to its own
+  # recycle queue and nowhere else (not its job queue); an ephemeral pool's may send nothing.
+  assert {
+    condition = (
+      module.runner_pool["arm"].send_message_queue_arns == tolist(["arn:aws:sqs:eu-west-1:123456789012:ghr-test_arm_recycle"]) &&
+      strcontains(module.runner_pool["arm"].user_data, "GHR_QUEUE_URL='https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-test_arm_recycle'")
+    )
+    error_message = "The reusable pool's runner role may send only to its own recycle queue, and its agent sends there."
+  }
+
+  assert {
+    condition     = length(module.runner_pool["linux"].send_message_queue_arns) == 0 && !strcontains(module.runner_pool["linux"].user_data, "GHR_QUEUE_URL='")
+    error_message = "The ephemeral pool's runner role has no sqs:SendMessage, and its agent is given no queue."
+  }
+
+  # Scale-down reads the job queues' depth as demand; a recycle queue is no demand.
+  assert {
+    condition = (
+      toset(module.scale_down.sqs_resource_arns) == toset(values(module.webhook.queue_arns)) &&
+      !contains(module.scale_down.sqs_resource_arns, module.webhook.recycle_queue_arns["arm"])
+    )
+    error_message = "Scale-down's policy names the job queues only, never a recycle queue."
+  }
+
+  # Every trigger counts against scale-up's reservation.
+  assert {
+    condition     = module.scale_up.reserved_concurrency == 10 && module.scale_up.maximum_concurrency == 3
+    error_message = "Scale-up's default reservation (10) is shared by its 3 triggers (2 job queues, 1 recycle queue): 3 each."
   }
 
   # The internet-facing webhook reads the webhook secret, never the App id or key.

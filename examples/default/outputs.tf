@@ -4,7 +4,7 @@ output "webhook_endpoint" {
 }
 
 output "queues" {
-  description = "Job queues and dead-letter queues per pool."
+  description = "Job queues, dead-letter queues and (reusable pools) recycle queues per pool."
   value       = module.runners.queues
 }
 

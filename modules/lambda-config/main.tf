@@ -23,6 +23,8 @@ locals {
     queueUrl                  = p.queue_url
     queueArn                  = p.queue_arn
     deadLetterQueueUrl        = p.dead_letter_queue_url
+    recycleQueueUrl           = p.recycle_queue_url
+    recycleQueueArn           = p.recycle_queue_arn
     runnerGroupId             = p.runner_group_id
     maxRunners                = p.max_runners
     minimumRunningTimeMinutes = p.minimum_running_time_in_minutes

@@ -54,7 +54,7 @@ variable "github" {
 }
 
 variable "pools" {
-  description = "Runner pools keyed by pool name, with the resources Terraform created for them (queue URL, launch template name)."
+  description = "Runner pools keyed by pool name, with the resources Terraform created for them (queue URLs and ARNs, launch template name). A reusable pool (ephemeral = false) has a recycle queue; an ephemeral pool has none."
   type = map(object({
     owner                           = string
     owner_type                      = string
@@ -63,6 +63,8 @@ variable "pools" {
     queue_url                       = string
     queue_arn                       = string
     dead_letter_queue_url           = string
+    recycle_queue_url               = optional(string)
+    recycle_queue_arn               = optional(string)
     runner_group_id                 = optional(number)
     max_runners                     = number
     minimum_running_time_in_minutes = optional(number)
@@ -104,6 +106,20 @@ variable "pools" {
       can(regex("^https://", p.queue_url)) && can(regex("^https://", p.dead_letter_queue_url)) && p.queue_url != p.dead_letter_queue_url
     )])
     error_message = "Each pool needs its queue's ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) and https URLs of its queue and of a distinct dead-letter queue."
+  }
+
+  # Scale-up takes a message's kind from its queue too: a reusable pool's recycle queue holds only
+  # recycle requests (its runners may send nowhere else), so it must be a queue of its own, and
+  # an ephemeral pool, whose runners send nothing, has none. `ephemeral` unset is the schema's
+  # default, true.
+  validation {
+    condition = alltrue([for p in values(var.pools) : (
+      coalesce(p.ephemeral, true) ? (p.recycle_queue_url == null && p.recycle_queue_arn == null) : try(
+        can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", p.recycle_queue_arn)) && can(regex("^https://", p.recycle_queue_url)) &&
+        !contains([p.queue_url, p.dead_letter_queue_url], p.recycle_queue_url) && p.recycle_queue_arn != p.queue_arn,
+      false)
+    )])
+    error_message = "A reusable pool (ephemeral = false) needs its recycle queue's ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) and https URL, distinct from its job and dead-letter queues; an ephemeral pool has no recycle queue."
   }
 
   validation {

@@ -1,6 +1,6 @@
 # The runner's role. A job on the runner runs as root with these credentials, so everything here
 # is what an attacker on the instance holds (docs/threat-model.md): tag itself, read and delete
-# its own registration, and (reusable pools) ask its own pool's queue for a new one.
+# its own registration, and (reusable pools) ask its own pool's recycle queue for a new one.
 data "aws_iam_policy_document" "assume" {
   statement {
     sid     = "Ec2Assume"
@@ -120,20 +120,24 @@ data "aws_iam_policy_document" "runner" {
     resources = concat(["${local.ssm_arn}/", "${local.ssm_arn}${var.fleet_parameter_path}/*"], local.ancestor_arns)
   }
 
-  # Reusable pools: after each job the agent asks its pool's queue for a fresh JIT registration.
-  # Its own pool's queue only; what it sends is untrusted (scale-up verifies it).
+  # Reusable pools: after each job the agent asks its pool's recycle queue for a fresh JIT
+  # registration. That queue only: never the job queue (whose messages drive launches and whose
+  # depth is demand), another pool's queue or a DLQ. What it sends is untrusted: scale-up answers
+  # only a request from this queue, for a running instance of this pool whose runner has exited and
+  # whose registration GitHub confirms consumed (lambdas/src/core/scale-up/recycle.ts).
+  # Ephemeral pools (recycle_queue null): no SQS statement at all.
   dynamic "statement" {
-    for_each = var.pool.enable_ephemeral_runners ? [] : [1]
+    for_each = var.recycle_queue == null ? [] : [var.recycle_queue.arn]
 
     content {
       sid       = "RequestRecycle"
       actions   = ["sqs:SendMessage"]
-      resources = [var.queue_arn]
+      resources = [statement.value]
     }
   }
 
   dynamic "statement" {
-    for_each = !var.pool.enable_ephemeral_runners && var.queue_kms_key_arn != null ? [var.queue_kms_key_arn] : []
+    for_each = var.recycle_queue != null && var.queue_kms_key_arn != null ? [var.queue_kms_key_arn] : []
 
     content {
       sid       = "EncryptRecycleRequest"

@@ -15,16 +15,17 @@ locals {
   default_ami_parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.pool.runner_architecture == "arm64" ? "arm64" : "x86_64"}"
   image_id              = coalesce(var.pool.ami_id, "resolve:ssm:${coalesce(var.pool.ami_ssm_parameter_name, local.default_ami_parameter)}")
 
-  # Written to /etc/ghr-agent.env in shell syntax (KEY='value'), which the agent sources.
-  agent_settings = {
+  # Written to /etc/ghr-agent.env in shell syntax (KEY='value'), which the agent sources. Unset
+  # settings are left out: an ephemeral pool's agent gets no GHR_QUEUE_URL (it sends nothing).
+  agent_settings = { for k, v in {
     GHR_POOL        = var.pool_name
     GHR_EPHEMERAL   = tostring(var.pool.enable_ephemeral_runners)
-    GHR_QUEUE_URL   = var.queue_url
+    GHR_QUEUE_URL   = try(var.recycle_queue.url, null)             # reusable pools: the pool's recycle queue, never its job queue
     GHR_CONFIG_PATH = "${var.runner_config_path}/${var.pool_name}" # the agent reads <path>/<instance-id>
     GHR_RUNNER_DIR  = "/opt/actions-runner"
     GHR_RUNNER_USER = var.pool.runner_run_as
     GHR_ENVIRONMENT = var.environment
-  }
+  } : k => v if v != null }
 
   user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
     # The agent ships once, in agent/ (tested there against the simulator's facades).

@@ -37,3 +37,10 @@ output "user_data" {
   description = "The rendered user data (plain text), for review and tests."
   value       = local.user_data
 }
+
+output "send_message_queue_arns" {
+  description = "The queues the runner role may sqs:SendMessage to, read from its policy (for tests and review): a reusable pool's recycle queue, nothing for an ephemeral pool."
+  value = try(sort(distinct(flatten([
+    for s in data.aws_iam_policy_document.runner.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage") && s.effect != "Deny"
+  ]))), [])
+}

@@ -53,18 +53,27 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "queue_arn" {
-  description = "ARN of the pool's queue; reusable runners send their recycle request to it."
-  type        = string
-}
+variable "recycle_queue" {
+  description = "Reusable pools: the pool's recycle queue (`arn`, `url`), the one queue its runners may send to (their recycle requests; the agent gets the URL as GHR_QUEUE_URL). null for an ephemeral pool, whose runners send nothing and get no sqs:SendMessage."
+  type = object({
+    arn = string
+    url = string
+  })
+  default = null
 
-variable "queue_url" {
-  description = "URL of the pool's queue, handed to the agent."
-  type        = string
+  validation {
+    condition     = (var.recycle_queue == null) == var.pool.enable_ephemeral_runners
+    error_message = "recycle_queue must be set for a reusable pool (its runners ask it for their next registration) and null for an ephemeral pool (its runners may send no message at all)."
+  }
+
+  validation {
+    condition     = var.recycle_queue == null || try(can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,80}$", var.recycle_queue.arn)) && can(regex("^https://", var.recycle_queue.url)), false)
+    error_message = "recycle_queue needs an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), the runner role's only SendMessage resource, and the queue's https URL."
+  }
 }
 
 variable "queue_kms_key_arn" {
-  description = "Customer-managed KMS key of the pool's queue, if any: a reusable pool's runner encrypts its recycle request with it (through SQS only)."
+  description = "Customer-managed KMS key of the pool's queues, if any: a reusable pool's runner encrypts its recycle request with it (through SQS only)."
   type        = string
   default     = null
 }

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.7"
+  # 1.9: a validation may refer to another variable (recycle_queue is set exactly for reusable pools).
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {

@@ -76,7 +76,8 @@ data "aws_iam_policy_document" "this" {
   }
 
   # Queue depth per pool: a pool with waiting jobs gets its quarantined runners back instead of
-  # losing them (lambdas/src/core/scale-down/observe.ts).
+  # losing them (lambdas/src/core/scale-down/observe.ts). The job queues only: a recycle queue's
+  # requests come from warm runners, not from jobs, so they are no demand.
   statement {
     sid       = "ReadQueueDepth"
     actions   = ["sqs:GetQueueAttributes"]

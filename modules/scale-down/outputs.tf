@@ -42,3 +42,10 @@ output "role_policy_documents" {
   description = "The policy documents combined into the scale-down role's inline policy (for tests and review)."
   value       = module.function.role_policy_documents
 }
+
+output "sqs_resource_arns" {
+  description = "Every queue scale-down's policy names, read from it (for tests and review): the pools' job queues, whose depth it reads; never a recycle queue, whose requests are not demand."
+  value = try(sort(distinct(flatten([
+    for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if anytrue([for a in s.actions : startswith(a, "sqs:")])
+  ]))), [])
+}

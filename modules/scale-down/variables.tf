@@ -77,7 +77,7 @@ variable "lease_parameter_name" {
 }
 
 variable "queue_arns" {
-  description = "ARNs of the pools' queues; scale-down reads their depth (GetQueueAttributes) to return quarantined runners to pools with waiting jobs."
+  description = "ARNs of the pools' job queues (never their recycle queues); scale-down reads their depth (GetQueueAttributes) to return quarantined runners to pools with waiting jobs."
   type        = list(string)
   default     = []
 }

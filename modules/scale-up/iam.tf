@@ -133,14 +133,17 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # Its triggers read the job queues and the recycle queues (the event source mapping uses the
+  # function's role); GetQueueAttributes also gives scale-up a job queue's depth.
   statement {
     sid       = "ConsumePoolQueues"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-    resources = values(var.queue_arns)
+    resources = concat(values(var.queue_arns), values(var.recycle_queue_arns))
   }
 
-  # Scale-up re-sends a job message to its own pool queue, delayed: a job held at the pool's
-  # maximum, and the re-check after a launch (lambdas/src/core/scale-up/requeue.ts).
+  # Scale-up re-sends a job message to its own pool's job queue, delayed: a job held at the pool's
+  # maximum, and the re-check after a launch (lambdas/src/core/scale-up/requeue.ts). Never to a
+  # recycle queue: a recycle request it cannot answer now is retried by SQS (batch item failure).
   statement {
     sid       = "RequeuePoolJobs"
     actions   = ["sqs:SendMessage"]

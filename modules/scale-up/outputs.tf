@@ -19,8 +19,13 @@ output "log_group_name" {
 }
 
 output "event_source_mapping_uuids" {
-  description = "UUID of each pool's event source mapping, by pool name."
+  description = "UUID of each pool's job queue event source mapping, by pool name."
   value       = { for k, m in aws_lambda_event_source_mapping.this : k => m.uuid }
+}
+
+output "recycle_event_source_mapping_uuids" {
+  description = "UUID of each reusable pool's recycle queue event source mapping, by pool name."
+  value       = { for k, m in aws_lambda_event_source_mapping.recycle : k => m.uuid }
 }
 
 output "role_policy_documents" {
@@ -34,11 +39,23 @@ output "reserved_concurrency" {
 }
 
 output "maximum_concurrency" {
-  description = "Maximum concurrency of each pool's event source mapping (null: unbounded)."
+  description = "Maximum concurrency of each event source mapping (null: unbounded)."
   value       = local.maximum_concurrency
 }
 
 output "trigger_queue_arns" {
-  description = "The queue each pool's event source mapping reads, by pool name (the event source ARN scale-up takes a message's pool from)."
+  description = "The job queue each pool's event source mapping reads, by pool name (the event source ARN scale-up takes a job's pool from)."
   value       = { for k, m in aws_lambda_event_source_mapping.this : k => m.event_source_arn }
+}
+
+output "recycle_trigger_queue_arns" {
+  description = "The recycle queue each reusable pool's event source mapping reads, by pool name (the event source ARN scale-up takes a recycle request's pool from)."
+  value       = { for k, m in aws_lambda_event_source_mapping.recycle : k => m.event_source_arn }
+}
+
+output "send_message_queue_arns" {
+  description = "The queues scale-up may sqs:SendMessage to, read from its policy (for tests and review): the job queues (requeue) and the dead-letter queues."
+  value = try(sort(distinct(flatten([
+    for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage") && s.effect != "Deny"
+  ]))), [])
 }

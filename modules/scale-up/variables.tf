@@ -9,8 +9,19 @@ variable "environment" {
 }
 
 variable "queue_arns" {
-  description = "ARN of each pool's queue, by pool name; each gets an event source mapping."
+  description = "ARN of each pool's job queue, by pool name; each gets an event source mapping."
   type        = map(string)
+}
+
+variable "recycle_queue_arns" {
+  description = "ARN of each reusable pool's recycle queue, by pool name; each gets an event source mapping too. Scale-up receives from them but never sends to them."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(setintersection(values(var.recycle_queue_arns), values(var.queue_arns))) == 0
+    error_message = "A recycle queue must not be a job queue: scale-up tells a job from a recycle request by the queue it came from."
+  }
 }
 
 variable "dlq_arns" {

@@ -16,7 +16,8 @@ data "aws_iam_policy_document" "this" {
     resources = [var.webhook_secret_parameter_arn]
   }
 
-  # The pool queues only: never a dead-letter queue (the DLQs hold what scale-up gave up on).
+  # The pools' job queues only: never a dead-letter queue (the DLQs hold what scale-up gave up on),
+  # never a recycle queue (recycle requests come from runners, not from GitHub).
   statement {
     sid       = "EnqueueJobs"
     actions   = ["sqs:SendMessage"]

@@ -4,13 +4,28 @@ output "endpoint" {
 }
 
 output "queue_urls" {
-  description = "URL of each pool's queue, by pool name."
+  description = "URL of each pool's job queue, by pool name."
   value       = { for k, q in aws_sqs_queue.this : k => q.url }
 }
 
 output "queue_arns" {
-  description = "ARN of each pool's queue, by pool name."
+  description = "ARN of each pool's job queue, by pool name."
   value       = { for k, q in aws_sqs_queue.this : k => q.arn }
+}
+
+output "recycle_queue_urls" {
+  description = "URL of each reusable pool's recycle queue, by pool name (ephemeral pools have none)."
+  value       = { for k, q in aws_sqs_queue.recycle : k => q.url }
+}
+
+output "recycle_queue_arns" {
+  description = "ARN of each reusable pool's recycle queue, by pool name (ephemeral pools have none)."
+  value       = { for k, q in aws_sqs_queue.recycle : k => q.arn }
+}
+
+output "recycle_queue_names" {
+  description = "Name of each reusable pool's recycle queue, by pool name."
+  value       = { for k, q in aws_sqs_queue.recycle : k => q.name }
 }
 
 output "dlq_urls" {
@@ -64,6 +79,6 @@ output "secret_parameter_arn" {
 }
 
 output "queue_names" {
-  description = "Name of each pool's queue, by pool name."
+  description = "Name of each pool's job queue, by pool name."
   value       = { for k, q in aws_sqs_queue.this : k => q.name }
 }

@@ -1,6 +1,11 @@
 variable "prefix" {
   description = "Deployment prefix; names the function and the queues."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,32}$", var.prefix))
+    error_message = "prefix must be 1-32 lowercase letters, digits and dashes: no \"_\" keeps `<prefix>_<pool>[_<kind>]` queue names from colliding, and the length keeps them within SQS's 80 characters."
+  }
 }
 
 variable "environment" {
@@ -9,8 +14,24 @@ variable "environment" {
 }
 
 variable "pool_names" {
-  description = "Names of the runner pools; each gets a queue and a dead-letter queue."
+  description = "Names of the runner pools; each gets a job queue and a dead-letter queue."
   type        = set(string)
+
+  validation {
+    condition     = alltrue([for name in var.pool_names : can(regex("^[a-z0-9-]{1,32}$", name))])
+    error_message = "Pool names must be 1-32 lowercase letters, digits and dashes: no \"_\" keeps `<prefix>_<pool>[_<kind>]` queue names from colliding, and the length keeps them within SQS's 80 characters."
+  }
+}
+
+variable "reusable_pool_names" {
+  description = "The pools of pool_names whose runners are reusable (not ephemeral): each also gets a recycle queue, `<prefix>_<pool>_recycle`, the only queue its runners may send to."
+  type        = set(string)
+  default     = []
+
+  validation {
+    condition     = length(setsubtract(var.reusable_pool_names, var.pool_names)) == 0
+    error_message = "reusable_pool_names must be a subset of pool_names: a recycle queue belongs to a pool, and dead-letters into that pool's DLQ."
+  }
 }
 
 variable "ingress" {

@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.7"
+  # 1.9: a validation may refer to another variable (reusable_pool_names ⊆ pool_names).
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {

@@ -63,6 +63,8 @@ function readOutputs(name: string): z.output<typeof outputsSchema> {
 const queue = (pool: string): string => `https://sqs.eu-west-1.amazonaws.com/123456789012/ghr-prod_${pool}`;
 const queueArn = (pool: string): string => `arn:aws:sqs:eu-west-1:123456789012:ghr-prod_${pool}`;
 const deadLetterQueue = (pool: string): string => `${queue(pool)}_dlq`;
+const recycleQueue = (pool: string): string => `${queue(pool)}_recycle`;
+const recycleQueueArn = (pool: string): string => `${queueArn(pool)}_recycle`;
 const instanceArnPrefix = 'arn:aws:ec2:eu-west-1:123456789012:instance/';
 
 /** What the root module passes for a realistic fleet: org and repo pools, reusable and ephemeral. */
@@ -87,6 +89,8 @@ const realisticInputs = {
       queue_url: queue('linux-x64'),
       queue_arn: queueArn('linux-x64'),
       dead_letter_queue_url: deadLetterQueue('linux-x64'),
+      recycle_queue_url: recycleQueue('linux-x64'),
+      recycle_queue_arn: recycleQueueArn('linux-x64'),
       runner_group_id: 3,
       max_runners: 50,
       minimum_running_time_in_minutes: 10,
@@ -208,6 +212,14 @@ describe('modules/lambda-config renders what the Lambdas parse', () => {
       queueArn: queueArn('monorepo'),
       deadLetterQueueUrl: deadLetterQueue('monorepo'),
     });
+    // A reusable pool's recycle queue, apart from its job queue: scale-up takes a record's kind
+    // from the queue it came from. Ephemeral pools have none.
+    expect(scaleUp.pools['linux-x64']).toMatchObject({
+      recycleQueueUrl: recycleQueue('linux-x64'),
+      recycleQueueArn: recycleQueueArn('linux-x64'),
+    });
+    expect(scaleUp.pools.monorepo?.recycleQueueArn).toBeUndefined();
+    expect(scaleUp.pools.gpu?.recycleQueueUrl).toBeUndefined();
     expect(webhook.github.installationIds).toEqual({ acme: 1234, 'acme/monorepo': 5678 });
     expect(webhook.maxBodyBytes).toBe(2_097_152);
     expect(webhook.logLevel).toBe('DEBUG');
