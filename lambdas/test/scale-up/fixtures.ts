@@ -82,8 +82,10 @@ export function world() {
   const memoryEc2 = new InMemoryEc2(clock, { bootMs: 0 });
   const memorySsm = new InMemorySsm(clock);
   const sqs = new InMemorySqs(clock);
-  sqs.createQueue(LINUX_QUEUE);
-  sqs.createQueue(WARM_QUEUE);
+  for (const url of [LINUX_QUEUE, WARM_QUEUE]) {
+    sqs.createQueue(url);
+    sqs.createQueue(`${url}-dlq`);
+  }
   const seams = {
     spotExhausted: false,
     fleetErrorCode: undefined as string | undefined,

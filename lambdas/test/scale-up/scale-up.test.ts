@@ -5,6 +5,7 @@ import { RUNNER_CONFIG_TAG } from '../../src/core/scale-up/runner-config.js';
 import { encodeLifecycle, TAG } from '../../src/core/tags.js';
 import { PermanentError, RateLimitedError, TransientError } from '../../src/errors.js';
 import {
+  LINUX_QUEUE,
   CONFIG_PATH,
   ENVIRONMENT,
   existingInstance,
@@ -163,14 +164,35 @@ describe('scale-up: launching a runner for a queued job', () => {
     expect(w.seams.fleetRequests.map((f) => f.capacityType)).toEqual(['spot']);
   });
 
-  it('drops a message whose launch fails permanently (a bad launch template)', async () => {
+  it('dead-letters a job whose launch fails permanently (a bad launch template), with the reason', async () => {
+    // Prepare
     const w = world();
     w.seams.fleetErrorCode = 'InvalidLaunchTemplateName.NotFoundException';
     jobAtGitHub(w, 1);
     const r = recorder();
-    const result = await run(w, scaleUpConfig(), r)(jobMessage({ jobId: 1 }));
+    const message = jobMessage({ jobId: 1 });
+    // Act
+    const result = await run(w, scaleUpConfig(), r)(message);
+    // Assess: acknowledged, not lost: on the pool's dead-letter queue with its reason, counted, logged
     expect(result.batchItemFailures).toEqual([]);
     expect(r.lines.some((l) => l.level === 'error' && l.message === 'launch failed')).toBe(true);
+    expect(r.counts.get('ScaleUpDeadLettered')).toBe(1);
+    const dead = w.seams.sends.filter((s) => s.queueUrl === `${LINUX_QUEUE}-dlq`);
+    expect(dead).toHaveLength(1);
+    const letter = JSON.parse(dead[0]!.body) as { reason: string; message: string };
+    expect(letter.reason).toBe('PermanentError');
+    expect(JSON.parse(letter.message)).toEqual(message);
+  });
+
+  it('retries a job it cannot dead-letter (SQS refuses the send): SQS redrives it after its receives', async () => {
+    const w = world();
+    w.seams.fleetErrorCode = 'InvalidLaunchTemplateName.NotFoundException';
+    w.seams.failSend = new TransientError('SQS 500');
+    jobAtGitHub(w, 1);
+    const r = recorder();
+    const result = await run(w, scaleUpConfig(), r)(jobMessage({ jobId: 1 }));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(r.counts.get('ScaleUpDeadLettered')).toBeUndefined();
   });
 });
 
@@ -271,15 +293,17 @@ describe('scale-up: message handling', () => {
     expect(await poolInstances(w)).toHaveLength(1);
   });
 
-  it('retries on a rate limit and drops on a permanent GitHub error', async () => {
+  it('retries on a rate limit and dead-letters on a permanent GitHub error', async () => {
     const w = world();
     jobAtGitHub(w, 1);
     jobAtGitHub(w, 2);
     w.github.failNext('getJob', new RateLimitedError('rate limited'));
     w.github.failNext('getJob', new PermanentError('403 resource not accessible'));
-    const result = await run(w)(jobMessage({ jobId: 1 }), jobMessage({ jobId: 2 }));
+    const r = recorder();
+    const result = await run(w, scaleUpConfig(), r)(jobMessage({ jobId: 1 }), jobMessage({ jobId: 2 }));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(await poolInstances(w)).toEqual([]);
+    expect(r.counts.get('ScaleUpDeadLettered')).toBe(1);
   });
 
   it('drops malformed messages and messages for unknown pools without failing the batch', async () => {

@@ -64,6 +64,39 @@ describe('webhook handler', () => {
     expect(SECRET_PARAMETER).toMatch(/^\//);
   });
 
+  it('answers any event shape with 400, never a runtime error (the function is internet-facing)', async () => {
+    // Prepare
+    const w = await world();
+    const fn = createWebhookHandler({
+      rawConfig: JSON.stringify(rawWebhookConfig()),
+      deps: { ssm: w.ssm, sqs: w.sqs, ec2: w.ec2, clock: w.clock },
+    });
+    const shapes: unknown[] = [
+      null,
+      undefined,
+      0,
+      'POST /webhook',
+      [],
+      {},
+      { headers: 'x', body: 7 },
+      { headers: null, body: null },
+      { headers: ['content-type'], body: '{}', isBase64Encoded: 'yes' },
+    ];
+    // Act
+    const { result } = await captureOutput(async () => {
+      const answers: unknown[] = [];
+      // The handler's event type is the HTTP API's; the point is what else can reach it.
+      const invoke = fn as unknown as (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
+      for (const shape of shapes) answers.push((await invoke(shape, lambdaContext('r'))).statusCode);
+      return answers;
+    });
+    // Assess
+    // The last shape parses (array headers read as none) but carries no JSON content type: 415.
+    // What matters is a 4xx for every shape, never a runtime error.
+    expect(result).toEqual([...shapes.slice(0, -1).map(() => 400), 415]);
+    expect(await queued(w, ORG_QUEUE)).toBe(0);
+  });
+
   it('fails every invocation of a container with a bad configuration, naming the key', async () => {
     const w = await world();
     const fn = createWebhookHandler({

@@ -38,10 +38,15 @@ async function stillQueued(deps: ScaleUpDeps, message: JobMessage): Promise<bool
   }
 }
 
-/** The outcome an error gives a message: rate limits, 5xx and capacity retry; the rest would fail again. */
-export function outcomeOfError(error: unknown): Outcome {
+/**
+ * The outcome an error gives a message: rate limits, 5xx and capacity retry; the rest would fail
+ * again: a job goes to its pool's dead-letter queue with the reason, a recycle request is dropped
+ * (its instance shuts down when no registration comes: agent/README.md).
+ */
+export function outcomeOfError(error: unknown, kind: 'job' | 'recycle' = 'job'): Outcome {
   const { name } = describeError(error);
-  return isRetryable(error) ? { kind: 'retry', reason: name } : { kind: 'drop', reason: name };
+  if (isRetryable(error)) return { kind: 'retry', reason: name };
+  return kind === 'job' ? { kind: 'dead-letter', reason: name } : { kind: 'drop', reason: name };
 }
 
 /** Is there a job to launch for? A re-check copy always asks GitHub: its whole point is GitHub's view. */

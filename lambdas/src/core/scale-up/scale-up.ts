@@ -35,6 +35,33 @@ function forgeryOf(
   return queue.pool === message.pool ? undefined : 'pool_mismatch';
 }
 
+/**
+ * Sends a job scale-up cannot launch for to its pool's dead-letter queue, with the reason (the body
+ * is the original message, unchanged, under `message`). When that send fails, the message is
+ * retried instead: SQS redrives it there after `maxReceiveCount` receives. Nothing is lost silently.
+ */
+async function deadLetter(
+  record: ScaleUpRecord,
+  reason: string,
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+): Promise<Outcome> {
+  const pool = queueOf(record.eventSourceARN, ctx)?.pool;
+  const queueUrl = pool === undefined ? undefined : ctx.config.pools[pool]?.deadLetterQueueUrl;
+  const attributes = { messageId: record.messageId, pool: pool ?? null, reason };
+  if (queueUrl === undefined) return { kind: 'retry', reason };
+  try {
+    const body = JSON.stringify({ reason, failedAtMs: deps.clock.now(), message: record.body });
+    await deps.sqs.sendMessage(queueUrl, body);
+  } catch (error) {
+    ctx.log.warn('dead-lettering failed; message retried', { ...attributes, error: describeError(error) });
+    return { kind: 'retry', reason: 'dead_letter_failed' };
+  }
+  ctx.metrics.count('ScaleUpDeadLettered');
+  ctx.log.error('job dead-lettered: scale-up cannot launch for it', attributes);
+  return { kind: 'done' };
+}
+
 export interface ScaleUpResult {
   readonly batchItemFailures: { itemIdentifier: string }[];
 }
@@ -43,7 +70,7 @@ async function recycleOutcome(message: RecycleMessage, deps: ScaleUpDeps, ctx: S
   try {
     return await processRecycle(message, deps, ctx);
   } catch (error) {
-    const outcome = outcomeOfError(error);
+    const outcome = outcomeOfError(error, 'recycle');
     const attributes = { instanceId: message.instanceId, error: describeError(error), outcome: outcome.kind };
     if (outcome.kind === 'retry') ctx.log.warn('recycle failed', attributes);
     else ctx.log.error('recycle failed', attributes);
@@ -106,7 +133,8 @@ export async function handleScaleUpBatch(
 
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of records) {
-    const outcome = outcomes.get(record.messageId) ?? { kind: 'retry', reason: 'not_processed' };
+    let outcome = outcomes.get(record.messageId) ?? { kind: 'retry', reason: 'not_processed' };
+    if (outcome.kind === 'dead-letter') outcome = await deadLetter(record, outcome.reason, deps, ctx);
     const message = messages.get(record.messageId);
     const attributes = { messageId: record.messageId, kind: message?.kind, pool: message?.pool };
     const key = message === undefined ? undefined : dedupKey(message);
@@ -124,7 +152,7 @@ export async function handleScaleUpBatch(
       ctx.metrics.count('ScaleUpRetried');
       ctx.log.info('scale-up message retried', { ...attributes, reason: outcome.reason });
       batchItemFailures.push({ itemIdentifier: record.messageId });
-    } else {
+    } else if (outcome.kind === 'drop') {
       ctx.metrics.count('ScaleUpDropped');
       ctx.metrics.count(`dropped_${outcome.reason}`);
       const dropped = { ...attributes, reason: outcome.reason };

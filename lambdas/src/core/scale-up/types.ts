@@ -24,6 +24,9 @@ export interface ScaleUpContext {
  *   pool's maximum: requeue.ts); delete it.
  * - `drop`: nothing to do, or a permanent problem that a retry cannot fix; delete it (logged, at
  *   debug when `quiet`), so one bad message does not cycle until the DLQ.
+ * - `dead-letter`: a job that cannot be launched for, for a permanent reason (a launch or GitHub error
+ *   that a retry would repeat): sent to the pool's dead-letter queue with its reason, counted
+ *   (`ScaleUpDeadLettered`) and alarmed (the queue's depth alarm), then deleted; never dropped silently.
  * - `retry`: a transient problem (rate limit, 5xx, no capacity, a failed config after launch, a
  *   held copy that could not be sent); report it in `batchItemFailures` so SQS redelivers it
  *   after the visibility timeout, and after `maxReceiveCount` moves it to the DLQ.
@@ -32,4 +35,5 @@ export type Outcome =
   | { readonly kind: 'done'; readonly instanceIds?: readonly string[] }
   | { readonly kind: 'deferred'; readonly reason: string; readonly delaySeconds: number }
   | { readonly kind: 'drop'; readonly reason: string; readonly quiet?: boolean }
+  | { readonly kind: 'dead-letter'; readonly reason: string }
   | { readonly kind: 'retry'; readonly reason: string };

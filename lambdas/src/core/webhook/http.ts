@@ -11,6 +11,23 @@ export interface WebhookHttpEvent {
   readonly isBase64Encoded?: boolean;
 }
 
+/**
+ * Whatever the invocation carries, as the event the webhook reads: anything but an object (`null`,
+ * a string, an array) is an event with no body, so it is answered 400 like any other bad request,
+ * never with a runtime error (issue 14: the function is internet-facing).
+ */
+export function asHttpEvent(event: unknown): WebhookHttpEvent {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return {};
+  const { headers, body, isBase64Encoded } = event as Record<string, unknown>;
+  return {
+    ...(typeof headers === 'object' && headers !== null && !Array.isArray(headers)
+      ? { headers: headers as Record<string, string | undefined> }
+      : {}),
+    ...(typeof body === 'string' ? { body } : {}),
+    ...(isBase64Encoded === true ? { isBase64Encoded: true } : {}),
+  };
+}
+
 export interface WebhookHttpResult {
   readonly statusCode: number;
   readonly headers: Record<string, string>;

@@ -6,13 +6,13 @@ import { encodeMessage, type JobMessage } from '../scale-up/messages.js';
 import type { Dedup } from './dedup.js';
 import { recordJobEvidence } from './evidence.js';
 import {
+  asHttpEvent,
   header,
   isJsonContentType,
   rawBody,
   reject,
   respond,
   type RejectReason,
-  type WebhookHttpEvent,
   type WebhookHttpResult,
 } from './http.js';
 import { matchPool } from './labels.js';
@@ -58,10 +58,11 @@ function ignored(context: WebhookContext, why: string, attributes: Record<string
 }
 
 export async function handleWebhook(
-  event: WebhookHttpEvent,
+  invocation: unknown,
   deps: WebhookDeps,
   context: WebhookContext,
 ): Promise<WebhookHttpResult> {
+  const event = asHttpEvent(invocation);
   const body = rawBody(event, context.config.maxBodyBytes);
   if (!body.ok) return rejected(context, body.reason);
   if (!isJsonContentType(header(event, 'content-type'))) return rejected(context, 'unsupported_media_type');
