@@ -396,6 +396,18 @@ describe('planScaleDown: pools and quotas', () => {
     expect(outcomeOf(observation, 'i-1', cfg)).not.toHaveProperty('runnerId');
   });
 
+  test.each([
+    [3, { reason: 'young' }],
+    [5, { kind: 'retire', from: 'mark' }],
+  ])(
+    'reusable pool: an instance between registrations launched %i min ago (minimum running time 5): %j',
+    (ageMin, expected) => {
+      const cfg = makeConfig({}, { ephemeral: false, minimumRunningTimeMinutes: 5 });
+      const observation = observe([inst({ runner: null, ageMin, agent: { state: 'exited', atMs: NOW - MIN } })]);
+      expect(outcomeOf(observation, 'i-1', cfg)).toMatchObject(expected);
+    },
+  );
+
   test('reusable pool with jobs waiting keeps instances between registrations for scale-up', () => {
     const cfg = makeConfig({}, { ephemeral: false });
     const observation = observe([inst({ runner: null, agent: { state: 'exited', atMs: NOW - MIN } })], { repo: 1 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
 import { TAG, decodeLifecycle } from '../../../src/core/tags.js';
-import { RateLimitedError } from '../../../src/errors.js';
+import { RateLimitedError, TransientError } from '../../../src/errors.js';
 import { MIN, REPO, T0, TERMINATED, World, makeConfig } from '../world.js';
 
 describe('runScaleDown: the quarantine protocol end to end on the in-memory doubles', () => {
@@ -91,6 +91,33 @@ describe('runScaleDown: the quarantine protocol end to end on the in-memory doub
     // Not deregistered: either no DELETE, or GitHub refused it (422) because it holds the runner busy.
     if (!job.consume) expect(await world.registered(runnerId!)).toBe(true);
     expect(decodeLifecycle(await world.tag('i-1', TAG.lifecycle))?.phase).toBe('quarantined');
+  });
+
+  // An instance retired between registrations may have registered during the settle wait: its
+  // owner's runner list is read again, and without that list nothing is decided.
+  test('reusable pool: when the re-check cannot list the runners, nothing is decided until a later run', async () => {
+    // Prepare
+    const world = new World(makeConfig({}, { ephemeral: false }));
+    await world.addRunner({ id: 'i-1', registered: false, agent: `exited@${T0 - MIN}` });
+    let listingFails = false;
+    world.spy.github.before('listRunners', () => {
+      if (listingFails) throw new TransientError('502 Bad Gateway');
+    });
+    const unhook = world.spy.clock.after('sleep', () => {
+      listingFails = true; // after the observation, before the re-check
+    });
+    // Act
+    const first = await runScaleDown(world.context());
+    // Assess: marked and quarantined, neither retired nor given up
+    expect(first.retired).toBe(0);
+    expect(await world.state('i-1')).toBe('running');
+    expect(decodeLifecycle(await world.tag('i-1', TAG.lifecycle))?.phase).toBe('quarantined');
+    expect(world.log.lines.map((l) => l.message)).toContain('runner re-list failed; owner re-checked next run');
+    // ...and the next run, which can list, retires it
+    unhook();
+    listingFails = false;
+    world.clock.advance(5 * MIN);
+    expect((await runScaleDown(world.context())).retired).toBe(1);
   });
 
   test('a DELETE answered 422 means taken: the instance is left to end by itself', async () => {
@@ -268,6 +295,26 @@ describe('runScaleDown: the quarantine protocol end to end on the in-memory doub
     expect(await world.state('i-1')).toBe('running');
     expect(await world.tag('i-1', TAG.orphan)).toBeUndefined();
   });
+
+  // The last check spares an orphan whose agent wrote anything since the tag, not only `busy`:
+  // any write is a sign of life (an `idle` runner may be about to take a job).
+  test.each(['idle', 'exited'])(
+    'an orphan whose agent writes a non-busy state (%s) during the wait is spared',
+    async (state) => {
+      // Prepare
+      const world = new World();
+      await world.addRunner({ id: 'i-1', registered: false, agent: '', launchedMinutesAgo: 20 });
+      world.spy.clock.after('sleep', async () => {
+        await world.setTags('i-1', { [TAG.agentState]: `${state}@${world.clock.now() - 1000}` });
+      });
+      // Act
+      const report = await runScaleDown(world.context());
+      // Assess
+      expect(report.orphansTerminated).toBe(0);
+      expect(await world.state('i-1')).toBe('running');
+      expect(world.spy.ec2.calls).not.toContain('terminateInstances');
+    },
+  );
 
   test('bypass-removal and busy runners are never touched', async () => {
     const world = new World();

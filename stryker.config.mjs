@@ -1,0 +1,33 @@
+// Mutation testing of the retirement protocol (issue 13): `npm run test:mutation`. Not part of
+// `npm test`. docs/safety.md ("Mutation testing") says what it mutates, the score and every survivor.
+//
+// Stryker 9.6.1, not 10: 10.x requires Node >= 22 and refuses to start on the Node 20 this project
+// supports (engines ">=20.19"). Move to 10 when development and CI are on Node 22.
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ['lambdas/src/core/scale-down/**/*.ts'],
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    // Only the suites that exercise the protocol directly, in about 5 s. The simulator's property
+    // and fault suites also run it, but take minutes per mutant; they stay in `npm test`.
+    config: { testMatch: ['<rootDir>/lambdas/test/core/scale-down/**/*.test.ts'] },
+  },
+  // Our jest runs in ESM mode (jest.config.js, ts-jest `useESM`): its child processes need the flag too.
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  // Each mutant runs only the tests that covered it in the dry run.
+  coverageAnalysis: 'perTest',
+  // The machine has 2 cores and is shared; one test runner (plus the checker) leaves room for others.
+  concurrency: 1,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowEmojis: false, logTests: false, reportTests: false },
+  thresholds: { high: 90, low: 80, break: null },
+  // The sandbox only needs what the tests read: sources, tests, configs, modules' generated files.
+  ignorePatterns: ['.ci', 'dist', 'coverage', 'reports', 'examples', '.terraform', '*.tfstate*'],
+  tempDirName: '.stryker-tmp',
+};
