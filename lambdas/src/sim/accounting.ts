@@ -63,6 +63,8 @@ export interface Accounting {
   readonly guardsReported: { readonly guardAFailed: number; readonly guardBSaved: number };
   /** Per pool, the longest an instance stayed marked, and since its quarantine, seconds (guarantee 2). */
   readonly retirementSecondsByPool: Readonly<Record<string, RetirementSpan>>;
+  /** L3 of docs/safety.md: the longest an instance that could serve waiting jobs stayed marked. */
+  readonly maxMarkedWithDemandSeconds: number;
   /** What went wrong or took a fallback path, by reason (metrics, invocation outcomes, dead letters). */
   readonly degraded: Readonly<Record<string, number>>;
 }
@@ -166,6 +168,7 @@ export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Acc
       guardBSaved: scaleDown?.get('guardBSaved') ?? 0,
     },
     retirementSecondsByPool: retirementSpans(world),
+    maxMarkedWithDemandSeconds: round(world.markedDemand.maxMs / 1000, 3),
     degraded: degradation(sim),
   };
 }

@@ -71,6 +71,7 @@ export function summaryJson(
     // issue 13: which guard held, and how long marks lasted
     guards: { ...a.guards, reported: a.guardsReported },
     retirementSecondsByPool: a.retirementSecondsByPool,
+    maxMarkedWithDemandSeconds: a.maxMarkedWithDemandSeconds,
   };
 }
 

@@ -36,6 +36,7 @@ function accounting(overrides: Partial<Accounting> = {}): Accounting {
     guards: { assignedWhileQuarantining: 0, guardAFailures: 0, guardBSaves: 0 },
     guardsReported: { guardAFailed: 0, guardBSaved: 0 },
     retirementSecondsByPool: {},
+    maxMarkedWithDemandSeconds: 0,
     degraded: {},
     ...overrides,
   };

@@ -119,19 +119,46 @@ describe('recycle requests', () => {
     expect(r.lines.some((l) => l.attributes['reason'] === reason)).toBe(true);
   });
 
+  // Found by the hostile-runner scenario: a pool-mate's forged request (or a late duplicate) naming
+  // an instance whose fresh registration a job had just consumed, while its tag still said `exited`.
+  it('drops a request for an exit it has answered already: no second registration for a runner at work', async () => {
+    // Prepare: exited at EXIT_MS; answered 2 s later (registration 41, since consumed by a job)
+    const w = world();
+    const answeredMs = EXIT_MS + 2000;
+    const id = await existingInstance(w, 'warm', { ...consumed, [RUNNER_CONFIG_TAG]: `ready@${answeredMs}` });
+    // Act
+    const { result, instance, r } = await run(w, recycle(id));
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(instance?.tags[RUNNER_CONFIG_TAG]).toBe(`ready@${answeredMs}`);
+    expect(await w.github.listRunners({ kind: 'org', org: 'acme' })).toEqual([]);
+    expect(w.seams.puts).toEqual([]);
+    expect(r.lines.some((l) => l.attributes['reason'] === 'answered')).toBe(true);
+  });
+
   it('answers once per consumed registration: a second request while the fresh one waits is dropped', async () => {
     // Prepare: the first request was answered; the agent (or a forger) asks again before any job.
     const w = world();
     const id = await existingInstance(w, 'warm', consumed);
     await run(w, recycle(id, 'r-1'));
-    await w.memoryEc2.createTags([id], exited);
-    // Act
-    const { result, instance, r } = await run(w, recycle(id, 'r-2'));
+    // ...with the same exit (the answer came after it), and with an exit written since (the fresh
+    // runner died before any job, or the instance forges its own tag): GitHub still lists the fresh one
+    const later = { [TAG.agentState]: encodeAgentState({ state: 'exited', atMs: w.clock.now() + 1000 }) };
+    const answers: unknown[] = [];
+    for (const [tags, deliveryId] of [
+      [exited, 'r-2'],
+      [later, 'r-3'],
+    ] as const) {
+      await w.memoryEc2.createTags([id], tags);
+      // Act
+      const { result, instance, r } = await run(w, recycle(id, deliveryId));
+      answers.push(r.lines.map((l) => l.attributes['reason']).find((reason) => reason !== undefined));
+      expect(result.batchItemFailures).toEqual([]);
+      expect(instance?.state).toBe('running');
+    }
     // Assess
-    expect(result.batchItemFailures).toEqual([]);
-    expect(instance?.state).toBe('running');
     expect(w.seams.puts).toHaveLength(1);
-    expect(r.lines.some((l) => l.attributes['reason'] === 'holds_registration')).toBe(true);
+    expect(answers).toEqual(['answered', 'holds_registration']);
   });
 
   it('drops a request for an instance of another pool or fleet', async () => {

@@ -28,4 +28,5 @@ export const JSON_KEYS = [
   // issue 13
   'guards',
   'retirementSecondsByPool',
+  'maxMarkedWithDemandSeconds',
 ];

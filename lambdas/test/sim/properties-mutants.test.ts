@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { MUTANTS, mutantStrategy, type Mutant } from './support/mutants.js';
+import { MUTANTS, mutantStrategy } from './support/mutants.js';
 import { violation, type WorldCase } from './support/retirement-property.js';
 
 /**
@@ -9,7 +9,7 @@ import { violation, type WorldCase } from './support/retirement-property.js';
  * of which turns up a violation; the unmutated protocol passes the same cases (properties.test.ts
  * draws from the same domain, and the last test here runs these very cases).
  */
-const CASES: Readonly<Record<Mutant, readonly WorldCase[]>> = {
+const CASES: Readonly<Record<(typeof MUTANTS)[number], readonly WorldCase[]>> = {
   'no-quarantine': [
     { scenario: 'steady', variant: 'token', agentDeathChance: 0, seed: 1 },
     { scenario: 'lag-heavy', variant: 'jit-delete-cancels', agentDeathChance: 0, seed: 1 },

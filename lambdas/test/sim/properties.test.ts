@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { resolveStrategy, runSimulation } from '../../src/sim/run.js';
 import { buildConfigs } from '../../src/sim/control-plane/configs.js';
 import { builtinScenarioNames, loadScenario } from '../../src/sim/scenarios/load.js';
-import { withRegistrations } from '../../src/sim/scenarios/variants.js';
+import { adversarial, withRegistrations } from '../../src/sim/scenarios/variants.js';
 import { budget } from '../support/budget.js';
+import { mutantStrategy } from './support/mutants.js';
 import { HOURS, violation, worldCases } from './support/retirement-property.js';
 
 /**
@@ -46,33 +47,62 @@ describe('guard (b) as a second layer: our own mode, JIT registrations GitHub wi
   });
 });
 
+/**
+ * L3's bound beyond the schedule period: demand that arrives just after a run read the queue is
+ * seen by the next run, which gives the instance back after its observation and a few calls.
+ */
+const L3_CALLS_SECONDS = 60;
+
 describe('liveness in the default worlds (our own mode)', () => {
-  // L1 and L2 of docs/safety.md. Scenarios with injected faults (a crashed run holds the lease until
-  // it expires; a throttled run defers its EC2 work) stretch them by whole periods: the fault matrix
-  // reports those delays.
-  test.each(builtinScenarioNames())('%s: surplus runners and orphans go in time', async (name) => {
-    const scenario = loadScenario(name);
-    const config = buildConfigs(scenario, resolveStrategy('quarantine')).scaleDown;
-    const scheduleSeconds = scenario.scaleDown.everyMinutes * 60;
-    const bootSeconds = Math.max(...Object.values(config.pools).map((p) => p.bootTimeoutMinutes)) * 60;
-    const faulty = scenario.faults.crashes.length > 0 || scenario.world.ec2.throttleRate > 0;
-    for (const seed of budget([1], [1, 2, 3, 4, 5])) {
-      const { accounting: a } = await runSimulation({
-        scenario,
-        strategy: resolveStrategy('quarantine'),
-        seed,
-        hours: HOURS,
-      });
-      if (faulty) continue;
-      expect({ seed, l1: a.maxSurplusIdleSeconds <= config.settleSeconds + 2 * scheduleSeconds }).toEqual({
-        seed,
-        l1: true,
-      });
-      expect({ seed, l2: a.maxOrphanSeconds <= bootSeconds + scheduleSeconds + config.settleSeconds }).toEqual({
-        seed,
-        l2: true,
-      });
-    }
+  // L1, L2 and L3 of docs/safety.md. Scenarios with injected faults (a crashed run holds the lease
+  // until it expires; a throttled run defers its EC2 work) stretch them by whole periods: the fault
+  // matrix reports those delays.
+  test.each(builtinScenarioNames())(
+    '%s: surplus runners and orphans go, demand gets runners back, in time',
+    async (name) => {
+      const scenario = loadScenario(name);
+      const config = buildConfigs(scenario, resolveStrategy('quarantine')).scaleDown;
+      const scheduleSeconds = scenario.scaleDown.everyMinutes * 60;
+      const bootSeconds = Math.max(...Object.values(config.pools).map((p) => p.bootTimeoutMinutes)) * 60;
+      const faulty = scenario.faults.crashes.length > 0 || scenario.world.ec2.throttleRate > 0;
+      for (const seed of budget([1], [1, 2, 3, 4, 5])) {
+        const { accounting: a } = await runSimulation({
+          scenario,
+          strategy: resolveStrategy('quarantine'),
+          seed,
+          hours: HOURS,
+        });
+        if (faulty) continue;
+        expect({ seed, l1: a.maxSurplusIdleSeconds <= config.settleSeconds + 2 * scheduleSeconds }).toEqual({
+          seed,
+          l1: true,
+        });
+        expect({ seed, l2: a.maxOrphanSeconds <= bootSeconds + scheduleSeconds + config.settleSeconds }).toEqual({
+          seed,
+          l2: true,
+        });
+        expect({ seed, l3: a.maxMarkedWithDemandSeconds <= scheduleSeconds + L3_CALLS_SECONDS }).toEqual({
+          seed,
+          l3: true,
+        });
+      }
+    },
+  );
+
+  // Where agents die, a marked instance whose agent never answers waits for the retirement bound
+  // (hours) unless demand gets it back: there L3 rests on the give-back alone.
+  test('L3 holds where agents die, and fails there when scale-down does not see waiting demand', async () => {
+    const scenario = adversarial(loadScenario('lag-heavy'), {
+      agentDeathChance: 0.05,
+      latencySeconds: 0,
+      errorRate: 0,
+      propagationSeconds: 60,
+    });
+    const boundSeconds = scenario.scaleDown.everyMinutes * 60 + L3_CALLS_SECONDS;
+    const run = async (strategy: Parameters<typeof runSimulation>[0]['strategy']) =>
+      (await runSimulation({ scenario, strategy, seed: 1, hours: HOURS })).accounting.maxMarkedWithDemandSeconds;
+    expect(await run(resolveStrategy('quarantine'))).toBeLessThanOrEqual(boundSeconds);
+    expect(await run(mutantStrategy('blind-to-demand'))).toBeGreaterThan(boundSeconds);
   });
 });
 

@@ -1,5 +1,5 @@
 import { FleetError } from '../../errors.js';
-import { TAG_BATCH, chunk, tagBatch, type Settling } from './prepare.js';
+import { FENCE_VISIBLE_MS, TAG_BATCH, chunk, tagBatch, type Settling } from './prepare.js';
 import { Deferred, type RunState } from './run-state.js';
 import { returnToService } from './steps.js';
 import { observeInstance } from './observe.js';
@@ -150,7 +150,8 @@ export async function settleWatchingDemand(
   const starts = [...settling.map((s) => s.quarantinedMs), ...orphanTagsMs];
   if (starts.length === 0) return remaining;
   const settleMs = run.deps.config.settleSeconds * 1000;
-  const until = Math.max(...starts) + settleMs;
+  const fenced = settling.map((s) => (s.fencedMs === undefined ? 0 : s.fencedMs + FENCE_VISIBLE_MS));
+  const until = Math.max(Math.max(...starts) + settleMs, ...fenced);
   const confirmAt = confirmationDueMs(Math.max(...settling.map((s) => s.quarantinedMs)), settleMs);
   let confirmed = settling.length === 0;
   for (;;) {

@@ -11,7 +11,18 @@ export interface Settling {
   readonly action: RetireAction;
   readonly markMs: number;
   readonly quarantinedMs: number;
+  /** When this run wrote its fence on a mark it resumed at the re-check (not re-read before `FENCE_VISIBLE_MS`). */
+  readonly fencedMs?: number;
 }
+
+/**
+ * EC2 tag reads are eventually consistent, 0-2 s (world-model.md, "tag reads are eventually
+ * consistent"): a run that re-read a mark right after writing its fence on it could still see the
+ * previous run's token, take the mark for another run's (guarantee 4) and leave it for the next
+ * run, once per run — past guarantee 2's bound. A resumed mark is re-read no sooner than this after
+ * the fence was written: twice the bound. New marks are re-read after the settle wait anyway.
+ */
+export const FENCE_VISIBLE_MS = 4_000;
 
 interface Marked {
   readonly action: RetireAction;
@@ -73,12 +84,15 @@ export async function prepareRetirements(
   actions: readonly RetireAction[],
 ): Promise<{ settling: Settling[]; failures: PromiseSettledResult<void>[] }> {
   const { ports, log } = run.deps;
-  const settling: Settling[] = await claim(
+  const claimed = await claim(
     run,
     actions
       .filter((a) => a.from === 'recheck')
       .map((a) => ({ action: a, markMs: a.markMs ?? 0, quarantinedMs: a.quarantinedMs ?? a.markMs ?? 0 })),
   );
+  // Once the writes have returned: the fence is visible to reads from FENCE_VISIBLE_MS after this.
+  const fencedMs = run.now();
+  const settling: Settling[] = claimed.map((s) => ({ ...s, fencedMs }));
 
   // Step 2: one mark time for the whole run.
   const markMs = run.now();

@@ -66,16 +66,16 @@ export function unregisteredWorkSignal(
 /**
  * Guard (a) of docs/safety.md failed: a job started on a quarantined runner after the quarantine had
  * surely taken effect (its time + the settle wait, which covers propagation, receive and spawn).
- * That job's id, from the agent's `busy` or the webhook's evidence; undefined when none did. GitHub
+ * That job's id, from the webhook's signed evidence only; undefined when it shows none. GitHub
  * then behaves differently from the world model; guard (b) or the re-check still keeps the job.
- * An instance can forge its agent state: at worst a false alarm, never an action.
+ * Not from the agent's `busy`: a job can write its instance's agent tag (docs/threat-model.md) and
+ * would raise this alarm at will. A lost `in_progress` webhook leaves a failure unreported (the
+ * simulator's accounting counts every one on the world's truth, `guards`).
  */
 export function jobPastQuarantine(instance: ObservedInstance, settleMs: number): string | undefined {
   const lifecycle = instance.lifecycle;
   if (lifecycle?.phase !== 'quarantined') return undefined;
   const effectiveMs = lifecycle.quarantinedMs + settleMs;
-  const agent = instance.agent;
-  if (agent?.state === 'busy' && agent.atMs > effectiveMs) return agent.jobId ?? 'unknown';
   const evidence = instance.evidence;
   if (evidence?.status === 'in_progress' && evidence.atMs > effectiveMs) return evidence.jobId;
   return undefined;

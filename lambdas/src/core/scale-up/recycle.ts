@@ -3,7 +3,13 @@ import { describeError, NotFoundError } from '../../errors.js';
 import type { FleetInstance } from '../../ports/index.js';
 import { decodeAgentState, decodeLifecycle, TAG } from '../tags.js';
 import type { RecycleMessage } from './messages.js';
-import { configParameterName, provisionRunnerConfig, runnerOwner } from './runner-config.js';
+import {
+  RUNNER_CONFIG_TAG,
+  configParameterName,
+  decodeRunnerConfigReady,
+  provisionRunnerConfig,
+  runnerOwner,
+} from './runner-config.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 
 /**
@@ -44,12 +50,21 @@ export function decideRecycle(input: RecycleInput): RecycleDecision {
 
 /**
  * Cheap filters before the GitHub check: a marked instance is scale-down's; an agent that does not
- * report `exited` did not send this request now (SQS delivers at least once, late).
+ * report `exited` did not send this request now (SQS delivers at least once, late); and an exit
+ * that the last registration scale-up gave (`ghr:runner-config`, scale-up's own tag) came after was
+ * answered already. Without that last check a request naming an instance whose fresh registration
+ * a job had just consumed — a late duplicate, or a pool-mate's forgery, sent while the instance's
+ * `exited` was still its tag — got it a second registration it never asked for, and its own next
+ * request was then dropped as holding one: the instance stranded (found by the hostile-runner
+ * scenario). The exit time is the instance's clock, the ready time ours: both NTP-synchronised,
+ * and a job lasts longer than their skew.
  */
 export function recycleStaleReason(instance: FleetInstance): string | undefined {
   if (decodeLifecycle(instance.tags[TAG.lifecycle]) !== undefined) return 'retiring';
   const state = decodeAgentState(instance.tags[TAG.agentState]);
   if (state?.state !== 'exited') return 'runner_not_exited';
+  const readyMs = decodeRunnerConfigReady(instance.tags[RUNNER_CONFIG_TAG]);
+  if (readyMs !== undefined && readyMs >= state.atMs) return 'answered';
   return undefined;
 }
 

@@ -33,6 +33,11 @@ export class Engine {
   private eventsRun = 0;
 
   readonly clock: Clock;
+  /**
+   * Called each time virtual time moves on, with the interval the world's state held through
+   * (nothing changes between events): lets a watch measure how long a condition held, exactly.
+   */
+  onAdvance: ((fromMs: number, toMs: number) => void) | undefined;
 
   constructor(options: EngineOptions) {
     this.nowMs = options.startMs;
@@ -95,10 +100,12 @@ export class Engine {
       if (next === undefined || next.at > untilMs) break;
       this.queue.pop();
       if (next.cancelled) continue;
+      if (next.at > this.nowMs) this.onAdvance?.(this.nowMs, next.at);
       this.nowMs = next.at;
       this.eventsRun++;
       next.run();
     }
+    if (untilMs > this.nowMs) this.onAdvance?.(this.nowMs, untilMs);
     this.nowMs = Math.max(this.nowMs, untilMs);
   }
 }

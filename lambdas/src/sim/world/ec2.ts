@@ -168,14 +168,18 @@ export class Ec2World {
    * end are added by the accounting.
    */
   readonly retirementSpans = new Map<string, { markedMs: number; afterQuarantineMs: number }>();
+  /** Instances scale-down has marked and not yet let go (L3's watch reads these only). */
+  readonly marked = new Set<Instance>();
 
   private noteMark(instance: Instance, value: string | undefined): void {
     if (value !== undefined) {
       instance.markedSinceMs ??= this.ctx.now;
+      this.marked.add(instance);
       const lifecycle = decodeLifecycle(value);
       if (lifecycle?.phase === 'quarantined') instance.quarantinedAtMs = lifecycle.quarantinedMs;
       return;
     }
+    this.marked.delete(instance);
     if (instance.markedSinceMs === undefined) return;
     this.closeSpan(instance, this.ctx.now);
     delete instance.markedSinceMs;

@@ -9,6 +9,7 @@ import { WorldContext } from './context.js';
 import { Ec2World } from './ec2.js';
 import { GitHubRest } from './github-rest.js';
 import { GitHubWorld } from './github.js';
+import { MarkedDemandWatch } from './marked-demand.js';
 import { HostModel } from './host.js';
 import { LambdaService } from './lambda/service.js';
 import { EventSourceMappings, Schedules } from './lambda/triggers.js';
@@ -89,6 +90,8 @@ export class World {
   maxSilentAgentIdleMs = 0;
   /** The longest life of an instance that never ran a runner (L2). */
   maxOrphanLifetimeMs = 0;
+  /** L3: how long a marked instance that could serve waiting demand stayed marked. */
+  readonly markedDemand: MarkedDemandWatch;
   private latencySleep: (ms: number) => Promise<void>;
   private nextJobId = 1;
 
@@ -129,6 +132,8 @@ export class World {
         },
       },
     });
+    this.markedDemand = new MarkedDemandWatch(this.ec2, this.hosts, this.sqs);
+    this.engine.onAdvance = (fromMs, toMs) => this.markedDemand.advance(fromMs, toMs);
     this.github.hooks = {
       onAssigned: (registration, job) => this.hosts.assigned(registration, job),
       onDeleted: (registration) => this.hosts.deleted(registration),

@@ -106,3 +106,45 @@ describe('guarantee 4: one writer, even when a run outlives its lease', () => {
     expect(second).toBeGreaterThan(first);
   });
 });
+
+describe('guarantee 4 under eventually consistent tag reads', () => {
+  // Before: a run that resumed a mark at its re-check wrote its fence and re-read the instance at
+  // once. EC2 tag reads lag up to 2 s (world-model.md), so the re-read could show the previous
+  // run's token: the run took the mark for another run's and left it, once per run, past guarantee
+  // 2's bound (found by the hostile-runner scenario: an instance ended 182 s past it).
+  test('a resumed mark is re-read only once its fence is visible, and retired in that run', async () => {
+    // Prepare: run 1 marks and quarantines; the agent answers only after run 1's re-check
+    const world = new World();
+    world.ackAgents = false;
+    await world.addRunner({ id: 'i-1' });
+    await runScaleDown(world.context());
+    expect(await world.state('i-1')).toBe('running');
+    world.clock.advance(5 * 60_000);
+    world.ackAgents = true;
+    await world.ack('i-1');
+    // EC2 shows a fence write 2 s late: until then, reads see the previous value
+    let pending: { value: string; visibleMs: number }[] = [];
+    const reveal = async () => {
+      const due = pending.filter((p) => world.clock.now() >= p.visibleMs);
+      pending = pending.filter((p) => !due.includes(p));
+      for (const p of due) await world.ec2.createTags(['i-1'], { [TAG.fence]: p.value });
+    };
+    let previous: string | undefined;
+    world.spy.ec2.before('createTags', async () => {
+      previous = (await world.instance('i-1')).tags[TAG.fence];
+    });
+    world.spy.ec2.after('createTags', async ({ args: [, tags] }) => {
+      const fence = tags[TAG.fence];
+      if (fence === undefined || previous === undefined) return;
+      pending.push({ value: fence, visibleMs: world.clock.now() + 2000 });
+      await world.ec2.createTags(['i-1'], { [TAG.fence]: previous });
+    });
+    world.spy.clock.after('sleep', reveal);
+    world.spy.ec2.before('listInstances', reveal);
+    // Act: run 2 resumes the mark at its re-check
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(report.retired).toBe(1);
+    expect(world.metrics.get('fenceLost') ?? 0).toBe(0);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
 import { retirementBoundMs } from '../../../src/core/scale-down/verdict.js';
-import { TAG, decodeLifecycle } from '../../../src/core/tags.js';
+import { TAG, decodeLifecycle, encodeJobEvidence } from '../../../src/core/tags.js';
 import { MIN, TERMINATED, World } from '../world.js';
 
 /**
@@ -173,9 +173,13 @@ describe('guarantee 5: every retirement says which guard held', () => {
     await runScaleDown(world.context());
     const lifecycle = decodeLifecycle(await world.tag('i-1', TAG.lifecycle));
     expect(lifecycle?.phase).toBe('quarantined');
-    // GitHub assigns it a job well after the quarantine took effect (it should not have)
+    // GitHub assigns it a job well after the quarantine took effect (it should not have); the
+    // agent says so, and the webhook records the job in progress on it
     world.clock.advance(3 * MIN);
-    await world.setTags('i-1', { [TAG.agentState]: `busy:42@${world.clock.now()}` });
+    await world.setTags('i-1', {
+      [TAG.agentState]: `busy:42@${world.clock.now()}`,
+      [TAG.jobEvidence]: encodeJobEvidence({ status: 'in_progress', jobId: '42', atMs: world.clock.now() }),
+    });
     // Act: two runs see it
     await runEvery(world, world.clock.now() + 2 * SCHEDULE, 'i-1');
     // Assess
@@ -185,6 +189,21 @@ describe('guarantee 5: every retirement says which guard held', () => {
       1,
     );
     expect(await world.state('i-1')).toBe('running');
+  });
+
+  test('an agent tag alone does not record a guard (a) failure: a job can write it (docs/threat-model.md)', async () => {
+    // Prepare: quarantined; later the instance's tag claims a job the webhook never reported
+    const world = new World();
+    world.ackAgents = false;
+    await world.addRunner({ id: 'i-1' });
+    await runScaleDown(world.context());
+    world.clock.advance(3 * MIN);
+    await world.setTags('i-1', { [TAG.agentState]: `busy:42@${world.clock.now()}` });
+    // Act
+    await runEvery(world, world.clock.now() + 2 * SCHEDULE, 'i-1');
+    // Assess
+    expect(world.metrics.get('guardAFailed') ?? 0).toBe(0);
+    expect(await world.tag('i-1', TAG.guardAFailed)).toBeUndefined();
   });
 
   test('a job assigned after the agent acknowledged idle: the DELETE is refused (guard b) and counted', async () => {

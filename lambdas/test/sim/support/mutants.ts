@@ -1,7 +1,7 @@
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
 import type { ScaleDownContext, ScaleDownStrategy } from '../../../src/core/strategy.js';
 import { TAG, decodeLifecycle } from '../../../src/core/tags.js';
-import type { Ec2Port, GitHubPort, Ports } from '../../../src/ports/index.js';
+import type { Ec2Port, GitHubPort, Ports, SqsPort } from '../../../src/ports/index.js';
 
 /**
  * Our protocol with one of its mechanisms switched off, for the test that proves the main property
@@ -12,9 +12,12 @@ import type { Ec2Port, GitHubPort, Ports } from '../../../src/ports/index.js';
  * - `no-quarantine`: quarantine calls report success and change nothing (jobs keep matching);
  * - `no-recheck`: the re-check does not get the instance's word: every marked instance reads as
  *   acknowledged idle, with no job evidence (only GitHub's lagging `busy` is left).
+ *
+ * And for liveness (properties.test.ts, L3): `blind-to-demand`: every job queue reads empty, so
+ * nothing is ever given back for waiting jobs.
  */
 export const MUTANTS = ['no-quarantine', 'no-recheck'] as const;
-export type Mutant = (typeof MUTANTS)[number];
+export type Mutant = (typeof MUTANTS)[number] | 'blind-to-demand';
 
 function withoutQuarantine(github: GitHubPort, quarantineGroupName: string): GitHubPort {
   const quarantineGroups = new Set<number>();
@@ -63,8 +66,19 @@ function withoutAgentWord(ec2: Ec2Port): Ec2Port {
   });
 }
 
+function blindToDemand(sqs: SqsPort): SqsPort {
+  return new Proxy(sqs, {
+    get(target, key, receiver) {
+      if (key !== 'getQueueDepth') return Reflect.get(target, key, receiver) as unknown;
+      return async () => Promise.resolve({ visible: 0, inFlight: 0, delayed: 0 });
+    },
+  });
+}
+
 function mutatePorts(ports: Ports, context: ScaleDownContext, mutant: Mutant): Ports {
   switch (mutant) {
+    case 'blind-to-demand':
+      return { ...ports, sqs: blindToDemand(ports.sqs) };
     case 'no-quarantine':
       return { ...ports, github: withoutQuarantine(ports.github, context.config.quarantineGroupName) };
     case 'no-recheck':

@@ -63,11 +63,12 @@ export async function violation(c: WorldCase, strategy?: ScaleDownStrategy): Pro
   if (a.instancesLeaked > 0) return `${context}: ${a.instancesLeaked} instances leaked`;
   // Guarantee 2: from its latest quarantine, a marked instance is gone or back in service within
   // settle + the pool's maximum job duration + the margin (the retirement bound), plus one schedule
-  // period for the run that acts on it and a minute for that run's own calls.
+  // period for the run that acts on it, that run's own settle wait (it re-checks resumed marks with
+  // the candidates it marks itself) and a minute for its calls (docs/safety.md).
   const scheduleMs = scenario.scaleDown.everyMinutes * 60_000;
   for (const [pool, span] of Object.entries(a.retirementSecondsByPool)) {
     const maxJobMs = config.pools[pool]!.maxJobDurationMinutes * 60_000;
-    const boundMs = config.settleSeconds * 1000 + maxJobMs + BOUND_MARGIN_MS + scheduleMs + 60_000;
+    const boundMs = 2 * config.settleSeconds * 1000 + maxJobMs + BOUND_MARGIN_MS + scheduleMs + 60_000;
     if (span.afterQuarantine * 1000 > boundMs)
       return `${context}: pool ${pool} kept an instance retiring ${span.afterQuarantine} s after its quarantine (bound ${boundMs / 1000} s)`;
   }
