@@ -71,6 +71,8 @@ export function summaryJson(
     // issue 13: which guard held, and how long marks lasted
     guards: { ...a.guards, reported: a.guardsReported },
     retirementSecondsByPool: a.retirementSecondsByPool,
+    // issue 14: what hostile runners tried and what stopped them (null: no attackers in the scenario)
+    hostileAttempts: a.hostile ?? null,
   };
 }
 

@@ -28,4 +28,6 @@ export const JSON_KEYS = [
   // issue 13
   'guards',
   'retirementSecondsByPool',
+  // issue 14
+  'hostileAttempts',
 ];
