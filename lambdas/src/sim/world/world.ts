@@ -174,6 +174,7 @@ export class World {
         runnerConfigPath: options.runnerConfigPath,
         role: options.runnerRole ?? defaultRunnerRole(options),
         awsCall: (action) => this.counters.awsCall(action),
+        waitingForRegistration: (id) => this.hosts.hosts.get(id)?.agent.recycle !== undefined,
       });
     }
     const queue = options.queue ?? MODULE_QUEUE;

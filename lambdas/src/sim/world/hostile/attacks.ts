@@ -15,7 +15,7 @@ export interface ForgedRecycle {
   readonly queueUrl: string;
   readonly messageId: string;
   readonly target: string;
-  outcome?: 'honoured';
+  outcome?: 'honestWaiting' | 'hostile' | 'honestNotWaiting';
 }
 
 export interface AttackWorld {

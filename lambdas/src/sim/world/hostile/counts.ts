@@ -20,8 +20,16 @@ export interface HostileCounts {
    * own pool's naming a pool-mate or another pool. Those IAM lets through reach the real scale-up:
    * `honoured` when the named instance got a registration in the invocation that consumed the
    * request, `droppedByScaleUp` when it left the queue without one, `pending` at the end.
+   * `honouredFor` says whose: an honest instance waiting for that registration anyway (its own
+   * request would have got it), a hostile one (it lies `exited`: its own domain), or an honest
+   * instance that was not waiting — the one that would be a second registration it never asked for.
    */
-  readonly forgedRecycle: Tally & { droppedByScaleUp: number; honoured: number; pending: number };
+  readonly forgedRecycle: Tally & {
+    droppedByScaleUp: number;
+    honoured: number;
+    pending: number;
+    honouredFor: { honestWaiting: number; hostile: number; honestNotWaiting: number };
+  };
   /** GetParameter of another instance's JIT config (other pools and its own). */
   readonly readOtherConfig: Tally & { read: number };
   readonly deleteOtherConfig: Tally & { deleted: number };
@@ -38,7 +46,13 @@ export function emptyCounts(): HostileCounts {
     forgedTags: { ...tally(), written: 0, byTactic: {} },
     sendToOtherPool: { ...tally(), delivered: 0 },
     sendToOwnJobQueue: { ...tally(), delivered: 0 },
-    forgedRecycle: { ...tally(), droppedByScaleUp: 0, honoured: 0, pending: 0 },
+    forgedRecycle: {
+      ...tally(),
+      droppedByScaleUp: 0,
+      honoured: 0,
+      pending: 0,
+      honouredFor: { honestWaiting: 0, hostile: 0, honestNotWaiting: 0 },
+    },
     readOtherConfig: { ...tally(), read: 0 },
     deleteOtherConfig: { ...tally(), deleted: 0 },
     listConfigs: { ...tally(), listed: 0 },

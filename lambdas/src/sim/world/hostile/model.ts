@@ -31,6 +31,8 @@ export interface HostileWorld {
   readonly runnerConfigPath: string;
   readonly role: RunnerRoleSettings;
   readonly awsCall: (action: string) => void;
+  /** Whether the instance's own agent is waiting for a fresh registration (it asked for one). */
+  readonly waitingForRegistration: (instanceId: string) => boolean;
 }
 
 /** A registration made while its instance already held a live one: a second job for one instance. */
@@ -172,7 +174,9 @@ export class HostileModel {
     if (held) this.extraRegistrations.push({ instanceId: id, hostile: this.tactics.has(id), atMs: this.w.ctx.now });
     for (const forged of this.forgedRecycles) {
       if (forged.target !== id || forged.outcome !== undefined) continue;
-      if (this.w.sqs.messageState(forged.queueUrl, forged.messageId) === 'inFlight') forged.outcome = 'honoured';
+      if (this.w.sqs.messageState(forged.queueUrl, forged.messageId) !== 'inFlight') continue;
+      if (this.tactics.has(id)) forged.outcome = 'hostile';
+      else forged.outcome = this.w.waitingForRegistration(id) ? 'honestWaiting' : 'honestNotWaiting';
     }
   }
 
@@ -182,9 +186,12 @@ export class HostileModel {
     f.honoured = 0;
     f.droppedByScaleUp = 0;
     f.pending = 0;
+    f.honouredFor = { honestWaiting: 0, hostile: 0, honestNotWaiting: 0 };
     for (const forged of this.forgedRecycles) {
-      if (forged.outcome === 'honoured') f.honoured++;
-      else if (this.w.sqs.messageState(forged.queueUrl, forged.messageId) === 'gone') f.droppedByScaleUp++;
+      if (forged.outcome !== undefined) {
+        f.honoured++;
+        f.honouredFor[forged.outcome]++;
+      } else if (this.w.sqs.messageState(forged.queueUrl, forged.messageId) === 'gone') f.droppedByScaleUp++;
       else f.pending++;
     }
     return this.counts;
