@@ -95,10 +95,14 @@ resource "aws_cloudwatch_metric_alarm" "scale_down_skipped_busy" {
 # this deployment). Guard (b) saved a job: GitHub refused to deregister a runner that had
 # acknowledged idle, because a job had reached it since. Either means one of the two independent
 # guards did not hold; nothing was killed, but the other guard is all that is left. Any one fires.
+# Agent time forged: an instance's agent tag carried a time in the future — a job writing its own
+# tag (docs/threat-model.md) or a broken clock. It is read as the launch time and harms nothing
+# but that instance; someone should look at the workflows that ran there.
 resource "aws_cloudwatch_metric_alarm" "scale_down_guard" {
   for_each = var.alarms.enabled ? {
-    guard-a-failed = { metric = "guardAFailed", what = "A job started on a quarantined runner after its settle wait: GitHub ignored the quarantine (guard (a) of docs/safety.md failed)." }
-    guard-b-saved  = { metric = "guardBSaved", what = "GitHub refused to deregister a runner that had acknowledged idle: a job reached it after the quarantine (guard (b) of docs/safety.md saved it)." }
+    guard-a-failed    = { metric = "guardAFailed", what = "A job started on a quarantined runner after its settle wait: GitHub ignored the quarantine (guard (a) of docs/safety.md failed)." }
+    guard-b-saved     = { metric = "guardBSaved", what = "GitHub refused to deregister a runner that had acknowledged idle: a job reached it after the quarantine (guard (b) of docs/safety.md saved it)." }
+    agent-time-forged = { metric = "agentTimeForged", what = "A runner's agent tag carried a time in the future: a job forging its agent state, or a broken clock (docs/threat-model.md)." }
   } : {}
 
   alarm_name          = "${var.prefix}-scale-down-${each.key}"

@@ -38,6 +38,7 @@ module "lambda_config" {
     minimum_running_time_in_minutes = p.minimum_running_time_in_minutes
     runner_boot_time_in_minutes     = p.runner_boot_time_in_minutes
     max_job_duration_in_minutes     = p.max_job_duration_in_minutes
+    maximum_lifetime_in_hours       = p.maximum_lifetime_in_hours
     launch_template_name            = module.runner_pool[name].launch_template_name
     instance_types                  = p.instance_types
     subnet_ids                      = coalesce(p.subnet_ids, var.subnet_ids)

@@ -363,6 +363,7 @@ variable "runner_pools" {
     minimum_running_time_in_minutes = optional(number)
     runner_boot_time_in_minutes     = optional(number)
     max_job_duration_in_minutes     = optional(number)
+    maximum_lifetime_in_hours       = optional(number)
     instance_types                  = optional(list(string), ["m7i.large", "m6i.large", "m5.large"])
     instance_target_capacity_type   = optional(string, "spot")
     enable_on_demand_fallback       = optional(bool)
@@ -410,6 +411,11 @@ variable "runner_pools" {
       (p.runner_group_id == null || try(p.runner_group_id >= 1 && floor(p.runner_group_id) == p.runner_group_id, false))
     )])
     error_message = "minimum_running_time_in_minutes must be ${local.limits["pools.*.minimumRunningTimeMinutes"].min}-${local.limits["pools.*.minimumRunningTimeMinutes"].max}, runner_boot_time_in_minutes ${local.limits["pools.*.bootTimeoutMinutes"].min}-${local.limits["pools.*.bootTimeoutMinutes"].max}, max_job_duration_in_minutes ${local.limits["pools.*.maxJobDurationMinutes"].min}-${local.limits["pools.*.maxJobDurationMinutes"].max} (GitHub's job limit is 5 days), runner_group_id a positive whole number."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.maximum_lifetime_in_hours == null || try(p.maximum_lifetime_in_hours >= local.limits["pools.*.maximumLifetimeHours"].min && p.maximum_lifetime_in_hours <= local.limits["pools.*.maximumLifetimeHours"].max && floor(p.maximum_lifetime_in_hours) == p.maximum_lifetime_in_hours, false)])
+    error_message = "maximum_lifetime_in_hours must be a whole number ${local.limits["pools.*.maximumLifetimeHours"].min}-${local.limits["pools.*.maximumLifetimeHours"].max}: the hard bound on an instance's life, which nothing a job writes can extend (docs/threat-model.md)."
   }
 
   validation {

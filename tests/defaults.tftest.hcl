@@ -78,6 +78,7 @@ run "defaults_plan" {
     condition = (
       aws_cloudwatch_metric_alarm.scale_down_guard["guard-a-failed"].metric_name == "guardAFailed" &&
       aws_cloudwatch_metric_alarm.scale_down_guard["guard-b-saved"].metric_name == "guardBSaved" &&
+      aws_cloudwatch_metric_alarm.scale_down_guard["agent-time-forged"].metric_name == "agentTimeForged" &&
       alltrue([for a in aws_cloudwatch_metric_alarm.scale_down_guard : a.threshold == 1 && a.dimensions == tomap({ service = "scale-down", environment = "ghr-test" })])
     )
     error_message = "The guard alarms must watch guardAFailed and guardBSaved of this deployment's scale-down, firing on one."

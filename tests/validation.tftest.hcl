@@ -322,3 +322,16 @@ run "accepts_scale_down_timeout_with_lease_margin" {
     scale_down = { timeout = 900, lease_ttl_seconds = 960 }
   }
 }
+
+# The hard bound on an instance's life (docs/threat-model.md): a whole number of hours in range.
+run "rejects_pool_maximum_lifetime_zero" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], maximum_lifetime_in_hours = 0 }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}

@@ -30,6 +30,7 @@ locals {
     minimumRunningTimeMinutes = p.minimum_running_time_in_minutes
     bootTimeoutMinutes        = p.runner_boot_time_in_minutes
     maxJobDurationMinutes     = p.max_job_duration_in_minutes
+    maximumLifetimeHours      = p.maximum_lifetime_in_hours
     launchTemplateName        = p.launch_template_name
     instanceTypes             = p.instance_types
     subnetIds                 = p.subnet_ids

@@ -70,6 +70,7 @@ variable "pools" {
     minimum_running_time_in_minutes = optional(number)
     runner_boot_time_in_minutes     = optional(number)
     max_job_duration_in_minutes     = optional(number)
+    maximum_lifetime_in_hours       = optional(number)
     launch_template_name            = string
     instance_types                  = list(string)
     subnet_ids                      = list(string)
@@ -139,6 +140,11 @@ variable "pools" {
       (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= local.limits["pools.*.maxJobDurationMinutes"].min && p.max_job_duration_in_minutes <= local.limits["pools.*.maxJobDurationMinutes"].max, false))
     )])
     error_message = "minimum_running_time_in_minutes must be ${local.limits["pools.*.minimumRunningTimeMinutes"].min}-${local.limits["pools.*.minimumRunningTimeMinutes"].max}, runner_boot_time_in_minutes ${local.limits["pools.*.bootTimeoutMinutes"].min}-${local.limits["pools.*.bootTimeoutMinutes"].max} and max_job_duration_in_minutes ${local.limits["pools.*.maxJobDurationMinutes"].min}-${local.limits["pools.*.maxJobDurationMinutes"].max}."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : p.maximum_lifetime_in_hours == null || try(p.maximum_lifetime_in_hours >= local.limits["pools.*.maximumLifetimeHours"].min && p.maximum_lifetime_in_hours <= local.limits["pools.*.maximumLifetimeHours"].max && floor(p.maximum_lifetime_in_hours) == p.maximum_lifetime_in_hours, false)])
+    error_message = "maximum_lifetime_in_hours must be a whole number ${local.limits["pools.*.maximumLifetimeHours"].min}-${local.limits["pools.*.maximumLifetimeHours"].max}."
   }
 
   validation {

@@ -72,6 +72,13 @@ export const poolSchema = z.strictObject({
   bootTimeoutMinutes: z.number().int().min(1).max(120).default(8),
   /** The backstop for silent agents waits quarantine + this long before it terminates. */
   maxJobDurationMinutes: z.number().int().min(1).max(7200).default(360),
+  /**
+   * The hard bound on an instance's life that nothing on the instance can extend (a job runs as
+   * root and writes its own agent tag: docs/threat-model.md). Past it, scale-down retires the
+   * instance through the protocol whatever its agent says, never returns it to service, and the
+   * retirement bound ends it; scale-up's recycle answer terminates it instead of reusing it.
+   */
+  maximumLifetimeHours: z.number().int().min(1).max(8760).default(24),
   launchTemplateName: z.string().min(1),
   instanceTypes: z.array(z.string().min(1)).min(1),
   subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id')).min(1),

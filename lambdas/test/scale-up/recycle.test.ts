@@ -33,9 +33,10 @@ async function run(w: World, message: RecycleMessage, config = scaleUpConfig()) 
 
 describe('decideRecycle', () => {
   it.each([
-    [{ live: 3, maxRunners: 3 }, 'reuse'],
-    [{ live: 1, maxRunners: 3 }, 'reuse'],
-    [{ live: 4, maxRunners: 3 }, 'terminate'],
+    [{ live: 3, maxRunners: 3, pastLifetime: false }, 'reuse'],
+    [{ live: 1, maxRunners: 3, pastLifetime: false }, 'reuse'],
+    [{ live: 4, maxRunners: 3, pastLifetime: false }, 'terminate'],
+    [{ live: 1, maxRunners: 3, pastLifetime: true }, 'terminate'],
   ])('%j → %s', (input, expected) => {
     expect(decideRecycle(input)).toBe(expected);
   });
@@ -62,6 +63,20 @@ describe('recycle requests', () => {
       expect.objectContaining({ name: `${CONFIG_PATH}/warm/${id}`, type: 'SecureString' }),
     ]);
     expect(r.counts.get('ScaleUpRecycled')).toBe(1);
+  });
+
+  it('terminates an instance past its maximum lifetime instead of giving it another registration', async () => {
+    // Prepare: launched now, asked for a fresh registration 24 h later (the default lifetime)
+    const w = world();
+    const id = await existingInstance(w, 'warm', consumed);
+    w.clock.advance(24 * 3_600_000);
+    // Act
+    const { result, instance, r } = await run(w, recycle(id));
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(instance?.state).toBe('shutting-down');
+    expect(w.seams.puts).toEqual([]);
+    expect(r.counts.get('ScaleUpRecycleTerminated')).toBe(1);
   });
 
   it('terminates the instance only when the pool is over its maximum', async () => {

@@ -46,6 +46,7 @@ function poolConfig(o: BenchOwner): PoolConfig {
     minimumRunningTimeMinutes: 5,
     bootTimeoutMinutes: 8,
     maxJobDurationMinutes: 360,
+    maximumLifetimeHours: 24,
     launchTemplateName: `bench-${o.pool}`,
     instanceTypes: ['m5.large'],
     subnetIds: ['subnet-0a'],

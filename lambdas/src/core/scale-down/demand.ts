@@ -52,7 +52,7 @@ export async function returnForDemand(
   const remaining: Settling[] = [];
   for (const s of candidates) {
     const waiting = wanted.get(s.action.pool) ?? 0;
-    if (waiting > 0) {
+    if (waiting > 0 && s.action.pastLifetime !== true) {
       toReturn.push(s);
       wanted.set(s.action.pool, waiting - 1);
     } else remaining.push(s);
@@ -88,7 +88,7 @@ async function stillOwned(run: RunState, settling: readonly Settling[]): Promise
     if (fresh === undefined) continue;
     if (
       run.owns(
-        observeInstance(fresh, config, () => undefined),
+        observeInstance(fresh, config, () => undefined, run.now()),
         s.markMs,
       )
     )

@@ -79,6 +79,15 @@ export async function runScaleDown(
       metrics.count('runnerListFailed');
       if (owner.listFailure === 'RateLimitedError') metrics.count('rateLimited');
     }
+    const forged = observation.instances.filter((instance) => instance.agentTimeForged === true);
+    if (forged.length > 0) {
+      // A time in the future on a tag the instance writes: a job forging its agent state, or a
+      // broken clock. Read as the launch time (observe.ts); counted so the operator can look.
+      metrics.count('agentTimeForged', forged.length);
+      log.warn('agent tag times in the future, read as launch time', {
+        instanceIds: forged.map((instance) => instance.instanceId),
+      });
+    }
     const plan = planScaleDown(observation, config, observation.observedAtMs);
     log.info('scale-down planned', {
       instances: observation.instances.length,

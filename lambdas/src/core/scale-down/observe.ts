@@ -3,7 +3,7 @@ import { FleetError, describeError } from '../../errors.js';
 import type { Log } from '../../observability/types.js';
 import type { FleetInstance, GitHubRunner, Ports, RunnerOwner } from '../../ports/index.js';
 import { ownerKey, parseOwner } from '../../ports/index.js';
-import { TAG, decodeAgentState, decodeJobEvidence, decodeLifecycle } from '../tags.js';
+import { TAG, decodeAgentState, decodeJobEvidence, decodeLifecycle, type AgentState } from '../tags.js';
 import { KeyedLimiter } from './limiter.js';
 import type { FleetObservation, ObservedInstance, ObservedOwner, ObservedPool } from './types.js';
 
@@ -23,6 +23,30 @@ function poolOwner(pool: { owner: string; ownerType: 'org' | 'repo' }): RunnerOw
 function parseNumber(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d{1,16}$/.test(value)) return undefined;
   return Number(value);
+}
+
+/**
+ * How far ahead of our clock an agent's time may be and still count as written now: both clocks
+ * are NTP-synchronised (Lambda; chrony on the AMIs we support), so a minute is generous.
+ */
+export const AGENT_CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The agent tag is written on the instance, where a job runs as root and can write it too
+ * (docs/threat-model.md): its time is hostile input. A time the agent could not have written —
+ * after now (plus skew) — is read as the launch time, the earliest it could mean: a forged `busy`
+ * goes stale `maxJobDuration` after launch instead of never, a forged `idle`/`exited` neither
+ * prolongs the boot window nor clears an orphan tag nor asks for a remark. A time before launch
+ * is read as the launch time too (the instance did not exist). `forged` says the time was in the future.
+ */
+export function clampAgentTime(
+  agent: AgentState,
+  launchTimeMs: number,
+  nowMs: number,
+): { agent: AgentState; forged: boolean } {
+  if (agent.atMs > nowMs + AGENT_CLOCK_SKEW_MS) return { agent: { ...agent, atMs: launchTimeMs }, forged: true };
+  if (agent.atMs < launchTimeMs) return { agent: { ...agent, atMs: launchTimeMs }, forged: false };
+  return { agent, forged: false };
 }
 
 /** `ghr:orphan` holds the time we tagged it; upstream writes `true`, which we read as "long ago". */
@@ -111,16 +135,22 @@ export async function observeFleet(
     };
   });
 
-  const observed = instances.map((instance) => observeInstance(instance, config, (key) => indexes.get(key)));
+  const observed = instances.map((instance) =>
+    observeInstance(instance, config, (key) => indexes.get(key), observedAtMs),
+  );
 
   return { observedAtMs, instances: observed, owners: observedOwners, pools: Object.fromEntries(depths) };
 }
 
-/** Decodes one instance's tags and joins it to its runner (by name, then by the runner id tag). */
+/**
+ * Decodes one instance's tags as seen at `nowMs` and joins it to its runner (by name, then by the
+ * runner id tag).
+ */
 export function observeInstance(
   instance: FleetInstance,
   config: Pick<ScaleDownConfig, 'pools'>,
   indexOf: (ownerKey: string) => RunnerIndex | undefined,
+  nowMs: number,
 ): ObservedInstance {
   const ownerTag = instance.tags[TAG.owner];
   const pool = instance.tags[TAG.pool] ?? poolByOwner(config, ownerTag);
@@ -133,7 +163,9 @@ export function observeInstance(
   const runner =
     index?.byName.get(instance.instanceId) ?? (runnerIdTag === undefined ? undefined : index?.byId.get(runnerIdTag));
   const lifecycle = decodeLifecycle(instance.tags[TAG.lifecycle]);
-  const agent = decodeAgentState(instance.tags[TAG.agentState]);
+  const written = decodeAgentState(instance.tags[TAG.agentState]);
+  const clamped = written === undefined ? undefined : clampAgentTime(written, instance.launchTimeMs, nowMs);
+  const agent = clamped?.agent;
   const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
   const orphanSinceMs = parseOrphan(instance.tags[TAG.orphan]);
   const fenceToken = parseNumber(instance.tags[TAG.fence]);
@@ -150,6 +182,7 @@ export function observeInstance(
     ...(lifecycle === undefined ? {} : { lifecycle }),
     ...(fenceToken === undefined ? {} : { fenceToken }),
     ...(agent === undefined ? {} : { agent }),
+    ...(clamped?.forged === true ? { agentTimeForged: true } : {}),
     ...(evidence === undefined ? {} : { evidence }),
     ...(orphanSinceMs === undefined ? {} : { orphanSinceMs }),
     bypassRemoval: bypass !== undefined && bypass !== 'false',

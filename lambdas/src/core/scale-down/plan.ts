@@ -20,6 +20,12 @@ import type {
 import { recheckVerdict } from './verdict.js';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Past the hard bound on its life (config/schema.ts, `maximumLifetimeHours`); launch time is EC2's, not the instance's. */
+function isPastLifetime(instance: ObservedInstance, poolConfig: PoolConfig, nowMs: number): boolean {
+  return nowMs - instance.launchTimeMs >= poolConfig.maximumLifetimeHours * HOUR;
+}
 
 interface Known {
   readonly instance: ObservedInstance;
@@ -45,14 +51,22 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
   const runner = instance.runner;
   const ownerType = poolConfig.ownerType;
   const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
+  const pastLifetime = isPastLifetime(instance, poolConfig, nowMs);
   // One writer: scale-down alone returns a quarantined runner to its pool when jobs wait.
   // Without a listed registration there is nothing to restore, but clearing the mark lets
   // scale-up give the instance its next registration (scale-up never touches a retiring one).
-  if (jobsWaiting) {
+  // Never one past its lifetime: demand that never ends would keep it forever.
+  if (jobsWaiting && !pastLifetime) {
     return { ...base, kind: 'return-to-service', ownerType, ...(runner === undefined ? {} : { runnerId: runner.id }) };
   }
   const registration = registrationOf(runner);
-  const resume = { ...base, kind: 'retire' as const, ownerType, markMs: lifecycle.markMs };
+  const resume = {
+    ...base,
+    kind: 'retire' as const,
+    ownerType,
+    markMs: lifecycle.markMs,
+    ...(pastLifetime ? { pastLifetime: true as const } : {}),
+  };
   // The runner's own state must agree with the tag: a repo runner carries only its quarantine
   // label; an org runner seen in its pool's group is not quarantined (e.g. an instance retired
   // between registrations that registered after all). Either way: quarantine (again).
@@ -176,6 +190,20 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
     }
     if (!instance.registrationKnown) {
       skipped.push(skip(known, 'owner-not-listed'));
+      continue;
+    }
+    // The hard bound (docs/threat-model.md): past its lifetime an instance is marked whatever it
+    // says — busy, idle, booting, orphan — and the retirement bound ends it. The protocol still
+    // waits for a job that may run: only an answer or the bound ends the mark.
+    if (instance.lifecycle === undefined && isPastLifetime(instance, poolConfig, nowMs)) {
+      actions.push({
+        ...known.base,
+        kind: 'retire',
+        from: 'mark',
+        ownerType: poolConfig.ownerType,
+        pastLifetime: true,
+        ...registrationOf(instance.runner),
+      });
       continue;
     }
     const lateJob = jobPastQuarantine(instance, settleMs);

@@ -90,7 +90,14 @@ export async function prepareRetirements(
     const ids = batch.map((a) => a.instanceId);
     if (await tagBatch(run, ids, encodeLifecycle({ phase: 'retiring', markMs }))) {
       marked.push(...batch.map((action) => ({ action, markMs })));
-      for (const action of batch) log.info('runner marked retiring', attrs(action));
+      for (const action of batch) {
+        if (action.pastLifetime !== true) log.info('runner marked retiring', attrs(action));
+        else {
+          // The hard bound at work: expected for long-lived warm instances, a sign of a lying agent otherwise.
+          run.deps.metrics.count('pastLifetime');
+          log.warn('runner marked retiring: past its maximum lifetime', attrs(action));
+        }
+      }
     }
   }
   marked.push(

@@ -85,7 +85,7 @@ export async function recheckAndRetire(
         const current = instances.get(s.action.instanceId);
         if (current === undefined) return; // terminated already (ended by itself, or by a previous run)
         if (!indexes.has(s.action.ownerKey)) return; // owner not re-listed: no decision without fresh facts
-        const instance = observeInstance(current, run.deps.config, (key) => indexes.get(key));
+        const instance = observeInstance(current, run.deps.config, (key) => indexes.get(key), run.now());
         // Guarantee 4: the mark this run settled is still there and still this run's.
         if (!run.owns(instance, s.markMs)) {
           run.count('fenceLost');
@@ -180,9 +180,9 @@ async function decide(
       return undefined;
     }
     case 'retire': {
-      // A candidate that can serve a waiting job goes back to its pool instead.
+      // A candidate that can serve a waiting job goes back to its pool instead (never one past its lifetime).
       const waiting = demand.get(s.action.pool) ?? 0;
-      if (waiting > 0) {
+      if (waiting > 0 && s.action.pastLifetime !== true) {
         demand.set(s.action.pool, waiting - 1);
         await returnToService(run, {
           ...s.action,

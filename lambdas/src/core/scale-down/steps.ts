@@ -66,7 +66,7 @@ export async function terminateOrphan(
     ports.ec2.listInstances({ instanceIds: [action.instanceId], states: ['pending', 'running'] }),
   );
   if (fresh === undefined) return; // gone already
-  const instance = observeInstance(fresh, config, () => undefined);
+  const instance = observeInstance(fresh, config, () => undefined, run.now());
   const pool = config.pools[action.pool]!;
   const agent = instance.agent;
   const quiet =

@@ -19,7 +19,10 @@ export interface ObservedInstance {
   readonly lifecycle?: Lifecycle;
   /** `ghr:fence`: the token of the run that owns the mark (guarantee 4). */
   readonly fenceToken?: number;
+  /** The agent's state, its time clamped to [launch, now + skew] (observe.ts, `clampAgentTime`). */
   readonly agent?: AgentState;
+  /** The agent tag carried a time in the future: forged, or a broken clock (counted, never trusted). */
+  readonly agentTimeForged?: true;
   readonly evidence?: JobEvidence;
   /** `ghr:orphan` value as epoch ms; 0 when the tag holds something else (upstream writes `true`). */
   readonly orphanSinceMs?: number;
@@ -88,6 +91,11 @@ export type RetireAction = ActionBase & {
   readonly ownerType: 'org' | 'repo';
   readonly markMs?: number;
   readonly quarantinedMs?: number;
+  /**
+   * Older than the pool's `maximumLifetimeHours`: retired whatever its agent says and never given
+   * back for demand, so nothing written on the instance keeps it past the hard bound.
+   */
+  readonly pastLifetime?: true;
 };
 
 export type PlannedAction =

@@ -12,8 +12,9 @@ import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
  * waiting for work is what makes a reusable pool start jobs in seconds, so the answer is a fresh
  * JIT config; scale-down retires surplus warm runners through the protocol when the pool's idle
  * policy says so (minimum running time, idle quota). The answer terminates only what scale-down
- * would end anyway: an instance over the pool's maximum. A marked instance is scale-down's alone
- * (one writer): its request is dropped.
+ * would end anyway: an instance over the pool's maximum, or past its maximum lifetime (the hard
+ * bound: between jobs nothing runs on it, so no protocol is needed). A marked instance is
+ * scale-down's alone (one writer): its request is dropped.
  *
  * The request comes from the instance, so it is hostile input (docs/threat-model.md): it is
  * honoured only for an instance scale-up checks itself — it exists, runs, belongs to the pool
@@ -27,13 +28,18 @@ export interface RecycleInput {
   /** Instances of the pool pending or running, this one included. */
   readonly live: number;
   readonly maxRunners: number;
+  /** Older than the pool's `maximumLifetimeHours` (by EC2's launch time, which the instance cannot write). */
+  readonly pastLifetime: boolean;
 }
 
 export type RecycleDecision = 'reuse' | 'terminate';
 
-/** Reuse, unless the pool is over its maximum (e.g. the maximum was lowered): then this instance goes. */
+/**
+ * Reuse, unless the pool is over its maximum (e.g. the maximum was lowered) or the instance is past
+ * its lifetime: then this instance goes.
+ */
 export function decideRecycle(input: RecycleInput): RecycleDecision {
-  return input.live > input.maxRunners ? 'terminate' : 'reuse';
+  return input.live > input.maxRunners || input.pastLifetime ? 'terminate' : 'reuse';
 }
 
 /**
@@ -85,7 +91,11 @@ export async function processRecycle(
   if (runnerId === undefined) return { kind: 'drop', reason: 'no_registration_known' };
   if (await holdsRegistration(deps, pool, runnerId)) return { kind: 'drop', reason: 'holds_registration', quiet: true };
 
-  const input: RecycleInput = { live: poolInstances.length, maxRunners: pool.maxRunners };
+  const input: RecycleInput = {
+    live: poolInstances.length,
+    maxRunners: pool.maxRunners,
+    pastLifetime: deps.clock.now() - instance.launchTimeMs >= pool.maximumLifetimeHours * 3_600_000,
+  };
   const decision = decideRecycle(input);
   log.info('recycle decision', { ...base, decision, ...input });
 
