@@ -156,7 +156,9 @@ export class World {
     this.ec2.hooks = {
       onLaunched: (instance) => {
         const pool = this.pools.get(instance.pool);
-        if (pool) this.hostile?.launched(this.hosts.add(instance, pool));
+        if (pool === undefined) return;
+        const host = this.hosts.add(instance, pool);
+        this.hostile?.launched(host);
       },
       onTerminating: (instance, by) => this.hosts.terminating(instance, by),
       onTagsChanged: (instance, keys, imdsVisibleMs) => this.hosts.tagsChanged(instance, keys, imdsVisibleMs),

@@ -18,19 +18,9 @@ export interface HostileAccounting extends HostileCounts {
   readonly extraRegistrations: { readonly honest: number; readonly hostile: number };
   readonly launchesOverMax: number;
   readonly maxLiveByPool: Readonly<Record<string, { readonly max: number; readonly maxRunners: number }>>;
-  /**
-   * Instances that outlived launch + maximum lifetime + retirement bound (`hardBoundMs`), or null
-   * when no pool has a maximum lifetime (nothing bounds a liar's life then).
-   */
-  readonly instancesPastHardBound: number | null;
+  /** Instances that outlived launch + maximum lifetime + retirement bound (`hardBoundMs`): must stay 0. */
+  readonly instancesPastHardBound: number;
   readonly hostileAliveAtEnd: number;
-}
-
-/** The pool's `maximumLifetimeHours`, when the deployed config has one. */
-export function maximumLifetimeHours(pool: PoolConfig): number | undefined {
-  // Read by name until the key is in every PoolConfig (issue 14: scale-down's lifetime bound).
-  const value: unknown = Reflect.get(pool, 'maximumLifetimeHours');
-  return typeof value === 'number' ? value : undefined;
 }
 
 /**
@@ -56,14 +46,14 @@ export function pastHardBound(
   world: World,
   config: ScaleDownConfig,
   scheduleMinutes: number,
-  lifetimeHours?: (pool: string) => number | undefined,
+  /** The lifetime the bound is computed with (default: the pool's `maximumLifetimeHours`). */
+  lifetimeHours?: (pool: string) => number,
 ): { readonly instanceId: string; readonly hostile: boolean; readonly overMs: number }[] {
   const past: { instanceId: string; hostile: boolean; overMs: number }[] = [];
   for (const instance of world.ec2.instances.values()) {
     const pool = config.pools[instance.pool];
     if (pool === undefined) continue;
-    const hours = lifetimeHours ? lifetimeHours(instance.pool) : maximumLifetimeHours(pool);
-    if (hours === undefined) continue;
+    const hours = lifetimeHours ? lifetimeHours(instance.pool) : pool.maximumLifetimeHours;
     const bound = hardBoundMs(instance.launchMs, pool, config, scheduleMinutes, hours);
     const end = instance.terminatedMs ?? world.now;
     if (end > bound) {
@@ -97,7 +87,6 @@ export function hostileAccounting(
   for (const [name, pool] of [...world.pools].sort(([a], [b]) => (a < b ? -1 : 1))) {
     maxLiveByPool[name] = { max: model.maxLive.get(name) ?? 0, maxRunners: pool.config.maxRunners };
   }
-  const bounded = Object.values(config.pools).some((p) => maximumLifetimeHours(p) !== undefined);
   const alive = world.ec2.live().filter((i) => model.tactics.has(i.id)).length;
   return {
     ...model.settle(),
@@ -111,7 +100,7 @@ export function hostileAccounting(
     },
     launchesOverMax: model.launchesOverMax,
     maxLiveByPool,
-    instancesPastHardBound: bounded ? pastHardBound(world, config, scheduleMinutes).length : null,
+    instancesPastHardBound: pastHardBound(world, config, scheduleMinutes).length,
     hostileAliveAtEnd: alive,
   };
 }
