@@ -1,5 +1,5 @@
 import { resolveStrategy, runSimulation } from '../sim/run.js';
-import { builtinScenarioNames, loadScenario } from '../sim/scenarios/load.js';
+import { benignScenarioNames, loadScenario } from '../sim/scenarios/load.js';
 import type { Scenario } from '../sim/scenarios/schema.js';
 import { withRegistrations, type RegistrationVariant } from '../sim/scenarios/variants.js';
 
@@ -121,7 +121,7 @@ async function safetyRow(
 
 /** Every built-in scenario × strategy × mode, seeds 1..N, each for `hours` simulated hours. */
 export async function runSafety(options: SafetyOptions): Promise<SafetyRow[]> {
-  const scenarios = (options.scenarios ?? builtinScenarioNames()).map((name) => loadScenario(name));
+  const scenarios = (options.scenarios ?? benignScenarioNames()).map((name) => loadScenario(name));
   const strategies = options.strategies ?? SAFETY_STRATEGIES;
   const modes = options.modes ?? COMPARISONS;
   const total = scenarios.length * strategies.length * modes.length * options.seeds;

@@ -12,6 +12,7 @@ import {
   type RetirementSpan,
 } from './accounting-detail.js';
 import { FUNCTIONS } from './control-plane/configs.js';
+import { hostileAccounting, type HostileAccounting } from './world/hostile/accounting.js';
 
 /** world-model.md, "Accounting": what every run reports. */
 export interface Accounting {
@@ -67,6 +68,8 @@ export interface Accounting {
   readonly maxMarkedWithDemandSeconds: number;
   /** What went wrong or took a fallback path, by reason (metrics, invocation outcomes, dead letters). */
   readonly degraded: Readonly<Record<string, number>>;
+  /** Adversarial scenarios (`world.hostile`): what the attackers tried and what stopped them. */
+  readonly hostile?: HostileAccounting;
 }
 
 const HOUR = 3_600_000;
@@ -79,6 +82,12 @@ function round(value: number, digits: number): number {
 function sorted<T>(map: ReadonlyMap<string, T>): Record<string, T> {
   const result: Record<string, T> = {};
   for (const key of [...map.keys()].sort()) result[key] = map.get(key)!;
+  return result;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  const result: Partial<Record<K, V>> = {};
+  if (value !== undefined) result[key] = value;
   return result;
 }
 
@@ -117,7 +126,9 @@ export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Acc
     totalMs += life;
     busyMs += Math.min(life, busyByInstance.get(instance.id) ?? 0);
     const live = instance.state === 'pending' || instance.state === 'running';
-    const host = world.hosts.hosts.get(instance.id);
+    const seen = world.hosts.hosts.get(instance.id);
+    // A hostile instance lies and never shuts itself down: its bound is the hard one (hostileAccounting).
+    const host = seen?.hostile === true ? undefined : seen;
     const pool = world.pools.get(instance.pool);
     // A silent agent's instance is ended by the backstop only after quarantine + the maximum
     // job duration (architecture.md §3), and its last `busy` is trusted for that long first.
@@ -170,5 +181,6 @@ export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Acc
     retirementSecondsByPool: retirementSpans(world),
     maxMarkedWithDemandSeconds: round(world.markedDemand.maxMs / 1000, 3),
     degraded: degradation(sim),
+    ...optional('hostile', hostileAccounting(world, sim.configs.scaleDown, scheduleMinutes)),
   };
 }

@@ -6,6 +6,8 @@ import { recentIds } from '../core/webhook/index.js';
 import {
   buildConfigs,
   FUNCTIONS,
+  SIM_FLEET_PARAMETER_PATH,
+  SIM_INSTANCE_ARN_PREFIX,
   SIM_PARAMETERS,
   SIM_RUNNER_CONFIG_PATH,
   type ControlPlaneConfigs,
@@ -87,6 +89,11 @@ export async function buildWorld(scenario: Scenario, options: BuildOptions): Pro
     pools: Object.keys(scenario.pools).map((name) => poolSpec(name, configs.scaleDown.pools[name]!)),
     runnerConfigPath: SIM_RUNNER_CONFIG_PATH,
     webhookSecretParameter: SIM_PARAMETERS.webhookSecret,
+    runnerRole: {
+      instanceArnPrefix: SIM_INSTANCE_ARN_PREFIX,
+      fleetParameterPath: SIM_FLEET_PARAMETER_PATH,
+      githubParameters: Object.values(SIM_PARAMETERS),
+    },
     organizations: [scenario.org],
     keepLog: options.keepLog ?? false,
     ...(options.queue ? { queue: options.queue } : {}),

@@ -72,6 +72,8 @@ export function summaryJson(
     guards: { ...a.guards, reported: a.guardsReported },
     retirementSecondsByPool: a.retirementSecondsByPool,
     maxMarkedWithDemandSeconds: a.maxMarkedWithDemandSeconds,
+    // issue 14: what hostile runners tried and what stopped them (null: no attackers in the scenario)
+    hostileAttempts: a.hostile ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { main } from '../../src/bench/cli.js';
 import { COMPARISONS, SAFETY_STRATEGIES } from '../../src/bench/safety.js';
-import { builtinScenarioNames } from '../../src/sim/scenarios/load.js';
+import { benignScenarioNames } from '../../src/sim/scenarios/load.js';
 
 async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -60,7 +60,7 @@ describe('npm run bench', () => {
     const result = record(JSON.parse(stdout));
     expect(result.scale).toBeUndefined();
     const safety = rows(result.safety);
-    const scenarios = builtinScenarioNames();
+    const scenarios = benignScenarioNames();
     for (const mode of COMPARISONS) {
       for (const scenario of scenarios) {
         for (const strategy of SAFETY_STRATEGIES) {

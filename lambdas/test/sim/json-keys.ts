@@ -29,4 +29,6 @@ export const JSON_KEYS = [
   'guards',
   'retirementSecondsByPool',
   'maxMarkedWithDemandSeconds',
+  // issue 14
+  'hostileAttempts',
 ];

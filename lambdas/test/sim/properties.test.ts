@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { resolveStrategy, runSimulation } from '../../src/sim/run.js';
 import { buildConfigs } from '../../src/sim/control-plane/configs.js';
-import { builtinScenarioNames, loadScenario } from '../../src/sim/scenarios/load.js';
+import { benignScenarioNames, loadScenario } from '../../src/sim/scenarios/load.js';
 import { adversarial, withRegistrations } from '../../src/sim/scenarios/variants.js';
 import { budget } from '../support/budget.js';
 import { mutantStrategy } from './support/mutants.js';
@@ -57,7 +57,7 @@ describe('liveness in the default worlds (our own mode)', () => {
   // L1, L2 and L3 of docs/safety.md. Scenarios with injected faults (a crashed run holds the lease
   // until it expires; a throttled run defers its EC2 work) stretch them by whole periods: the fault
   // matrix reports those delays.
-  test.each(builtinScenarioNames())(
+  test.each(benignScenarioNames())(
     '%s: surplus runners and orphans go, demand gets runners back, in time',
     async (name) => {
       const scenario = loadScenario(name);

@@ -18,6 +18,8 @@ export const SIM_PARAMETERS = {
   webhookSecret: '/sim/github/webhook-secret',
 } as const;
 export const SIM_RUNNER_CONFIG_PATH = '/sim/runners';
+/** The Terraform module's `fleet_parameter_path` (every parameter of the deployment lies under it). */
+export const SIM_FLEET_PARAMETER_PATH = '/sim';
 export const SIM_LEASE_PARAMETER = '/sim/scale-down/lease';
 export const SIM_ACCOUNT = '123456789012';
 export const SIM_REGION = 'eu-west-1';

@@ -1,5 +1,6 @@
 import burst from './burst.json' with { type: 'json' };
 import chaos from './chaos.json' with { type: 'json' };
+import hostileRunner from './hostile-runner.json' with { type: 'json' };
 import lagHeavy from './lag-heavy.json' with { type: 'json' };
 import staleFlag from './stale-flag.json' with { type: 'json' };
 import staleLabels from './stale-labels.json' with { type: 'json' };
@@ -15,4 +16,5 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, unknown>> = {
   'webhook-loss': webhookLoss,
   'stale-labels': staleLabels,
   chaos,
+  'hostile-runner': hostileRunner,
 };

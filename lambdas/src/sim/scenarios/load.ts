@@ -34,6 +34,16 @@ export function builtinScenarioNames(): string[] {
   return Object.keys(BUILTIN_SCENARIOS);
 }
 
+/**
+ * The built-ins without attackers (`world.hostile`): the properties and the bench measure the
+ * protocol against the world, and a hostile runner may waste its own instance and its own jobs
+ * (architecture.md §4, trust boundaries), which those counts would take for the protocol's doing.
+ * hostile-runner is checked by its own test (test/sim/hostile.test.ts).
+ */
+export function benignScenarioNames(): string[] {
+  return builtinScenarioNames().filter((name) => loadScenario(name).world.hostile === undefined);
+}
+
 /** A built-in name (`steady`, …) or a path to a JSON file. */
 export function loadScenario(nameOrFile: string): Scenario {
   const builtin = BUILTIN_SCENARIOS[nameOrFile];

@@ -46,6 +46,8 @@ export interface AgentCallbacks {
   shutdown(host: Host): void;
   /** What the agent observes on its host now. */
   observe(host: Host): AgentState;
+  /** A hostile job (root on the instance) replaces the value the agent writes (sim/world/hostile). */
+  forge?(host: Host, honest: string): string | undefined;
 }
 
 /**
@@ -161,7 +163,8 @@ export class AgentModel {
   /** Serial writes of the current state: a late `idle` never overwrites a newer `busy`. */
   private write(host: Host): void {
     host.agent.writing = true;
-    const value = this.encoded(host);
+    const honest = this.encoded(host);
+    const value = this.callbacks.forge?.(host, honest) ?? honest;
     this.ctx.engine.after(
       this.ctx.drawMs('agent.write', this.ctx.params.runner.agentWriteSeconds),
       'agent-write',
@@ -185,7 +188,7 @@ export class AgentModel {
         }
         this.ec2.writeTags(host.instance, { [TAG.agentState]: value }, 'agent');
         this.observe(host);
-        if (this.encoded(host) !== value) {
+        if (this.encoded(host) !== honest) {
           this.write(host);
           return;
         }

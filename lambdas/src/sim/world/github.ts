@@ -34,6 +34,8 @@ export interface GitHubHooks {
   onAssigned(registration: Registration, job: Job): void;
   onDeleted(registration: Registration): void;
   onWebhook(delivery: WebhookDelivery, job: Job): void;
+  /** A registration was made (the hostile-runner accounting checks no instance holds two). */
+  onRegistered?(registration: Registration): void;
 }
 
 /**
@@ -141,6 +143,7 @@ export class GitHubWorld {
     };
     this.registrations.set(registration.id, registration);
     this.ctx.record('gh.register', { runner: registration.id, instance: input.instanceId, jit: input.jit });
+    this.hooks.onRegistered?.(registration);
     return registration;
   }
 

@@ -26,6 +26,8 @@ export interface Host {
   offlineSinceMs?: number;
   /** When scale-down last gave the instance back to its pool for a waiting job (its mark removed). */
   givenBackMs?: number;
+  /** A job on it is an attacker (sim/world/hostile): it forges the agent's tag and never shuts down. */
+  hostile?: boolean;
 }
 
 /** What the accounting learns from the hosts. */
@@ -45,6 +47,8 @@ export interface HostModelOptions {
   readonly runnerConfigPath: string;
   readonly counters: AgentCounters;
   readonly observer: HostObserver;
+  /** What a hostile job writes instead of the agent's state (sim/world/hostile). */
+  readonly forge?: (host: Host, honest: string) => string | undefined;
 }
 
 /** Every instance's runner and agent: boot, registration from the runner config, jobs, exits. */
@@ -70,6 +74,7 @@ export class HostModel {
         startRunner: (host, config) => this.startRunner(host, config),
         shutdown: (host) => this.shutdown(host),
         observe: (host) => this.observedState(host),
+        forge: (host, honest) => options.forge?.(host, honest),
       },
     );
   }
@@ -231,7 +236,8 @@ export class HostModel {
 
   /** Instance-initiated shutdown (behaviour terminate); never while a worker runs (agent/README.md). */
   shutdown(host: Host): void {
-    if (host.workerRunning) return;
+    // Root on the instance keeps it up: only the control plane's bounds end a hostile instance.
+    if (host.workerRunning || host.hostile) return;
     this.ec2.terminate(host.instance, 'self');
   }
 

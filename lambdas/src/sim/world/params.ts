@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostileParamsSchema } from './hostile/params.js';
 
 /**
  * Every behaviour of world-model.md as a parameter with its default, in one place.
@@ -113,6 +114,8 @@ export const worldParamsSchema = z.strictObject({
   github: githubParamsSchema.default(githubParamsSchema.parse({})),
   ec2: ec2ParamsSchema.default(ec2ParamsSchema.parse({})),
   runner: runnerParamsSchema.default(runnerParamsSchema.parse({})),
+  /** Adversarial scenarios only: a share of the instances run attackers (sim/world/hostile). */
+  hostile: hostileParamsSchema.optional(),
 });
 
 export type WorldParams = z.output<typeof worldParamsSchema>;

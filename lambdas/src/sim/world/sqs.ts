@@ -151,6 +151,13 @@ export class SqsWorld {
     return { visible, inFlight, delayed };
   }
 
+  /** Where a message is now: waiting (or delayed), received and not yet deleted, or gone (deleted or redriven). */
+  messageState(queueUrl: string, messageId: string): 'queued' | 'inFlight' | 'gone' {
+    const message = this.queue(queueUrl).messages.find((m) => m.messageId === messageId);
+    if (message === undefined) return 'gone';
+    return message.receiveCount > 0 && message.visibleMs > this.ctx.now ? 'inFlight' : 'queued';
+  }
+
   /** The bodies on a queue now (a dead-letter queue's content, for the accounting). */
   bodies(queueUrl: string): string[] {
     return this.queue(queueUrl).messages.map((m) => m.body);

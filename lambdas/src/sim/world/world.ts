@@ -11,6 +11,7 @@ import { GitHubRest } from './github-rest.js';
 import { GitHubWorld } from './github.js';
 import { MarkedDemandWatch } from './marked-demand.js';
 import { HostModel } from './host.js';
+import { HostileModel, type RunnerRoleSettings } from './hostile/model.js';
 import { LambdaService } from './lambda/service.js';
 import { EventSourceMappings, Schedules } from './lambda/triggers.js';
 import type { WorldParams } from './params.js';
@@ -48,6 +49,8 @@ export interface WorldOptions {
   /** Keep event-log lines in memory (tests); the digest is always kept. */
   readonly keepLog?: boolean;
   readonly settle?: Settle;
+  /** What the runner role is rendered from (the hostile-runner scenario's IAM checks). */
+  readonly runnerRole?: RunnerRoleSettings;
 }
 
 export interface JobSpec {
@@ -58,6 +61,16 @@ export interface JobSpec {
   readonly pinnedInstance?: string;
   readonly pinnedBusyLagMs?: number;
   readonly pinnedStale?: Job['pinnedStale'];
+}
+
+/** The runner role's inputs when the caller names none: the fleet's path is the config path's first segment. */
+function defaultRunnerRole(options: WorldOptions): RunnerRoleSettings {
+  const root = `/${options.runnerConfigPath.split('/').filter((p) => p.length > 0)[0] ?? ''}`;
+  return {
+    instanceArnPrefix: 'arn:aws:ec2:eu-west-1:123456789012:instance/',
+    fleetParameterPath: root,
+    githubParameters: [options.webhookSecretParameter],
+  };
 }
 
 /**
@@ -84,6 +97,8 @@ export class World {
   readonly tokens: InstallationTokens;
   readonly pools: ReadonlyMap<string, PoolSpec>;
   readonly startMs: number;
+  /** The attackers of an adversarial scenario (`world.hostile`), absent otherwise. */
+  readonly hostile?: HostileModel;
   /** The longest surplus idle stretch that ended, of instances whose agent lived (L1). */
   maxSurplusIdleMs = 0;
   /** The same for instances whose agent died silently: they wait for the backstop, by design. */
@@ -122,8 +137,11 @@ export class World {
       sqs: this.sqs,
       runnerConfigPath: options.runnerConfigPath,
       counters: this.counters,
+      forge: (host, honest) => this.hostile?.forge(host, honest),
       observer: {
         onSurplusIdleEnd: (host, surplusMs) => {
+          // A liar is no surplus the protocol could see: the hard bound is what ends it.
+          if (host.hostile) return;
           if (host.agent.alive) this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, surplusMs);
           else this.maxSilentAgentIdleMs = Math.max(this.maxSilentAgentIdleMs, surplusMs);
         },
@@ -138,15 +156,34 @@ export class World {
       onAssigned: (registration, job) => this.hosts.assigned(registration, job),
       onDeleted: (registration) => this.hosts.deleted(registration),
       onWebhook: (delivery, job) => this.webhooks.deliver(delivery, job),
+      onRegistered: (registration) => this.hostile?.registered(registration),
     };
     this.ec2.hooks = {
       onLaunched: (instance) => {
         const pool = this.pools.get(instance.pool);
-        if (pool) this.hosts.add(instance, pool);
+        if (pool === undefined) return;
+        const host = this.hosts.add(instance, pool);
+        this.hostile?.launched(host);
       },
       onTerminating: (instance, by) => this.hosts.terminating(instance, by),
       onTagsChanged: (instance, keys, imdsVisibleMs) => this.hosts.tagsChanged(instance, keys, imdsVisibleMs),
     };
+    if (options.params.hostile !== undefined) {
+      this.hostile = new HostileModel({
+        ctx: this.ctx,
+        params: options.params.hostile,
+        environment: options.environment,
+        ec2: this.ec2,
+        ssm: this.ssm,
+        sqs: this.sqs,
+        github: this.github,
+        pools: this.pools,
+        runnerConfigPath: options.runnerConfigPath,
+        role: options.runnerRole ?? defaultRunnerRole(options),
+        awsCall: (action) => this.counters.awsCall(action),
+        waitingForRegistration: (id) => this.hosts.hosts.get(id)?.agent.recycle !== undefined,
+      });
+    }
     const queue = options.queue ?? MODULE_QUEUE;
     const accounts = new Set<string>(options.organizations ?? []);
     for (const pool of options.pools) {

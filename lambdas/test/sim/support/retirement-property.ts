@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ScaleDownStrategy } from '../../../src/core/strategy.js';
 import { buildConfigs } from '../../../src/sim/control-plane/configs.js';
 import { resolveStrategy, runSimulation } from '../../../src/sim/run.js';
-import { builtinScenarioNames, loadScenario } from '../../../src/sim/scenarios/load.js';
+import { benignScenarioNames, loadScenario } from '../../../src/sim/scenarios/load.js';
 import {
   GUARD_B_ABSENT,
   adversarial,
@@ -24,7 +24,7 @@ import { BOUND_MARGIN_MS } from '../../../src/core/scale-down/verdict.js';
  */
 export const HOURS = 10;
 
-export const PROPERTY_SCENARIOS = builtinScenarioNames().filter((name) => name !== 'stale-labels');
+export const PROPERTY_SCENARIOS = benignScenarioNames().filter((name) => name !== 'stale-labels');
 
 export interface WorldCase {
   readonly scenario: string;
