@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { progressLine } from './progress.js';
 import type { World } from './world/world.js';
 import { ConfigError } from '../errors.js';
-import { loadScenario } from './scenarios/load.js';
+import { builtinScenarioNames, loadScenario } from './scenarios/load.js';
 import { resolveStrategy, runSimulation, STRATEGIES, type SimulationResult } from './run.js';
 import { ALL_OURS, type OurFunctions } from './build.js';
 import { finishReport, runCompare, TimelineRecorder, wantsReport } from './report/cli.js';
@@ -16,7 +16,7 @@ export interface CliIo {
 const SANDBOX_HOURS = 4;
 
 const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--hours N] [--seed N] [--door D] [--json]
-  --scenario  built-in (steady, burst, lag-heavy, stale-flag, webhook-loss, chaos) or a JSON file; default steady
+  --scenario  built-in (${builtinScenarioNames().join(', ')}) or a JSON file; default steady
   --strategy  ${Object.keys(STRATEGIES).join(', ')}; default quarantine (ours)
   --hours     simulated hours; default: the scenario's (${SANDBOX_HOURS} with the http door)
   --seed      RNG seed (integer); default 1
