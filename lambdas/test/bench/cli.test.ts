@@ -51,7 +51,7 @@ describe('npm run bench', () => {
 
   test('--json --quick --only safety,cost: one JSON object with a row per scenario x strategy x mode', async () => {
     // Act
-    const { code, stdout } = await bench(['--json', '--quick', '--hours', '3', '--only', 'safety,cost']);
+    const { code, stdout } = await bench(['--json', '--quick', '--hours', '1', '--only', 'safety,cost']);
 
     // Assess: exactly one JSON object on stdout, nothing else.
     expect(code).toBe(0);
@@ -72,7 +72,7 @@ describe('npm run bench', () => {
             expect(row[key]).toBeGreaterThanOrEqual(0);
           }
           expect(row.seeds).toBe(1);
-          expect(row.simulatedHours).toBe(3);
+          expect(row.simulatedHours).toBe(1);
         }
       }
     }
