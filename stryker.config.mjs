@@ -12,8 +12,12 @@ export default {
     projectType: 'custom',
     configFile: 'jest.config.js',
     // Only the suites that exercise the protocol directly, in about 5 s. The simulator's property
-    // and fault suites also run it, but take minutes per mutant; they stay in `npm test`.
-    config: { testMatch: ['<rootDir>/lambdas/test/core/scale-down/**/*.test.ts'] },
+    // and fault suites and the interleaving explorer also run it, but take minutes per mutant;
+    // they stay in `npm test`.
+    config: {
+      testMatch: ['<rootDir>/lambdas/test/core/scale-down/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/explorer'],
+    },
   },
   // Our jest runs in ESM mode (jest.config.js, ts-jest `useESM`): its child processes need the flag too.
   testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],

@@ -22,8 +22,18 @@ const runnerLabel = z
   .regex(/^[^,\s]+$/, 'a label has no spaces or commas');
 
 export const githubSchema = z.strictObject({
-  /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
-  apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+  /**
+   * https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. Installation
+   * tokens and the App's JWT travel here: https only, but for a loopback host (the simulator's
+   * GitHub facade, a local test server), which never leaves the machine.
+   */
+  apiUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (url) => url.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url),
+      'expected an https URL (http only for a loopback host)',
+    )
+    .default('https://api.github.com'),
   appIdParameter: ssmParameterName,
   privateKeyParameter: ssmParameterName,
   /** Owner (org or owner/repo) → installation id. Unlisted owners are looked up and cached. */

@@ -84,3 +84,20 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/extraTags\.team\/name: tag keys must be legal in instance metadata/);
   });
 });
+
+describe('github.apiUrl', () => {
+  it.each([
+    ['https://api.github.com', true],
+    ['https://github.example.com/api/v3', true],
+    ['http://127.0.0.1:8787/github', true],
+    ['http://localhost:9000', true],
+    ['http://github.example.com/api/v3', false],
+    ['http://localhost.example.com', false],
+    ['ftp://github.example.com', false],
+  ])('%s: accepted %s (tokens travel there: https, or http to a loopback host)', (apiUrl, accepted) => {
+    const raw = JSON.stringify({ ...validScaleDownConfig, github: { ...validScaleDownConfig.github, apiUrl } });
+    const parse = () => parseConfig(scaleDownConfigSchema, raw, 'scale-down');
+    if (accepted) expect(parse().github.apiUrl).toBe(apiUrl);
+    else expect(expectConfigError(parse).message).toContain('github.apiUrl');
+  });
+});
