@@ -48,7 +48,7 @@ beforeAll(async () => {
   for (const seed of SEEDS) runs.push(await run(scenario, seed));
   // The lifetime bound as good as off: only the protocol stands against the liars.
   unbounded = await run(withLifetime(scenario, 8760), 1);
-}, 120_000);
+});
 
 function hostile(r: Run) {
   const h = r.a.hostile;
