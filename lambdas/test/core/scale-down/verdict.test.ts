@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import {
+  confirmationDueMs,
   recheckVerdict,
   retirementBoundMs,
   BOUND_MARGIN_MS,
@@ -50,8 +51,18 @@ const ack = (state: AgentState['state'], extra: Partial<AgentState> = {}): Agent
 
 describe('retirementBoundMs', () => {
   test('quarantine time + settle + maximum job duration + the margin', () => {
-    expect(BOUND - QUAR).toBe(SETTLE + MAX_JOB + BOUND_MARGIN_MS);
+    expect(retirementBoundMs(QUAR, SETTLE, MAX_JOB) - QUAR).toBe(SETTLE + MAX_JOB + BOUND_MARGIN_MS);
     expect(BOUND_MARGIN_MS).toBe(5 * MIN);
+  });
+});
+
+describe('confirmationDueMs', () => {
+  test.each([
+    // settle − the answer window, but never before the quarantine has surely taken effect
+    [90_000, 70_000],
+    [70_000, QUARANTINE_EFFECT_MS],
+  ])('settle %i ms: the confirmation mark is due %i ms after the quarantine', (settleMs, afterMs) => {
+    expect(confirmationDueMs(QUAR, settleMs) - QUAR).toBe(afterMs);
   });
 });
 
@@ -112,6 +123,30 @@ describe('recheckVerdict', () => {
       true,
       T0,
       'remark',
+      '',
+    ],
+    [
+      'no ack, REST busy, agent silent: busy (rest), whatever the agent last wrote',
+      { runner: { busy: true }, agent: { state: 'idle', atMs: MARK + 5000 } },
+      true,
+      T0,
+      'busy',
+      'rest',
+    ],
+    [
+      'no ack, agent wrote at the very moment of the mark: wait (not newer than the mark)',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK } },
+      true,
+      T0,
+      'wait-ack',
+      '',
+    ],
+    [
+      'no ack, agent silent, a moment before the bound: still waiting (guarantee 1)',
+      { runner: { busy: false }, agent: { state: 'idle', atMs: MARK - 5000 } },
+      true,
+      BOUND - 1,
+      'wait-ack',
       '',
     ],
     [
