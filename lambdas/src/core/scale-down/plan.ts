@@ -1,6 +1,7 @@
 import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
 import type { GitHubRunner } from '../../ports/index.js';
 import { idleQuota, splitByQuota } from '../capacity/idle-quota.js';
+import { isPastLifetime } from '../lifetime.js';
 import { TAG, sanitizeJobId } from '../tags.js';
 import {
   evidenceShowsWork,
@@ -20,12 +21,6 @@ import type {
 import { recheckVerdict } from './verdict.js';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-/** Past the hard bound on its life (config/schema.ts, `maximumLifetimeHours`); launch time is EC2's, not the instance's. */
-function isPastLifetime(instance: ObservedInstance, poolConfig: PoolConfig, nowMs: number): boolean {
-  return nowMs - instance.launchTimeMs >= poolConfig.maximumLifetimeHours * HOUR;
-}
 
 interface Known {
   readonly instance: ObservedInstance;
@@ -51,7 +46,7 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
   const runner = instance.runner;
   const ownerType = poolConfig.ownerType;
   const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
-  const pastLifetime = isPastLifetime(instance, poolConfig, nowMs);
+  const pastLifetime = isPastLifetime(instance.launchTimeMs, poolConfig, nowMs);
   // One writer: scale-down alone returns a quarantined runner to its pool when jobs wait.
   // Without a listed registration there is nothing to restore, but clearing the mark lets
   // scale-up give the instance its next registration (scale-up never touches a retiring one).
@@ -195,7 +190,7 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
     // The hard bound (docs/threat-model.md): past its lifetime an instance is marked whatever it
     // says — busy, idle, booting, orphan — and the retirement bound ends it. The protocol still
     // waits for a job that may run: only an answer or the bound ends the mark.
-    if (instance.lifecycle === undefined && isPastLifetime(instance, poolConfig, nowMs)) {
+    if (instance.lifecycle === undefined && isPastLifetime(instance.launchTimeMs, poolConfig, nowMs)) {
       actions.push({
         ...known.base,
         kind: 'retire',

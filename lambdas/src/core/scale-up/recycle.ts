@@ -1,6 +1,7 @@
 import type { PoolConfig } from '../../config/schema.js';
 import { describeError, NotFoundError } from '../../errors.js';
 import type { FleetInstance } from '../../ports/index.js';
+import { isPastLifetime } from '../lifetime.js';
 import { decodeAgentState, decodeLifecycle, TAG } from '../tags.js';
 import type { RecycleMessage } from './messages.js';
 import {
@@ -109,7 +110,7 @@ export async function processRecycle(
   const input: RecycleInput = {
     live: poolInstances.length,
     maxRunners: pool.maxRunners,
-    pastLifetime: deps.clock.now() - instance.launchTimeMs >= pool.maximumLifetimeHours * 3_600_000,
+    pastLifetime: isPastLifetime(instance.launchTimeMs, pool, deps.clock.now()),
   };
   const decision = decideRecycle(input);
   log.info('recycle decision', { ...base, decision, ...input });

@@ -1,3 +1,4 @@
+import { isPastLifetime } from '../../core/lifetime.js';
 import type { Ec2World } from './ec2.js';
 import type { HostModel } from './host.js';
 import type { SqsWorld } from './sqs.js';
@@ -28,7 +29,7 @@ export class MarkedDemandWatch {
       const host = this.hosts.hosts.get(instance.id);
       if (host === undefined || host.job !== undefined) continue;
       const pool = host.pool.config;
-      if (fromMs - instance.launchMs >= pool.maximumLifetimeHours * 3_600_000) continue;
+      if (isPastLifetime(instance.launchMs, pool, fromMs)) continue;
       let waiting = demand.get(pool.queueUrl);
       if (waiting === undefined) {
         const depth = this.sqs.depth(pool.queueUrl);
