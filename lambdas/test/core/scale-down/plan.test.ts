@@ -1,97 +1,19 @@
 import { describe, expect, test } from '@jest/globals';
-import { planScaleDown } from '../../../src/core/scale-down/plan.js';
-import type {
-  FleetObservation,
-  ObservedInstance,
-  PlannedAction,
-  SkippedInstance,
-} from '../../../src/core/scale-down/types.js';
-import type { AgentState, JobEvidence, Lifecycle } from '../../../src/core/tags.js';
-import type { GitHubRunner } from '../../../src/ports/index.js';
-import { MIN, REPO, ORG, T0, makeConfig } from '../world.js';
-
-const NOW = T0;
-const config = makeConfig();
-
-function runner(over: Partial<GitHubRunner> = {}): GitHubRunner {
-  return {
-    id: 7,
-    name: 'i-1',
-    os: 'linux',
-    status: 'online',
-    busy: false,
-    labels: [
-      { name: 'self-hosted', type: 'read-only' },
-      { name: 'pool-a', type: 'custom' },
-    ],
-    ...over,
-  };
-}
-
-interface Spec {
-  id?: string;
-  pool?: string;
-  org?: boolean;
-  ageMin?: number;
-  runner?: GitHubRunner | null;
-  agent?: AgentState | null;
-  evidence?: JobEvidence;
-  lifecycle?: Lifecycle;
-  orphanSinceMs?: number;
-  bypass?: boolean;
-  listed?: boolean;
-}
-
-function inst(spec: Spec = {}): ObservedInstance {
-  const id = spec.id ?? 'i-1';
-  const r = spec.runner === null ? undefined : (spec.runner ?? runner({ name: id }));
-  const agent = spec.agent === null ? undefined : (spec.agent ?? { state: 'idle' as const, atMs: NOW - 20 * MIN });
-  return {
-    instanceId: id,
-    state: 'running',
-    launchTimeMs: NOW - (spec.ageMin ?? 30) * MIN,
-    pool: spec.pool ?? (spec.org ? 'org' : 'repo'),
-    owner: spec.org ? ORG : REPO,
-    ownerKey: spec.org ? 'acme' : 'acme/app',
-    ...(r ? { runner: r } : {}),
-    registrationKnown: spec.listed ?? true,
-    ...(spec.lifecycle ? { lifecycle: spec.lifecycle } : {}),
-    ...(agent ? { agent } : {}),
-    ...(spec.evidence ? { evidence: spec.evidence } : {}),
-    ...(spec.orphanSinceMs !== undefined ? { orphanSinceMs: spec.orphanSinceMs } : {}),
-    bypassRemoval: spec.bypass ?? false,
-    tags: {},
-  };
-}
-
-function observe(instances: ObservedInstance[], depth: Record<string, number> = {}): FleetObservation {
-  return {
-    observedAtMs: NOW,
-    instances,
-    owners: [],
-    pools: { repo: { name: 'repo', queueDepth: depth.repo ?? 0 }, org: { name: 'org', queueDepth: depth.org ?? 0 } },
-  };
-}
-
-type Outcome = Partial<PlannedAction> | Partial<SkippedInstance>;
-
-function outcomeOf(observation: FleetObservation, id = 'i-1', cfg = config): PlannedAction | SkippedInstance {
-  const plan = planScaleDown(observation, cfg, NOW);
-  const found = [...plan.actions, ...plan.skipped].filter((x) => x.instanceId === id);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
-const quarantinedLabels = runner({
-  labels: [
-    { name: 'self-hosted', type: 'read-only' },
-    { name: 'ghr-quarantine-i-1', type: 'custom' },
-  ],
-});
-const mark = NOW - 10 * MIN;
-const quarantinedAt = NOW - 10 * MIN + 1000;
-const quarantined: Lifecycle = { phase: 'quarantined', markMs: mark, quarantinedMs: quarantinedAt };
-const acked = (state: AgentState['state'], atMs = mark + 5000): AgentState => ({ state, atMs, ackMarkMs: mark });
+import {
+  NOW,
+  runner,
+  Spec,
+  inst,
+  observe,
+  Outcome,
+  outcomeOf,
+  quarantinedLabels,
+  mark,
+  quarantinedAt,
+  quarantined,
+  acked,
+} from './plan-fixtures.js';
+import { MIN } from '../world.js';
 
 describe('planScaleDown: one instance, one rule per row', () => {
   const rows: [string, Spec, Record<string, number>, Outcome][] = [
@@ -358,65 +280,5 @@ describe('planScaleDown: one instance, one rule per row', () => {
     const outcome = outcomeOf(observation);
     // Assess
     expect(outcome).toMatchObject(expected);
-  });
-});
-
-describe('planScaleDown: pools and quotas', () => {
-  test('the idle quota keeps the newest runners under oldest_first', () => {
-    // Prepare
-    const cfg = makeConfig({}, { idleConfig: [{ cron: '* * * * *', idleCount: 1 }] });
-    const instances = [
-      inst({ id: 'i-old', ageMin: 60 }),
-      inst({ id: 'i-mid', ageMin: 40 }),
-      inst({ id: 'i-new', ageMin: 20 }),
-    ];
-    // Act
-    const plan = planScaleDown(observe(instances), cfg, NOW);
-    // Assess
-    expect(plan.actions.map((a) => a.instanceId).sort()).toEqual(['i-mid', 'i-old']);
-    expect(plan.skipped).toEqual([expect.objectContaining({ instanceId: 'i-new', reason: 'kept-idle' })]);
-  });
-
-  test('busy and young runners do not count toward the quota', () => {
-    const cfg = makeConfig({}, { idleConfig: [{ cron: '* * * * *', idleCount: 1 }] });
-    const instances = [
-      inst({ id: 'i-a', ageMin: 60 }),
-      inst({ id: 'i-busy', ageMin: 60, runner: runner({ id: 8, name: 'i-busy', busy: true }) }),
-      inst({ id: 'i-young', ageMin: 1 }),
-    ];
-    const plan = planScaleDown(observe(instances), cfg, NOW);
-    expect(plan.actions).toEqual([]);
-    expect(plan.skipped.find((s) => s.instanceId === 'i-a')?.reason).toBe('kept-idle');
-  });
-
-  test('reusable pool: an instance between registrations is surplus capacity', () => {
-    const cfg = makeConfig({}, { ephemeral: false });
-    const observation = observe([inst({ runner: null, agent: { state: 'exited', atMs: NOW - MIN } })]);
-    expect(outcomeOf(observation, 'i-1', cfg)).toMatchObject({ kind: 'retire', from: 'mark' });
-    expect(outcomeOf(observation, 'i-1', cfg)).not.toHaveProperty('runnerId');
-  });
-
-  test.each([
-    [3, { reason: 'young' }],
-    [5, { kind: 'retire', from: 'mark' }],
-  ])(
-    'reusable pool: an instance between registrations launched %i min ago (minimum running time 5): %j',
-    (ageMin, expected) => {
-      const cfg = makeConfig({}, { ephemeral: false, minimumRunningTimeMinutes: 5 });
-      const observation = observe([inst({ runner: null, ageMin, agent: { state: 'exited', atMs: NOW - MIN } })]);
-      expect(outcomeOf(observation, 'i-1', cfg)).toMatchObject(expected);
-    },
-  );
-
-  test('reusable pool with jobs waiting keeps instances between registrations for scale-up', () => {
-    const cfg = makeConfig({}, { ephemeral: false });
-    const observation = observe([inst({ runner: null, agent: { state: 'exited', atMs: NOW - MIN } })], { repo: 1 });
-    expect(outcomeOf(observation, 'i-1', cfg)).toMatchObject({ reason: 'jobs-waiting' });
-  });
-
-  test('every instance gets exactly one outcome', () => {
-    const instances = ['a', 'b', 'c', 'd'].map((s, i) => inst({ id: `i-${s}`, ageMin: 10 + i * 10 }));
-    const plan = planScaleDown(observe(instances), config, NOW);
-    expect(plan.actions.length + plan.skipped.length).toBe(4);
   });
 });
