@@ -315,6 +315,12 @@ export class AgentWorld {
       .join('\n');
   }
 
+  /** SIGKILL to the agent's own process, not its runner (the simulator's agent-death fault). */
+  async killAgent(): Promise<void> {
+    this.agent?.kill('SIGKILL');
+    await this.exited;
+  }
+
   async waitForExit(timeoutMs: number): Promise<number | null | undefined> {
     await waitFor(() => this.exitCode !== undefined, timeoutMs, 'the agent to exit');
     return this.exitCode;

@@ -51,7 +51,8 @@ export interface AgentCallbacks {
 }
 
 /**
- * The model of agent/ghr-agent.sh (held to the real script by lambdas/test/agent): it fetches and
+ * The model of agent/ghr-agent.sh (held to the real script by lambdas/test/agent/model-contract.test.ts,
+ * which feeds both the same scripted events and compares their writes): it fetches and
  * deletes its runner config from SSM (`<runnerConfigPath>/<pool>/<instance-id>`), waits for one at
  * boot, publishes the state it observes (one write at a time, always the current state), answers
  * a retirement mark read through instance metadata with one write, and when its runner has exited
