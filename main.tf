@@ -134,6 +134,11 @@ module "runner_pool" {
     ami_id                      = each.value.ami_id
     ami_ssm_parameter_name      = each.value.ami_ssm_parameter_name
     volume_size_in_gb           = each.value.volume_size_in_gb
+    root_device_name            = each.value.root_device_name
+    volume_type                 = each.value.volume_type
+    volume_iops                 = each.value.volume_iops
+    volume_throughput           = each.value.volume_throughput
+    ebs_kms_key_arn             = each.value.ebs_kms_key_arn
     runner_version              = each.value.runner_version
     runner_sha256               = local.runner_sha256[each.key]
     runner_run_as               = each.value.runner_run_as
@@ -180,6 +185,9 @@ module "scale_up" {
   runner_config_path    = local.runner_config_path
   ssm_kms_key_arns      = local.ssm_kms_key_arns
   launch_template_arns  = [for p in module.runner_pool : p.launch_template_arn]
+  ami_parameter_names   = compact([for p in module.runner_pool : p.ami_parameter_name])
+  key_pair_names        = compact([for p in module.runner_pool : p.key_pair_name])
+  ebs_kms_key_arns      = compact([for p in module.runner_pool : p.ebs_kms_key_arn])
   runner_role_arns      = [for p in module.runner_pool : p.role_arn]
   tags                  = local.tags
 }

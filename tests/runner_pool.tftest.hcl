@@ -83,6 +83,15 @@ run "launch_template" {
   }
 
   assert {
+    condition = (
+      aws_launch_template.this.block_device_mappings[0].device_name == "/dev/xvda" && aws_launch_template.this.block_device_mappings[0].ebs[0].volume_type == "gp3" &&
+      aws_launch_template.this.block_device_mappings[0].ebs[0].encrypted == "true" && aws_launch_template.this.block_device_mappings[0].ebs[0].kms_key_id == null &&
+      output.ami_parameter_name == "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" && output.key_pair_name == null && output.ebs_kms_key_arn == null
+    )
+    error_message = "By default the root volume is Amazon Linux's /dev/xvda, encrypted gp3 with the account's key, and scale-up is told the AMI parameter it must read."
+  }
+
+  assert {
     condition     = anytrue([for t in aws_launch_template.this.tag_specifications : t.resource_type == "instance" && t.tags["ghr:environment"] == "ghr-test"])
     error_message = "Instances are tagged with ghr:environment at launch."
   }
@@ -112,6 +121,52 @@ run "launch_template" {
   assert {
     condition     = aws_vpc_security_group_egress_rule.all.security_group_id == aws_security_group.this.id && aws_security_group.this.vpc_id == "vpc-0123456789abcdef0"
     error_message = "The security group allows egress only (no ingress rule exists in the module)."
+  }
+}
+
+# An Ubuntu AMI pinned by id, its root device, a tuned volume under a customer-managed key, a key pair.
+run "launch_template_follows_the_ami_and_volume_settings" {
+  command = apply
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      ami_id                      = "ami-0123456789abcdef0"
+      volume_size_in_gb           = 50
+      root_device_name            = "/dev/sda1"
+      volume_type                 = "gp3"
+      volume_iops                 = 6000
+      volume_throughput           = 500
+      ebs_kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      key_name                    = "ops"
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "ubuntu"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
+  }
+
+  assert {
+    condition = (
+      aws_launch_template.this.image_id == "ami-0123456789abcdef0" && output.ami_parameter_name == null &&
+      aws_launch_template.this.block_device_mappings[0].device_name == "/dev/sda1" &&
+      aws_launch_template.this.block_device_mappings[0].ebs[0].volume_size == 50 &&
+      aws_launch_template.this.block_device_mappings[0].ebs[0].iops == 6000 &&
+      aws_launch_template.this.block_device_mappings[0].ebs[0].throughput == 500 &&
+      aws_launch_template.this.block_device_mappings[0].ebs[0].kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" &&
+      aws_launch_template.this.key_name == "ops" && output.key_pair_name == "ops" &&
+      output.ebs_kms_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    )
+    error_message = "The launch template takes the AMI's root device, the volume's type, IOPS, throughput and key, and names what scale-up must be allowed to use (no AMI parameter for a fixed AMI id)."
   }
 }
 

@@ -195,7 +195,7 @@ run "iam_launch_and_terminate_scoped_by_tags" {
   assert {
     condition = alltrue([for s in data.aws_iam_policy_document.this.statement :
       alltrue([for r in s.resources : startswith(r, "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/")])
-    if anytrue([for a in s.actions : startswith(a, "ssm:")])])
+    if anytrue([for a in s.actions : startswith(a, "ssm:")]) && s.sid != "ResolveAmiParameters"])
     error_message = "SSM access must stay under this deployment's parameter paths."
   }
 
@@ -278,4 +278,59 @@ run "rejects_bad_batch" {
   }
 
   expect_failures = [var.batch]
+}
+
+# What a launch from the pools' templates needs beyond the templates (issue 15, first-launch
+# blockers): the `resolve:ssm:` AMI parameter, a named key pair, a customer-managed EBS key.
+run "iam_launch_needs_what_the_templates_name" {
+  command = apply
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    ami_parameter_names = ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "team-ami", "team-ami"]
+    key_pair_names      = ["ops"]
+    ebs_kms_key_arns    = ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ResolveAmiParameters"]).actions == toset(["ssm:GetParameters"]) && one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ResolveAmiParameters"]).resources == toset([
+      "arn:aws:ssm:eu-west-1:*:parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      "arn:aws:ssm:eu-west-1:*:parameter/team-ami",
+    ])
+    error_message = "Scale-up may read (GetParameters only) exactly the AMI parameters the templates resolve, public (no account in the ARN) or the account's own."
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "LaunchFromFleetTemplates"]).resources, "arn:aws:ec2:eu-west-1:123456789012:key-pair/ops")
+    error_message = "A launch may use the key pair a template names (RunInstances authorizes it as a resource)."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "GrantRootVolumeKeysToEc2"]).actions == toset(["kms:CreateGrant"]) &&
+      anytrue([for c in one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "GrantRootVolumeKeysToEc2"]).condition : c.test == "Bool" && c.variable == "kms:GrantIsForAWSResource" && c.values == tolist(["true"])]) &&
+      alltrue([for s in data.aws_iam_policy_document.this.statement : anytrue([for c in s.condition : c.variable == "kms:ViaService" && c.values == tolist(["ec2.eu-west-1.amazonaws.com"])]) if contains(["EncryptRootVolumes", "GrantRootVolumeKeysToEc2"], s.sid)]) &&
+      toset(flatten([for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if anytrue([for a in s.actions : a == "kms:CreateGrant" || a == "kms:GenerateDataKeyWithoutPlaintext"])])) == toset(var.ebs_kms_key_arns)
+    )
+    error_message = "The root volumes' keys are usable through EC2 only, and grants on them only for an AWS resource."
+  }
+}
+
+run "iam_launch_grants_nothing_more_without_them" {
+  command = apply
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  assert {
+    condition = (
+      length([for s in data.aws_iam_policy_document.this.statement : s if contains(["ResolveAmiParameters", "EncryptRootVolumes", "GrantRootVolumeKeysToEc2"], s.sid)]) == 0 &&
+      !anytrue([for s in data.aws_iam_policy_document.this.statement : anytrue([for r in s.resources : strcontains(r, ":key-pair/")])])
+    )
+    error_message = "Without AMI parameters, key pairs or EBS keys, no statement grants them."
+  }
 }

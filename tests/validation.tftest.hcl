@@ -335,3 +335,89 @@ run "rejects_pool_maximum_lifetime_zero" {
 
   expect_failures = [var.runner_pools]
 }
+
+# Launch-template settings (issue 15): one bad value per run, so each rule is shown to refuse its own.
+run "rejects_pool_root_device_name" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], root_device_name = "sda1" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_iops_on_gp2" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], volume_type = "gp2", volume_iops = 3000 } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_throughput_on_io2" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], volume_type = "io2", volume_iops = 3000, volume_throughput = 250 } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_volume_type_st1" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], volume_type = "st1" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_ebs_key_alias" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], ebs_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:alias/ebs" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_ami_parameter_as_resolve_string" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], ami_ssm_parameter_name = "resolve:ssm:/my/ami" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "accepts_an_ubuntu_pool_with_its_root_device_and_a_tuned_volume" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      ubuntu = {
+        owner                  = "acme"
+        runner_labels          = ["ubuntu"]
+        ami_ssm_parameter_name = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
+        root_device_name       = "/dev/sda1"
+        volume_type            = "gp3"
+        volume_iops            = 6000
+        volume_throughput      = 500
+        ebs_kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+        key_name               = "ops"
+      }
+    }
+  }
+
+  assert {
+    condition     = length(module.runner_pool) == 1
+    error_message = "A pool with every launch-template setting of its AMI must plan."
+  }
+}

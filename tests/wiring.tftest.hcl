@@ -180,3 +180,25 @@ run "wiring" {
     error_message = "Each pool has its own runner role."
   }
 }
+
+# Each pool's template names what scale-up must be allowed to use when it launches from it.
+run "scale_up_may_use_what_the_templates_name" {
+  command = apply
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["linux-x64"], key_name = "ops", ebs_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+      arm   = { owner = "acme", runner_labels = ["linux-arm64"], runner_architecture = "arm64", enable_ephemeral_runners = false, ami_id = "ami-0123456789abcdef0" }
+    }
+  }
+
+  assert {
+    # jsonencode: the values, whatever list or tuple types carry them.
+    condition = jsonencode(module.scale_up.launch_resources) == jsonencode({
+      ami_parameters = ["arn:aws:ssm:eu-west-1:*:parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"]
+      key_pairs      = ["arn:aws:ec2:eu-west-1:123456789012:key-pair/ops"]
+      ebs_kms_keys   = ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"]
+    })
+    error_message = "Scale-up must be allowed each pool's AMI parameter (none for a fixed AMI id), key pair and EBS key, and nothing else."
+  }
+}

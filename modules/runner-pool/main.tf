@@ -13,7 +13,8 @@ locals {
   # Amazon Linux 2023 through the public SSM parameter, resolved by EC2 at every launch
   # (`resolve:ssm:`), so new launches pick up patched AMIs without a Terraform run.
   default_ami_parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.pool.runner_architecture == "arm64" ? "arm64" : "x86_64"}"
-  image_id              = coalesce(var.pool.ami_id, "resolve:ssm:${coalesce(var.pool.ami_ssm_parameter_name, local.default_ami_parameter)}")
+  ami_parameter_name    = var.pool.ami_id == null ? coalesce(var.pool.ami_ssm_parameter_name, local.default_ami_parameter) : null
+  image_id              = var.pool.ami_id != null ? var.pool.ami_id : "resolve:ssm:${local.ami_parameter_name}"
 
   # Written to /etc/ghr-agent.env in shell syntax (KEY='value'), which the agent sources. Unset
   # settings are left out: an ephemeral pool's agent gets no GHR_QUEUE_URL (it sends nothing).
@@ -82,13 +83,18 @@ resource "aws_launch_template" "this" {
     instance_metadata_tags      = "enabled"  # the agent reads its own tags (retiring mark) without API calls
   }
 
+  # The AMI's root device (Amazon Linux: /dev/xvda; Ubuntu: /dev/sda1): another name would attach
+  # an empty extra volume and leave the root disk at the AMI's size.
   block_device_mappings {
-    device_name = "/dev/xvda"
+    device_name = var.pool.root_device_name
 
     ebs {
       volume_size           = var.pool.volume_size_in_gb
-      volume_type           = "gp3"
+      volume_type           = var.pool.volume_type
+      iops                  = var.pool.volume_iops
+      throughput            = var.pool.volume_throughput
       encrypted             = true
+      kms_key_id            = var.pool.ebs_kms_key_arn
       delete_on_termination = true
     }
   }

@@ -13,6 +13,21 @@ output "launch_template_arn" {
   value       = try(aws_launch_template.this.arn, null)
 }
 
+output "ami_parameter_name" {
+  description = "The SSM parameter the launch template resolves its AMI from at each launch (null with a fixed ami_id): whoever launches needs ssm:GetParameters on it."
+  value       = local.ami_parameter_name
+}
+
+output "key_pair_name" {
+  description = "The EC2 key pair the launch template names, if any: whoever launches needs it as a RunInstances resource."
+  value       = var.pool.key_name
+}
+
+output "ebs_kms_key_arn" {
+  description = "The customer-managed key of the root volume, if any: whoever launches needs to create a grant on it for EC2."
+  value       = var.pool.ebs_kms_key_arn
+}
+
 output "role_arn" {
   description = "ARN of the runner instances' IAM role."
   value       = try(aws_iam_role.this.arn, null)

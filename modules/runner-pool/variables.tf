@@ -28,6 +28,11 @@ variable "pool" {
     ami_id                      = optional(string)
     ami_ssm_parameter_name      = optional(string)
     volume_size_in_gb           = number
+    root_device_name            = optional(string, "/dev/xvda")
+    volume_type                 = optional(string, "gp3")
+    volume_iops                 = optional(number)
+    volume_throughput           = optional(number)
+    ebs_kms_key_arn             = optional(string)
     runner_version              = string
     runner_sha256               = string
     runner_run_as               = string

@@ -11,7 +11,12 @@ locals {
   # interfaces, spot requests): a request-tag condition could never match them.
   untagged_at_launch = [for type in ["fleet", "network-interface", "spot-instances-request"] : "${local.arn_prefix}:${type}/*"]
   ssm_kms_keys       = compact(var.ssm_kms_key_arns)
-  runner_configs     = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.runner_config_path}/*"
+  # Public parameters (/aws/service/...) have no account in their ARN; `*` matches that empty
+  # account as well as this one, and the name still scopes the grant to the one parameter.
+  ami_parameters = [for n in distinct(var.ami_parameter_names) :
+  "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:*:parameter/${trimprefix(n, "/")}"]
+  key_pairs      = [for n in distinct(var.key_pair_names) : "${local.arn_prefix}:key-pair/${n}"]
+  runner_configs = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.runner_config_path}/*"
 }
 
 data "aws_iam_policy_document" "this" {
@@ -32,7 +37,7 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid     = "LaunchFromFleetTemplates"
     actions = ["ec2:CreateFleet", "ec2:RunInstances"]
-    resources = concat(var.launch_template_arns, local.untagged_at_launch, [
+    resources = concat(var.launch_template_arns, local.untagged_at_launch, local.key_pairs, [
       "${local.arn_prefix}:subnet/*",
       "${local.arn_prefix}:security-group/*",
       "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}::image/*",
@@ -100,6 +105,60 @@ data "aws_iam_policy_document" "this" {
       test     = "StringEquals"
       variable = "iam:AWSServiceName"
       values   = ["spot.amazonaws.com"]
+    }
+  }
+
+  # A template's `resolve:ssm:` AMI is read with the launching principal's rights: without this,
+  # every launch fails (EC2 Auto Scaling user guide, "Use AWS Systems Manager parameters instead
+  # of AMI IDs"). Read-only, and only the pools' AMI parameters.
+  dynamic "statement" {
+    for_each = length(local.ami_parameters) > 0 ? [1] : []
+
+    content {
+      sid       = "ResolveAmiParameters"
+      actions   = ["ssm:GetParameters"]
+      resources = local.ami_parameters
+    }
+  }
+
+  # Root volumes encrypted with a customer-managed key: EBS needs the launching principal to
+  # create a grant for EC2 and the data key (EBS user guide, "Requirements for Amazon EBS
+  # encryption"). Grants only for an AWS resource, everything only through EC2.
+  dynamic "statement" {
+    for_each = length(var.ebs_kms_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "EncryptRootVolumes"
+      actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+      resources = distinct(var.ebs_kms_key_arns)
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ec2.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.ebs_kms_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "GrantRootVolumeKeysToEc2"
+      actions   = ["kms:CreateGrant"]
+      resources = distinct(var.ebs_kms_key_arns)
+
+      condition {
+        test     = "Bool"
+        variable = "kms:GrantIsForAWSResource"
+        values   = ["true"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ec2.${data.aws_region.current.name}.amazonaws.com"]
+      }
     }
   }
 

@@ -59,3 +59,12 @@ output "send_message_queue_arns" {
     for s in data.aws_iam_policy_document.this.statement : tolist(s.resources) if contains(s.actions, "sqs:SendMessage") && s.effect != "Deny"
   ]))), [])
 }
+
+output "launch_resources" {
+  description = "What scale-up may use in a launch besides the templates, read from its policy's inputs (for tests and review): the AMI parameters it may resolve, key pairs, EBS keys."
+  value = {
+    ami_parameters = local.ami_parameters
+    key_pairs      = local.key_pairs
+    ebs_kms_keys   = distinct(var.ebs_kms_key_arns)
+  }
+}

@@ -108,6 +108,34 @@ variable "launch_template_arns" {
   type        = list(string)
 }
 
+variable "ami_parameter_names" {
+  description = "SSM parameters the pools' launch templates resolve their AMI from (`resolve:ssm:`): EC2 reads them as the launching principal, so scale-up needs ssm:GetParameters on each (EC2 Auto Scaling user guide, \"Use AWS Systems Manager parameters instead of AMI IDs\")."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for n in var.ami_parameter_names : can(regex("^/?[A-Za-z0-9_./-]+$", n)) && length(n) <= 1011])
+    error_message = "ami_parameter_names must be SSM parameter names (letters, digits, _ . - /), not ARNs or resolve:ssm: strings."
+  }
+}
+
+variable "key_pair_names" {
+  description = "EC2 key pairs the pools' launch templates name: RunInstances authorizes the key pair as a resource of the launch."
+  type        = list(string)
+  default     = []
+}
+
+variable "ebs_kms_key_arns" {
+  description = "Customer-managed KMS keys the pools' root volumes are encrypted with: the launching principal needs them to create the volume (EBS user guide, \"Requirements for Amazon EBS encryption\")."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.ebs_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", k))])
+    error_message = "ebs_kms_key_arns must be KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID), not aliases: IAM authorizes the key itself."
+  }
+}
+
 variable "runner_role_arns" {
   description = "ARNs of the runner instance roles scale-up passes to EC2."
   type        = list(string)

@@ -1,0 +1,137 @@
+# The runner pools (kept apart from variables.tf: the largest input, with one validation per rule).
+
+variable "runner_pools" {
+  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. The root volume: `root_device_name` must be the AMI's root device (Amazon Linux /dev/xvda, the default; Ubuntu /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs."
+  type = map(object({
+    owner                           = string
+    enable_organization_runners     = optional(bool, true)
+    runner_labels                   = list(string)
+    enable_ephemeral_runners        = optional(bool, true)
+    runner_group_id                 = optional(number)
+    runners_maximum_count           = optional(number, 10)
+    idle_config                     = optional(list(object({ cron = string, timeZone = optional(string), idleCount = number, evictionStrategy = optional(string) })))
+    minimum_running_time_in_minutes = optional(number)
+    runner_boot_time_in_minutes     = optional(number)
+    max_job_duration_in_minutes     = optional(number)
+    maximum_lifetime_in_hours       = optional(number)
+    instance_types                  = optional(list(string), ["m7i.large", "m6i.large", "m5.large"])
+    instance_target_capacity_type   = optional(string, "spot")
+    enable_on_demand_fallback       = optional(bool)
+    subnet_ids                      = optional(list(string))
+    runner_architecture             = optional(string, "x64")
+    ami_id                          = optional(string)
+    ami_ssm_parameter_name          = optional(string)
+    volume_size_in_gb               = optional(number, 30)
+    root_device_name                = optional(string, "/dev/xvda")
+    volume_type                     = optional(string, "gp3")
+    volume_iops                     = optional(number)
+    volume_throughput               = optional(number)
+    ebs_kms_key_arn                 = optional(string)
+    runner_version                  = optional(string, "2.329.0")
+    runner_run_as                   = optional(string, "ec2-user")
+    enable_ssm_on_runners           = optional(bool, false)
+    userdata_pre_install            = optional(string, "")
+    userdata_post_install           = optional(string, "")
+    key_name                        = optional(string)
+  }))
+
+  # No "_" in a pool name either: `_` separates prefix, pool and kind in pool-level names.
+  validation {
+    condition     = length(var.runner_pools) > 0 && alltrue([for name in keys(var.runner_pools) : can(regex("^[a-z0-9-]{1,24}$", name))])
+    error_message = "runner_pools needs at least one pool; pool names are 1-24 lowercase letters, digits and dashes (no \"_\", the separator of `<prefix>_<pool>_runner`), so role names fit IAM's 64 characters."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.runner_pools) : p.enable_organization_runners ?
+      can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}$", p.owner)) :
+    can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", p.owner))])
+    error_message = "A pool's owner is an organization name when enable_organization_runners is true, and \"owner/repo\" when it is false."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : length(p.runner_labels) > 0 && alltrue([for l in p.runner_labels : can(regex("^[^,\\s]{1,100}$", l)) && !contains(["self-hosted", "linux", "x64", "arm64"], lower(l))])])
+    error_message = "Each pool needs at least one custom runner label (1-100 characters, no spaces or commas, not a default label such as self-hosted): quarantine removes custom labels, so jobs must target pools by one."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.runners_maximum_count >= local.limits["pools.*.maxRunners"].min && p.runners_maximum_count <= local.limits["pools.*.maxRunners"].max && floor(p.runners_maximum_count) == p.runners_maximum_count])
+    error_message = "runners_maximum_count must be a whole number from ${local.limits["pools.*.maxRunners"].min} to ${local.limits["pools.*.maxRunners"].max}."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.runner_pools) : (
+      (p.minimum_running_time_in_minutes == null || try(p.minimum_running_time_in_minutes >= local.limits["pools.*.minimumRunningTimeMinutes"].min && p.minimum_running_time_in_minutes <= local.limits["pools.*.minimumRunningTimeMinutes"].max, false)) &&
+      (p.runner_boot_time_in_minutes == null || try(p.runner_boot_time_in_minutes >= local.limits["pools.*.bootTimeoutMinutes"].min && p.runner_boot_time_in_minutes <= local.limits["pools.*.bootTimeoutMinutes"].max, false)) &&
+      (p.max_job_duration_in_minutes == null || try(p.max_job_duration_in_minutes >= local.limits["pools.*.maxJobDurationMinutes"].min && p.max_job_duration_in_minutes <= local.limits["pools.*.maxJobDurationMinutes"].max, false)) &&
+      (p.runner_group_id == null || try(p.runner_group_id >= 1 && floor(p.runner_group_id) == p.runner_group_id, false))
+    )])
+    error_message = "minimum_running_time_in_minutes must be ${local.limits["pools.*.minimumRunningTimeMinutes"].min}-${local.limits["pools.*.minimumRunningTimeMinutes"].max}, runner_boot_time_in_minutes ${local.limits["pools.*.bootTimeoutMinutes"].min}-${local.limits["pools.*.bootTimeoutMinutes"].max}, max_job_duration_in_minutes ${local.limits["pools.*.maxJobDurationMinutes"].min}-${local.limits["pools.*.maxJobDurationMinutes"].max} (GitHub's job limit is 5 days), runner_group_id a positive whole number."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.maximum_lifetime_in_hours == null || try(p.maximum_lifetime_in_hours >= local.limits["pools.*.maximumLifetimeHours"].min && p.maximum_lifetime_in_hours <= local.limits["pools.*.maximumLifetimeHours"].max && floor(p.maximum_lifetime_in_hours) == p.maximum_lifetime_in_hours, false)])
+    error_message = "maximum_lifetime_in_hours must be a whole number ${local.limits["pools.*.maximumLifetimeHours"].min}-${local.limits["pools.*.maximumLifetimeHours"].max}: the hard bound on an instance's life, which nothing a job writes can extend (docs/threat-model.md)."
+  }
+
+  validation {
+    condition = alltrue(flatten([for p in values(var.runner_pools) : [for r in coalesce(p.idle_config, []) : (
+      length(split(" ", trimspace(r.cron))) == 5 && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
+      (r.evictionStrategy == null || contains(local.limits["pools.*.idleConfig[].evictionStrategy"].values, coalesce(r.evictionStrategy, "oldest_first")))
+    )]]))
+    error_message = "idle_config entries need a five-field cron (minute hour day month weekday), a whole idleCount >= 0, and evictionStrategy oldest_first or newest_first."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["spot", "on-demand"], p.instance_target_capacity_type) && length(p.instance_types) > 0])
+    error_message = "instance_target_capacity_type must be spot or on-demand, and instance_types must list at least one type (several widen spot capacity)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.subnet_ids == null || try(length(p.subnet_ids) > 0 && alltrue([for s in p.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))]), false)])
+    error_message = "A pool's subnet_ids, when set, must list at least one subnet id (subnet-...)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["x64", "arm64"], p.runner_architecture) && can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", p.runner_version))])
+    error_message = "runner_architecture must be x64 or arm64 and runner_version an actions/runner release such as 2.329.0 (no leading v)."
+  }
+
+  # User data installs only a tarball whose SHA-256 it knows (checksums.tf): a version without
+  # one is refused here rather than at boot, where every instance would fail to register.
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : try(local.runner_checksums[p.runner_version][p.runner_architecture] != null, false)])
+    error_message = "Each pool's runner_version needs a pinned SHA-256 for its runner_architecture: the module pins 2.329.0; add other versions with runner_checksums (both values from the actions/runner release notes)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.volume_size_in_gb >= 8 && p.volume_size_in_gb <= 16384 && can(regex("^[a-z_][a-z0-9_-]{0,31}$", p.runner_run_as))])
+    error_message = "volume_size_in_gb must be 8-16384 and runner_run_as a Linux user name."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : can(regex("^/dev/[a-z0-9]{2,16}$", p.root_device_name))])
+    error_message = "root_device_name must be the AMI's root device, such as /dev/xvda (Amazon Linux) or /dev/sda1 (Ubuntu): another name attaches an extra empty volume and leaves the root disk unresized."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.runner_pools) : contains(["gp2", "gp3", "io1", "io2"], p.volume_type) && (
+      p.volume_iops == null || try(contains(["gp3", "io1", "io2"], p.volume_type) && p.volume_iops >= 100 && floor(p.volume_iops) == p.volume_iops, false)) && (
+    p.volume_throughput == null || try(p.volume_type == "gp3" && p.volume_throughput >= 125 && floor(p.volume_throughput) == p.volume_throughput, false))])
+    error_message = "volume_type must be gp2, gp3, io1 or io2; volume_iops (a whole number >= 100) only for gp3, io1 and io2; volume_throughput (whole MiB/s >= 125) only for gp3. EC2 checks the upper limits of each type at launch."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.ebs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", p.ebs_kms_key_arn))])
+    error_message = "ebs_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias: scale-up is granted that key to create the encrypted root volume. Set it to your account's default EBS key when EBS encryption by default uses a customer-managed key."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.ami_ssm_parameter_name == null || try(can(regex("^/?[A-Za-z0-9_./-]+$", p.ami_ssm_parameter_name)) && length(p.ami_ssm_parameter_name) <= 1011, false)])
+    error_message = "ami_ssm_parameter_name must be an SSM parameter name such as /aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id, not an ARN or a resolve:ssm: string."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.key_name == null || can(regex("^[\\x20-\\x7e]{1,255}$", p.key_name))])
+    error_message = "key_name must be the name of an EC2 key pair (1-255 printable ASCII characters)."
+  }
+}
