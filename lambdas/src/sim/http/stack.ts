@@ -52,7 +52,13 @@ export async function startHttpStack(world: World, quiescence: Quiescence): Prom
   world.setLatencySleep((inner) => quiescence.serverSleep(inner));
 
   const clock = world.engine.clock;
-  const github = new GitHubFacade({ backend: new InProcessGitHub(world), directory, clock });
+  const github = new GitHubFacade({
+    backend: new InProcessGitHub(world),
+    directory,
+    clock,
+    // The budget the world enforces per owner, so the headers tell a client what its next 403 will.
+    rateBudgets: (key) => world.counters.primaryBudget(key),
+  });
   const ec2 = new Ec2Facade(new InProcessEc2(world));
   const ssm = new SsmFacade(new InProcessSsm(world));
   const sqs = new SqsFacade(new InProcessSqs(world));

@@ -55,6 +55,15 @@ export class CallCounters {
     secondary.points += points;
   }
 
+  /** An owner's primary budget this hour, as `x-ratelimit-*` reports it (undefined: never called). */
+  primaryBudget(installation: string): { limit: number; used: number; resetMs: number } | undefined {
+    const primary = this.primary.get(installation);
+    if (primary === undefined) return undefined;
+    const hour = Math.floor(this.ctx.now / 3_600_000);
+    const used = primary.hour === hour ? primary.used : 0;
+    return { limit: this.ctx.params.github.primaryLimitPerHour, used, resetMs: (hour + 1) * 3_600_000 };
+  }
+
   /**
    * Draws the fault of one REST call (issue 8: 5xx answers and timeouts, off by default; no
    * draw at all then, so fault-free runs keep their random streams). Counted in `injected`.

@@ -155,7 +155,15 @@ describe('npm start -- --serve: control API', () => {
     const body = String(first.body);
     const expected = `sha256=${createHmac('sha256', secret.value).update(body).digest('hex')}`;
     expect(first.headers).toMatchObject({ 'x-github-event': 'workflow_job', 'x-hub-signature-256': expected });
-    expect(JSON.parse(body)).toMatchObject({ action: 'queued', installation: { id: e.pools[0]!.installationId } });
+    // What GitHub sends and someone else's autoscaler may read: the owner's type, the organization.
+    expect(JSON.parse(body)).toMatchObject({
+      action: 'queued',
+      installation: { id: e.pools[0]!.installationId },
+      repository: { owner: { login: 'acme', type: 'Organization' }, full_name: expect.stringMatching(/^acme\//) },
+      organization: { login: 'acme' },
+      sender: { type: 'Bot' },
+      workflow_job: { status: 'queued', runner_id: null, labels: expect.any(Array) },
+    });
   });
 
   test('reset with a seed starts a fresh world of the same scenario on new facades', async () => {

@@ -9,6 +9,7 @@ import { match, notFound, ownerOf, type Answer, type Route } from './router.js';
 import { appRoutes } from './routes-app.js';
 import { groupRoutes } from './routes-groups.js';
 import { runnerRoutesAll } from './routes-runners.js';
+import { RateHeaders, refusalMessage, type RateBudgetView } from './rate-headers.js';
 import { LabelIds } from './wire.js';
 
 export interface GitHubFacadeOptions {
@@ -18,6 +19,8 @@ export interface GitHubFacadeOptions {
   readonly clock?: Clock;
   /** JWT `iat`/`exp` checks; defaults to `clock`. The adapter signs with its own injected clock. */
   readonly jwtClock?: Clock;
+  /** The budgets `x-ratelimit-*` report; default: the facade counts its own requests per key and hour. */
+  readonly rateBudgets?: RateBudgetView;
 }
 
 export interface RecordedRequest {
@@ -46,11 +49,13 @@ export class GitHubFacade {
   readonly auth: FacadeAuth;
   private readonly labelIds = new LabelIds();
   private readonly clock: Clock;
+  private readonly rateHeaders: RateHeaders;
   private server: Server | undefined;
 
   constructor(private readonly options: GitHubFacadeOptions) {
     this.clock = options.clock ?? systemClock;
     this.auth = new FacadeAuth(options.directory, this.clock, options.jwtClock ?? this.clock);
+    this.rateHeaders = new RateHeaders(this.clock, options.rateBudgets);
   }
 
   async start(): Promise<{ baseUrl: string; ghesBaseUrl: string }> {
@@ -118,7 +123,11 @@ export class GitHubFacade {
       auth: credential.kind,
       status: answer.status,
     });
-    const headers: Record<string, string> = { ...answer.headers };
+    // GitHub sends the caller's budget on every response; an answer's own (a rate limit) wins.
+    const headers: Record<string, string> = {
+      ...this.rateHeaders.count(RateHeaders.keyOf(found?.params, credential)),
+      ...answer.headers,
+    };
     if (answer.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
     res.writeHead(answer.status, headers);
     res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
@@ -130,9 +139,10 @@ export class GitHubFacade {
     request: { url: URL; origin: string; ghes: boolean; body: unknown; credential: ReturnType<FacadeAuth['identify']> },
   ): Promise<Answer> {
     const { credential } = request;
+    // The body says why (a JWT issued in the future, an expired token, …), as GitHub's does.
     const unauthorized: Answer = {
       status: 401,
-      body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+      body: { message: refusalMessage(credential), documentation_url: 'https://docs.github.com/rest', status: '401' },
     };
     if (route.auth === 'app' && credential.kind !== 'jwt') return unauthorized;
     if (route.auth === 'installation') {
