@@ -8,7 +8,14 @@
  */
 export const DEEP = process.env['TEST_DEEP'] === '1';
 
-/** The CI share, or the deep share under `npm run test:deep`. */
-export function budget<T>(ci: T, deep: T): T {
+/**
+ * `npm run test:mutation` (stryker.config.mjs sets TEST_MUTATION=1): suites that also kill mutants
+ * of the protocol run a small share per mutant, so a mutant only they see is still caught.
+ */
+export const MUTATION = process.env['TEST_MUTATION'] === '1';
+
+/** The CI share, or the deep share under `npm run test:deep`, or the mutation share when given. */
+export function budget<T>(ci: T, deep: T, mutation: T = ci): T {
+  if (MUTATION) return mutation;
   return DEEP ? deep : ci;
 }

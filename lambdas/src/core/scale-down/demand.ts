@@ -17,7 +17,8 @@ export const DEMAND_POLL_SECONDS = 10;
 /**
  * Waiting demand per pool: job messages on its queue (visible, in flight, delayed). The queue holds
  * jobs only (recycle requests have their own queue), so its depth is jobs not yet served: new ones,
- * and those scale-up holds at the maximum or for a runner scale-down may give back. Unknown when
+ * and those scale-up holds at the maximum or for a runner scale-down may give back. Less the runners
+ * this run already gave back to the pool: their jobs' messages are still on the queue. Unknown when
  * the queue cannot be read (no return on a guess).
  */
 export async function readDemand(run: RunState, pools: Iterable<string>): Promise<Map<string, number>> {
@@ -27,7 +28,8 @@ export async function readDemand(run: RunState, pools: Iterable<string>): Promis
     if (queueUrl === undefined) continue;
     try {
       const depth = await run.deps.ports.sqs.getQueueDepth(queueUrl);
-      demand.set(pool, depth.visible + depth.inFlight + depth.delayed);
+      const waiting = depth.visible + depth.inFlight + depth.delayed;
+      demand.set(pool, Math.max(0, waiting - (run.returnedByPool.get(pool) ?? 0)));
     } catch (error) {
       if (!(error instanceof FleetError)) throw error;
       run.deps.log.warn('queue depth unavailable', { pool });

@@ -65,6 +65,13 @@ export class RunState {
     fenceLost: 0,
     errors: 0,
   };
+  /**
+   * Runners this run gave back per pool. A waiting job's message stays on its queue until scale-up
+   * or GitHub has dealt with it, seconds to minutes later: each later demand read of this run
+   * counts it again, so what this run already gave back is subtracted (readDemand), or one job would
+   * take back a candidate at every demand poll.
+   */
+  readonly returnedByPool = new Map<string, number>();
   readonly groups: QuarantineGroups;
   /** Set once the lease is about to expire or is lost: from then on the run only reads. */
   leaseLost = false;

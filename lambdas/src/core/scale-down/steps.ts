@@ -29,6 +29,7 @@ export async function returnToService(run: RunState, action: Extract<PlannedActi
   }
   await run.ec2Write(() => ports.ec2.deleteTags([action.instanceId], [TAG.lifecycle, TAG.fence]));
   run.count('returnedToService');
+  run.returnedByPool.set(action.pool, (run.returnedByPool.get(action.pool) ?? 0) + 1);
   log.info('runner returned to service', attrs(action));
 }
 

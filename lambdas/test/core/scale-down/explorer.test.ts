@@ -25,9 +25,9 @@ import { ScriptedScheduler } from './explorer/scripted.js';
  *
  * Budgets are counts of distinct explored orders (test/support/budget.ts), never a time.
  */
-const DISTINCT_ORDERS = budget(100_000, 1_000_000);
+const DISTINCT_ORDERS = budget(100_000, 1_000_000, 2_000);
 /** fast-check runs per round; rounds go on (new seeds) until the distinct orders reach the target. */
-const ROUND = budget(10_000, 50_000);
+const ROUND = budget(10_000, 50_000, 1_000);
 const SEED = 20261207;
 
 describe('the retirement protocol in every explored order (guard b absent)', () => {
