@@ -47,7 +47,7 @@ export async function readDemand(run: RunState, pools: Iterable<string>): Promis
 export async function returnForDemand(
   run: RunState,
   candidates: readonly Settling[],
-  demand: Map<string, number>,
+  demand: ReadonlyMap<string, number>,
 ): Promise<Settling[]> {
   const wanted = new Map(demand);
   const toReturn: Settling[] = [];
@@ -72,8 +72,8 @@ export async function returnForDemand(
       });
       returned = true;
     });
-    if (returned) demand.set(s.action.pool, (demand.get(s.action.pool) ?? 1) - 1);
-    else remaining.push(s);
+    // Given back: counted in run.returnedByPool, which every later demand read of this run subtracts.
+    if (!returned) remaining.push(s);
   }
   return remaining;
 }
@@ -146,7 +146,7 @@ async function confirmMarks(run: RunState, settling: readonly Settling[]): Promi
 export async function settleWatchingDemand(
   run: RunState,
   settling: readonly Settling[],
-  orphanTagsMs: readonly number[] = [],
+  orphanTagsMs: readonly number[],
 ): Promise<Settling[]> {
   let remaining = [...settling];
   const starts = [...settling.map((s) => s.quarantinedMs), ...orphanTagsMs];
