@@ -82,8 +82,11 @@ export async function executePlan(
   const lastChecks: TerminateOrphan[] = [];
   // Every step below acts only while the lease holds (guarantee 4); this first re-read also
   // catches a takeover race lost since the lease was taken.
-  if (!(await run.leaseHeld())) return { counts: run.counts, rateLimitedOwners: [], ec2RateLimited: false };
-  await recordGuardAFailures(run, plan.guardAFailures ?? []);
+  // leaseLost: the caller's housekeeping deletes must not run either.
+  if (!(await run.leaseHeld())) {
+    return { counts: run.counts, rateLimitedOwners: [], ec2RateLimited: false, leaseLost: true };
+  }
+  await recordGuardAFailures(run, plan.guardAFailures);
   throwFirstFailure(
     await forEachLimited(
       limiter,

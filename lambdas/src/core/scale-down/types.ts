@@ -129,5 +129,5 @@ export interface ScaleDownPlan {
   readonly actions: readonly PlannedAction[];
   readonly skipped: readonly SkippedInstance[];
   /** Guard (a) failures seen in this observation (docs/safety.md, guarantee 5). */
-  readonly guardAFailures?: readonly GuardAFailure[];
+  readonly guardAFailures: readonly GuardAFailure[];
 }
