@@ -205,6 +205,25 @@ describe('recheckVerdict', () => {
       'backstop',
       '',
     ],
+    [
+      // A busy older than the maximum job duration is no sign of work, but no answer of idle either.
+      'acknowledged busy older than the maximum job duration, to a confirmation mark: still busy, not retire',
+      { runner: { busy: false }, agent: ack('busy', { jobId: '1', atMs: T0 - MAX_JOB - MIN, ackMarkMs: CONFIRM }) },
+      true,
+      T0,
+      'busy',
+      'agent',
+      CONFIRM,
+    ],
+    [
+      'no ack, agent says its runner exited after the mark (a registered runner expected): remark, not busy',
+      { runner: { busy: false }, agent: { state: 'exited', atMs: MARK + 5000 } },
+      true,
+      T0,
+      'remark',
+      '',
+    ],
+    ['no ack, no agent state at all: wait for one', { runner: { busy: false } }, true, T0, 'wait-ack', ''],
     ['between registrations: acked exited: retire', { runner: null, agent: ack('exited') }, false, T0, 'retire', ''],
     [
       'between registrations: acked idle means a runner started: busy',
