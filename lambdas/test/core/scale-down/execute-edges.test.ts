@@ -128,3 +128,30 @@ describe('failures name their step', () => {
     expect(failed?.attributes).toMatchObject({ instanceId: 'i-1', step: 'guard-a-record' });
   });
 });
+
+describe('concurrency per owner', () => {
+  test('one owner’s limit does not hold another owner’s work back', async () => {
+    // Prepare: one write at a time per owner; a repo runner and an org runner to quarantine
+    const world = new World();
+    world.config.concurrency.perOwner = 1;
+    await world.addRunner({ id: 'i-repo', pool: 'repo' });
+    await world.addRunner({ id: 'i-org', pool: 'org' });
+    let inFlight = 0;
+    let most = 0;
+    const during = async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+    };
+    world.spy.github.before('setCustomLabels', during);
+    world.spy.github.before('addRunnerToGroup', during);
+
+    // Act
+    const report = await runScaleDown(world.context());
+
+    // Assess: both owners' quarantines overlapped
+    expect(report.quarantined).toBe(2);
+    expect(most).toBe(2);
+  });
+});
