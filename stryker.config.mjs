@@ -24,7 +24,7 @@ export default {
     config: {
       testMatch: ['<rootDir>/lambdas/test/core/scale-down/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/explorer-mutant'],
-      testSequencer: '<rootDir>/lambdas/test/support/mutation-sequencer.cjs',
+      testSequencer: '<rootDir>/lambdas/test/support/mutation-sequencer.mjs',
     },
   },
   // Our jest runs in ESM mode (jest.config.js, ts-jest `useESM`): its child processes need the flag too.
