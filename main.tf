@@ -139,6 +139,8 @@ module "runner_pool" {
     volume_iops                 = each.value.volume_iops
     volume_throughput           = each.value.volume_throughput
     ebs_kms_key_arn             = each.value.ebs_kms_key_arn
+    install_docker              = each.value.install_docker
+    install_git                 = each.value.install_git
     runner_version              = each.value.runner_version
     runner_sha256               = local.runner_sha256[each.key]
     runner_run_as               = each.value.runner_run_as

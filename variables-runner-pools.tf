@@ -1,7 +1,7 @@
 # The runner pools (kept apart from variables.tf: the largest input, with one validation per rule).
 
 variable "runner_pools" {
-  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. The root volume: `root_device_name` must be the AMI's root device (Amazon Linux /dev/xvda, the default; Ubuntu /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs."
+  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. The root volume: `root_device_name` must be the AMI's root device (Amazon Linux /dev/xvda, the default; Ubuntu /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs. User data installs git and Docker (the runner user in the `docker` group) unless `install_git` or `install_docker` is false."
   type = map(object({
     owner                           = string
     enable_organization_runners     = optional(bool, true)
@@ -27,6 +27,8 @@ variable "runner_pools" {
     volume_iops                     = optional(number)
     volume_throughput               = optional(number)
     ebs_kms_key_arn                 = optional(string)
+    install_docker                  = optional(bool, true)
+    install_git                     = optional(bool, true)
     runner_version                  = optional(string, "2.329.0")
     runner_run_as                   = optional(string, "ec2-user")
     enable_ssm_on_runners           = optional(bool, false)

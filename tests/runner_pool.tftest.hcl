@@ -97,8 +97,8 @@ run "launch_template" {
   }
 
   assert {
-    condition     = strcontains(output.user_data, "actions-runner-linux-x64-2.329.0.tar.gz") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent") && strcontains(output.user_data, "echo pre-install-marker")
-    error_message = "User data must install actions/runner, the agent with its settings, and the pre-install hook."
+    condition     = strcontains(output.user_data, "actions-runner-linux-x64-2.329.0.tar.gz") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent") && strcontains(output.user_data, "echo pre-install-marker") && strcontains(output.user_data, "packages=\"libicu tar gzip git docker\"") && strcontains(output.user_data, "usermod -aG docker ec2-user")
+    error_message = "User data must install actions/runner, the agent with its settings, the pre-install hook, and by default git and Docker with the runner user in the docker group."
   }
 
   # The agent reads <GHR_CONFIG_PATH>/<instance-id>: its own pool's path.

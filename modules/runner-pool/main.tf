@@ -36,6 +36,8 @@ locals {
     runner_arch           = var.pool.runner_architecture
     runner_sha256         = var.pool.runner_sha256
     run_as                = var.pool.runner_run_as
+    install_docker        = var.pool.install_docker
+    install_git           = var.pool.install_git
     userdata_pre_install  = var.pool.userdata_pre_install
     userdata_post_install = var.pool.userdata_post_install
   })

@@ -33,6 +33,8 @@ variable "pool" {
     volume_iops                 = optional(number)
     volume_throughput           = optional(number)
     ebs_kms_key_arn             = optional(string)
+    install_docker              = optional(bool, true)
+    install_git                 = optional(bool, true)
     runner_version              = string
     runner_sha256               = string
     runner_run_as               = string

@@ -55,6 +55,8 @@ const tarball = 'not really a tarball\n';
 const tarballSha256 = createHash('sha256').update(tarball).digest('hex');
 
 let rendered = '';
+/** The same pool with `install_docker` and `install_git` false. */
+let bare = '';
 
 beforeAll(() => {
   // Prepare: a root module whose only output is the rendered template.
@@ -72,8 +74,8 @@ beforeAll(() => {
   env = { ...process.env, TF_CLI_CONFIG_FILE: rc.stdout.trim(), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   writeFileSync(
     join(workDir, 'main.tf'),
-    `output "user_data" {
-  value = templatefile(${hcl(template)}, {
+    `locals {
+  vars = {
     agent_script          = trimspace(file(${hcl(agent)}))
     agent_settings        = ${hcl(settings)}
     runner_version        = "2.329.0"
@@ -82,7 +84,15 @@ beforeAll(() => {
     run_as                = "ec2-user"
     userdata_pre_install  = "echo pre"
     userdata_post_install = "echo post"
-  })
+    install_docker        = true
+    install_git           = true
+  }
+}
+output "user_data" {
+  value = templatefile(${hcl(template)}, local.vars)
+}
+output "user_data_bare" {
+  value = templatefile(${hcl(template)}, merge(local.vars, { install_docker = false, install_git = false }))
 }
 `,
   );
@@ -90,18 +100,44 @@ beforeAll(() => {
   // Act
   const applied = sh('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], workDir);
   if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stdout}\n${applied.stderr}`);
-  const output = sh('terraform', ['output', '-json', 'user_data'], workDir);
-  rendered = z.string().parse(JSON.parse(output.stdout));
+  const output = sh('terraform', ['output', '-json'], workDir);
+  const outputs = z
+    .object({ user_data: z.object({ value: z.string() }), user_data_bare: z.object({ value: z.string() }) })
+    .parse(JSON.parse(output.stdout));
+  rendered = outputs.user_data.value;
+  bare = outputs.user_data_bare.value;
 });
 
 afterAll(() => {
   if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
 });
 
-test('the rendered user data is valid bash', () => {
-  const check = sh('bash', ['-n'], workDir, rendered);
+test.each([
+  ['with git and Docker', () => rendered],
+  ['without them', () => bare],
+])('the rendered user data is valid bash (%s)', (_name, text) => {
+  const check = sh('bash', ['-n'], workDir, text());
   expect(check.stderr).toBe('');
   expect(check.status).toBe(0);
+});
+
+test('git and Docker are installed by default, Docker started and the runner user in its group once it exists', () => {
+  const lines = rendered.split('\n');
+  expect(lines).toContain('packages="libicu tar gzip git docker"');
+  expect(lines).toContain('dnf install -y -q $packages || yum install -y -q $packages');
+  const useradd = lines.findIndex((l) => l.includes('useradd --create-home ec2-user'));
+  const group = lines.indexOf('usermod -aG docker ec2-user');
+  expect(useradd).toBeGreaterThan(0);
+  expect(group).toBeGreaterThan(useradd);
+  expect(lines.indexOf('systemctl enable --now docker')).toBeGreaterThan(
+    lines.findIndex((l) => l.startsWith('dnf install')),
+  );
+});
+
+test('a pool that opts out gets neither git nor Docker', () => {
+  expect(bare.split('\n')).toContain('packages="libicu tar gzip"');
+  expect(bare).not.toContain('usermod -aG docker');
+  expect(bare).not.toContain('systemctl enable --now docker');
 });
 
 test('the agent is installed exactly as the module ships it', () => {
