@@ -1,4 +1,3 @@
-import type { ScaleDownReport } from '../core/strategy.js';
 import type { SimWorld } from './build.js';
 import {
   degradation,
@@ -91,7 +90,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return result;
 }
 
-export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Accounting {
+export function account(sim: SimWorld): Accounting {
   const { world, scenario } = sim;
   const scheduleMinutes = scenario.scaleDown.everyMinutes;
   const end = world.now;
@@ -170,7 +169,8 @@ export function account(sim: SimWorld, reports: readonly ScaleDownReport[]): Acc
     maxSurplusIdleSeconds: round(maxSurplusMs / 1000, 3),
     maxSilentAgentIdleSeconds: round(world.maxSilentAgentIdleMs / 1000, 3),
     maxOrphanSeconds: round(maxOrphanMs / 1000, 3),
-    orphansReaped: reports.reduce((n, report) => n + report.orphansTerminated, 0),
+    // On the world's truth, so an external autoscaler's reaping counts too (npm start -- --serve).
+    orphansReaped: world.orphansReaped,
     returnedToService: scaleDown?.get('returnedToService') ?? 0,
     backstops: scaleDown?.get('backstops') ?? 0,
     guards: guards(world),

@@ -76,7 +76,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       door: sim.doorName,
       seed: options.seed,
       simulatedHours: (sim.endMs - sim.world.startMs) / 3_600_000,
-      accounting: account(sim, reports),
+      accounting: account(sim),
       reports,
       strategyLog: sim.world.lambda.record(FUNCTIONS.scaleDown)?.lines ?? [],
       eventLogDigest: sim.world.eventLog.digest(),

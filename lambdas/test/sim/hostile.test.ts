@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import type { SimWorld } from '../../src/sim/build.js';
 import { buildWorld } from '../../src/sim/build.js';
 import { account, type Accounting } from '../../src/sim/accounting.js';
-import { runToEnd, scaleDownReports } from '../../src/sim/run.js';
+import { runToEnd } from '../../src/sim/run.js';
 import { loadScenario } from '../../src/sim/scenarios/load.js';
 import type { Scenario } from '../../src/sim/scenarios/schema.js';
 import { pastHardBound } from '../../src/sim/world/hostile/accounting.js';
@@ -27,7 +27,7 @@ async function run(scenario: Scenario, seed: number): Promise<Run> {
   const sim = await buildWorld(scenario, { seed, hours: HOURS });
   try {
     await runToEnd(sim);
-    return { seed, sim, a: account(sim, scaleDownReports(sim)) };
+    return { seed, sim, a: account(sim) };
   } finally {
     await sim.close();
   }

@@ -69,7 +69,7 @@ export async function runFaultSimulation(options: FaultRunOptions): Promise<Faul
     const reports = scaleDownReports(sim);
     return {
       door: sim.doorName,
-      accounting: account(sim, reports),
+      accounting: account(sim),
       instancesLeaked: instancesLeakedPast(
         world,
         scenario.scaleDown.everyMinutes,

@@ -4,7 +4,6 @@ import { SIM_PARAMETERS, SIM_REGION, SIM_RUNNER_CONFIG_PATH } from '../control-p
 import type { StrategyEntry } from '../control-plane/strategies.js';
 import { httpDoor } from '../doors/http.js';
 import { SIM_APP_ID, type HttpStack } from '../http/stack.js';
-import { scaleDownReports } from '../run.js';
 import type { Scenario } from '../scenarios/schema.js';
 import type { PoolSpec, RegistrationMode } from '../world/pools.js';
 import type { RecordedDelivery } from '../world/webhooks.js';
@@ -118,8 +117,33 @@ export class ServeSession {
     return run;
   }
 
+  /**
+   * The run's accounting, with its API calls counted as the facades received them: the calls the
+   * callers made (an external autoscaler's, App authentication included, and ours inside), not the
+   * world's own reads behind a facade. Agents' calls are the world's and are not in these counts.
+   */
   accounting(): Accounting {
-    return account(this.sim, scaleDownReports(this.sim));
+    const full = account(this.sim);
+    const { github, ec2, ssm, sqs } = this.stack;
+    const githubByEndpoint = github.calls();
+    const awsByAction = {
+      ...prefixed('ec2', ec2.calls()),
+      ...prefixed('ssm', ssm.calls()),
+      ...prefixed('sqs', sqs.calls()),
+    };
+    const mutation = this.world.ctx.params.github.mutationPoints;
+    const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    return {
+      ...full,
+      githubCalls: total(githubByEndpoint),
+      awsCalls: total(awsByAction),
+      githubCallsByEndpoint: Object.fromEntries(
+        Object.entries(githubByEndpoint)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([endpoint, calls]) => [endpoint, { calls, points: endpoint.startsWith('GET ') ? calls : mutation * calls }]),
+      ),
+      awsCallsByAction: Object.fromEntries(Object.entries(awsByAction).sort(([a], [b]) => a.localeCompare(b))),
+    };
   }
 
   endpoints(): Endpoints {
@@ -164,4 +188,8 @@ export class ServeSession {
     await this.advancing;
     await this.sim.close();
   }
+}
+
+function prefixed(service: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([action, n]) => [`${service}:${action}`, n]));
 }

@@ -34,8 +34,8 @@ export interface Host {
 export interface HostObserver {
   /** An online instance with no job went: how long it had been surplus (idle and past minimum running time). */
   onSurplusIdleEnd(host: Host, surplusMs: number): void;
-  /** An instance that never ran a runner went (an orphan): how long it lived. */
-  onOrphanEnd(host: Host, lifetimeMs: number): void;
+  /** An instance that never ran a runner went (an orphan): how long it lived, and who ended it. */
+  onOrphanEnd(host: Host, lifetimeMs: number, by: TerminatedBy): void;
 }
 
 export interface HostModelOptions {
@@ -249,7 +249,7 @@ export class HostModel {
       this.options.observer.onSurplusIdleEnd(host, this.ctx.now - this.surplusSinceMs(host));
     }
     if (!host.instance.everOnline && by !== 'spot') {
-      this.options.observer.onOrphanEnd(host, this.ctx.now - instance.launchMs);
+      this.options.observer.onOrphanEnd(host, this.ctx.now - instance.launchMs, by);
     }
     this.killJob(host, by === 'control-plane' ? 'terminate' : by === 'spot' ? 'spot' : 'agent');
     const registration = host.registration;

@@ -105,6 +105,8 @@ export class World {
   maxSilentAgentIdleMs = 0;
   /** The longest life of an instance that never ran a runner (L2). */
   maxOrphanLifetimeMs = 0;
+  /** Instances that never ran a runner, terminated by whatever control plane runs (ours or a caller's). */
+  orphansReaped = 0;
   /** L3: how long a marked instance that could serve waiting demand stayed marked. */
   readonly markedDemand: MarkedDemandWatch;
   private latencySleep: (ms: number) => Promise<void>;
@@ -145,8 +147,9 @@ export class World {
           if (host.agent.alive) this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, surplusMs);
           else this.maxSilentAgentIdleMs = Math.max(this.maxSilentAgentIdleMs, surplusMs);
         },
-        onOrphanEnd: (_host, lifetimeMs) => {
+        onOrphanEnd: (_host, lifetimeMs, by) => {
           this.maxOrphanLifetimeMs = Math.max(this.maxOrphanLifetimeMs, lifetimeMs);
+          if (by === 'control-plane') this.orphansReaped++;
         },
       },
     });

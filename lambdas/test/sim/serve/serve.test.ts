@@ -125,10 +125,45 @@ describe('npm start -- --serve: control API', () => {
     // Its one-job (JIT) runner took a job and went with it.
     expect(runnersAfter.map((r) => r.name)).not.toContain(instanceId);
     expect(accounting).toMatchObject({ instancesLaunched: 1, jobsKilled: 0 });
-    expect(accounting['githubCalls']).toBeGreaterThan(0);
-    expect(accounting['awsCalls']).toBeGreaterThan(0);
     expect(accounting['jobsCompleted']).toBeGreaterThanOrEqual(1);
     expect(Number(accounting['instanceHours'])).toBeGreaterThan(0);
+    // The calls the caller made, as the facades received them: App authentication included, the
+    // world's own reads behind a facade (the runner read back after a JIT config) left out.
+    const byEndpoint = (accounting['accounting'] as { githubCallsByEndpoint: Record<string, { calls: number }> })
+      .githubCallsByEndpoint;
+    expect(Object.keys(byEndpoint).some((k) => k.includes('/access_tokens'))).toBe(true);
+    expect(Object.keys(byEndpoint).filter((k) => /^GET .*\/actions\/runners\/\{[a-z_]+\}$/.test(k))).toEqual([]);
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    const facades = accounting['facadeCalls'] as Record<'github' | 'ec2' | 'ssm' | 'sqs', Record<string, number>>;
+    expect(accounting['githubCalls']).toBe(sum(facades.github));
+    expect(accounting['awsCalls']).toBe(sum(facades.ec2) + sum(facades.ssm) + sum(facades.sqs));
+    const byAction = (accounting['accounting'] as { awsCallsByAction: Record<string, number> }).awsCallsByAction;
+    expect(byAction['ec2:CreateFleet']).toBe(1);
+    expect(byAction['ssm:PutParameter']).toBe(1);
+  });
+
+  test('an orphan an external autoscaler terminates counts as reaped', async () => {
+    // Prepare: an instance launched with no runner config never registers
+    const handle = await serve();
+    const e = handle.endpoints();
+    const ec2 = createEc2Port(awsClients(e).ec2);
+    const pool = e.pools[0]!;
+    const launched = await ec2.createFleet({
+      launchTemplateName: pool.launchTemplateName,
+      overrides: [{ instanceType: 'm5.large', subnetId: 'subnet-0a' }],
+      targetCapacity: 1,
+      capacityType: 'on-demand',
+      tags: {},
+    });
+
+    // Act: past its boot, the caller reaps it
+    await call(handle, 'POST', '/control/advance', '{"seconds": 300}');
+    await ec2.terminateInstances(launched.instanceIds);
+    await call(handle, 'POST', '/control/advance', '{"seconds": 60}');
+    const accounting = (await call(handle, 'GET', '/control/accounting')).body;
+
+    // Assess
+    expect((accounting['accounting'] as { orphansReaped: number }).orphansReaped).toBe(1);
   });
 
   test('webhooks are recorded, signed with the secret the SSM facade holds, for the pool owner’s installation', async () => {
