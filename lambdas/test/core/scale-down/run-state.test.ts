@@ -96,7 +96,7 @@ describe('rate limits', () => {
     const limited = () => Promise.reject(new RateLimitedError('secondary rate limit', T0 + 60_000));
     await expect(run.github('acme', limited)).rejects.toThrow('owner rate limited');
     let called = 0;
-    await expect(run.github('acme', async () => ++called)).rejects.toThrow(Deferred);
+    await expect(run.github('acme', async () => ++called)).rejects.toThrow('owner rate limited');
     await expect(run.github('acme', limited)).rejects.toThrow(Deferred);
     expect(await run.github('other', async () => ++called)).toBe(1);
     expect(world.metrics.get('rateLimited')).toBe(1);
@@ -177,4 +177,23 @@ describe('guard: how a step ends', () => {
     });
     expect(ran).toBe(false);
   });
+});
+
+test('calls already in flight when the limit hits are deferred too, and the block is said once', async () => {
+  const world = new World();
+  const run = runState(world);
+  const limitedSoon = () =>
+    new Promise<never>((_, reject) => setImmediate(() => reject(new RateLimitedError('limit'))));
+  const both = await Promise.allSettled([run.github('acme', limitedSoon), run.github('acme', limitedSoon)]);
+  const ec2 = await Promise.allSettled([run.ec2(limitedSoon), run.ec2(limitedSoon)]);
+  expect([...both, ...ec2].map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+  expect(world.metrics.get('rateLimited')).toBe(1);
+  expect(warnings(world).map((l) => l.message)).toEqual([
+    'github rate limited; owner skipped for this run',
+    'ec2 rate limited; remaining ec2 calls skipped for this run',
+  ]);
+});
+
+test('a deferral is a named error carrying its reason', () => {
+  expect(new Deferred('owner rate limited')).toMatchObject({ name: 'Deferred', reason: 'owner rate limited' });
 });
