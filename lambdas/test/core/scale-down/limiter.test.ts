@@ -59,6 +59,20 @@ describe('KeyedLimiter', () => {
     await Promise.all(all);
   });
 
+  test('a key with several running keeps its count when one ends: one more starts, not all', async () => {
+    const g = gatedTasks();
+    const limiter = new KeyedLimiter({ global: 10, perKey: 2 });
+    const all = ['a', 'b', 'c', 'd'].map((name) => limiter.run('acme', g.task(name)));
+    await tick();
+    await g.release('a');
+    expect(g.started).toEqual(['a', 'b', 'c']);
+    await g.release('b');
+    await g.release('c');
+    await g.release('d');
+    await Promise.all(all);
+    expect(g.max()).toBe(2);
+  });
+
   test('a task that fails frees its slot; its failure is its own', async () => {
     const limiter = new KeyedLimiter({ global: 1, perKey: 1 });
     const failed = limiter.run('k', () => Promise.reject(new Error('boom')));
