@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { runScaleDown } from '../../../src/core/scale-down/index.js';
+import { quarantineStrategy, runScaleDown } from '../../../src/core/scale-down/index.js';
 import { RUNNER_CONFIG_GRACE_MS } from '../../../src/core/scale-down/housekeeping.js';
 import { RateLimitedError, TransientError } from '../../../src/errors.js';
 import { TAG } from '../../../src/core/tags.js';
@@ -106,6 +106,9 @@ describe('what a run says and counts', () => {
       rateLimitedOwners: 0,
     });
     expect(report).toMatchObject({ retired: 1, quarantined: 1, skippedBusy: 1, errors: 0, rateLimitedOwners: [] });
+    // Nothing forged: no such line, no such metric.
+    expect(line(world, 'agent tag times in the future, read as launch time')).toBeUndefined();
+    expect(world.metrics.counts.has('agentTimeForged')).toBe(false);
   });
 
   test('a retirement at the bound is reported retired, counted as a backstop', async () => {
@@ -122,6 +125,19 @@ describe('what a run says and counts', () => {
 });
 
 describe('after the work', () => {
+  test('housekeeping keeps the config of a live instance, however old', async () => {
+    // Prepare: a running instance whose config its agent has not read yet, past the grace period
+    const world = new World();
+    await world.addRunner({ id: 'i-0a1140000000000e', tags: { [TAG.bypassRemoval]: 'true' } });
+    const name = `${world.config.runnerConfigPath}/repo/i-0a1140000000000e`;
+    await world.ssm.putParameter({ name, value: 'jit', type: 'SecureString', overwrite: true });
+    world.clock.advance(RUNNER_CONFIG_GRACE_MS + MIN);
+    // Act
+    await runScaleDown(world.context());
+    // Assess
+    expect((await world.ssm.listParameters(world.config.runnerConfigPath)).map((p) => p.name)).toEqual([name]);
+  });
+
   test('a failed housekeeping sweep is a warning and a metric, not a failed run', async () => {
     const world = new World();
     await world.ssm.putParameter({
@@ -159,4 +175,11 @@ describe('after the work', () => {
     expect(report.leaseHeld).toBe(false);
     expect(line(world, 'lease release failed')?.attributes).toMatchObject({ error: { name: 'TransientError' } });
   });
+});
+
+test('the quarantine strategy is this run, under its name', async () => {
+  const world = new World();
+  await world.addRunner({ id: 'i-1' });
+  expect(quarantineStrategy.name).toBe('quarantine');
+  expect(await quarantineStrategy.run(world.context())).toMatchObject({ retired: 1, leaseHeld: false });
 });
