@@ -21,7 +21,14 @@ const LAUNCH = T0 - 30 * MIN;
 const config = makeConfig();
 
 function fleetInstance(tags: Record<string, string>, id = 'i-1'): FleetInstance {
-  return { instanceId: id, state: 'running', launchTimeMs: LAUNCH, tags: { [TAG.environment]: 'test', ...tags } };
+  return {
+    instanceId: id,
+    state: 'running',
+    launchTimeMs: LAUNCH,
+    instanceType: 'm7g.large',
+    lifecycle: 'on-demand',
+    tags: { [TAG.environment]: 'test', ...tags },
+  };
 }
 
 const runner = (id: number, name: string): GitHubRunner => ({
