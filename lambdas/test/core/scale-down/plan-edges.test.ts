@@ -1,0 +1,123 @@
+import { describe, expect, test } from '@jest/globals';
+import { planScaleDown } from '../../../src/core/scale-down/plan.js';
+import type { ObservedInstance } from '../../../src/core/scale-down/types.js';
+import { TAG } from '../../../src/core/tags.js';
+import { MIN } from '../world.js';
+import {
+  NOW,
+  config,
+  inst,
+  observe,
+  outcomeOf,
+  quarantined,
+  quarantinedAt,
+  quarantinedLabels,
+  runner,
+} from './plan-fixtures.js';
+
+/**
+ * The planner at its edges (issue 13, mutation testing): each time limit at the exact millisecond
+ * it is reached and one before, a pool whose queue could not be read, and instances it must not
+ * touch at all.
+ */
+
+const MIN_RUNNING = config.pools['repo']!.minimumRunningTimeMinutes * MIN;
+const BOOT = config.pools['repo']!.bootTimeoutMinutes * MIN;
+const SETTLE = config.settleSeconds * 1000;
+
+/** An instance launched `ageMs` ago (the fixtures count in minutes). */
+function aged(ageMs: number, over: Partial<ObservedInstance> = {}): ObservedInstance {
+  return { ...inst(), launchTimeMs: NOW - ageMs, ...over };
+}
+
+describe('time limits, at the millisecond', () => {
+  test('the minimum running time: reached, a candidate; a millisecond short, young', () => {
+    expect(outcomeOf(observe([aged(MIN_RUNNING, { agent: { state: 'idle', atMs: NOW - MIN } })]))).toMatchObject({
+      kind: 'retire',
+    });
+    expect(outcomeOf(observe([aged(MIN_RUNNING - 1, { agent: { state: 'idle', atMs: NOW - MIN } })]))).toMatchObject({
+      reason: 'young',
+    });
+  });
+
+  test('an agent silent since boot: at the boot timeout a candidate, a millisecond before still booting', () => {
+    const silent = (ageMs: number) => {
+      const { agent: _agent, ...rest } = aged(ageMs);
+      return rest;
+    };
+    expect(outcomeOf(observe([silent(BOOT)]))).toMatchObject({ kind: 'retire' });
+    expect(outcomeOf(observe([silent(BOOT - 1)]))).toMatchObject({ reason: 'busy', signal: 'agent' });
+  });
+
+  test('a reusable instance between registrations: within its boot window surplus, past it an orphan', () => {
+    const reusable = { ...config, pools: { ...config.pools, repo: { ...config.pools['repo']!, ephemeral: false } } };
+    const between = (sinceMs: number): ObservedInstance => {
+      const { runner: _runner, ...rest } = aged(30 * MIN, { agent: { state: 'exited', atMs: NOW - sinceMs } });
+      return rest;
+    };
+    expect(outcomeOf(observe([between(BOOT - 1)]), 'i-1', reusable)).toMatchObject({ kind: 'retire', from: 'mark' });
+    expect(outcomeOf(observe([between(BOOT)]), 'i-1', reusable)).toMatchObject({ kind: 'tag-orphan' });
+  });
+
+  test('a quarantine still settling is resumed to wait out the rest; at its end the verdict decides', () => {
+    const at = (nowMs: number) =>
+      planScaleDown(
+        observe([
+          inst({ runner: quarantinedLabels, lifecycle: quarantined, agent: { state: 'idle', atMs: NOW - 20 * MIN } }),
+        ]),
+        config,
+        nowMs,
+      );
+    const settling = at(quarantinedAt + SETTLE - 1);
+    expect(settling.actions).toMatchObject([{ kind: 'retire', from: 'recheck', quarantinedMs: quarantinedAt }]);
+    const settled = at(quarantinedAt + SETTLE);
+    // No answer to the mark and no write since it: waiting for the acknowledgement.
+    expect(settled.actions).toEqual([]);
+    expect(settled.skipped).toMatchObject([{ instanceId: 'i-1', reason: 'retiring-wait' }]);
+  });
+});
+
+describe('demand and instances left alone', () => {
+  test('a pool whose queue could not be read has no waiting jobs: its idle runners are candidates', () => {
+    const observation = { ...observe([inst()]), pools: { repo: { name: 'repo' }, org: { name: 'org' } } };
+    expect(outcomeOf(observation)).toMatchObject({ kind: 'retire', from: 'mark' });
+  });
+
+  test('one job waiting keeps an idle runner out of retirement', () => {
+    expect(outcomeOf(observe([inst()], { repo: 1 }))).toMatchObject({ reason: 'jobs-waiting' });
+  });
+
+  test.each([
+    ['no pool', { pool: undefined } as Partial<ObservedInstance>, 'unknown-pool'],
+    ['a pool this deployment does not have', { pool: 'gpu' }, 'unknown-pool'],
+    ['no owner', { owner: undefined }, 'unknown-pool'],
+    ['its owner not listed this run', { registrationKnown: false }, 'owner-not-listed'],
+    ['bypass-removal', { bypassRemoval: true }, 'bypass-removal'],
+  ])('%s: skipped, untouched', (_name, over, reason) => {
+    const instance = { ...inst(), ...over } as ObservedInstance;
+    const plan = planScaleDown(observe([instance]), config, NOW);
+    expect(plan.actions).toEqual([]);
+    expect(plan.skipped).toEqual([expect.objectContaining({ instanceId: 'i-1', reason })]);
+  });
+
+  test('a guard (a) failure already recorded on the instance is not recorded again', () => {
+    const lateJob = { status: 'in_progress' as const, jobId: '42', atMs: quarantinedAt + SETTLE + MIN };
+    const base = inst({ runner: quarantinedLabels, lifecycle: quarantined, evidence: lateJob });
+    const recorded = { ...base, tags: { [TAG.guardAFailed]: '42' } };
+    expect(planScaleDown(observe([base]), config, NOW).guardAFailures).toEqual([
+      { instanceId: 'i-1', pool: 'repo', jobId: '42' },
+    ]);
+    expect(planScaleDown(observe([recorded]), config, NOW).guardAFailures).toEqual([]);
+  });
+
+  test('a candidate without a registration carries none', () => {
+    const reusable = { ...config, pools: { ...config.pools, repo: { ...config.pools['repo']!, ephemeral: false } } };
+    const { runner: _runner, ...between } = inst({ agent: { state: 'exited', atMs: NOW - MIN } });
+    const action = outcomeOf(observe([between]), 'i-1', reusable);
+    expect(action).toMatchObject({ kind: 'retire', from: 'mark' });
+    expect(action).not.toHaveProperty('runnerId');
+    expect(action).not.toHaveProperty('runner');
+    const registered = outcomeOf(observe([inst({ runner: runner({ id: 9 }) })]));
+    expect(registered).toMatchObject({ runnerId: 9, runner: { id: 9 } });
+  });
+});
