@@ -117,6 +117,11 @@ export abstract class AwsHttpFacade {
       });
     });
     this.server = server;
+    // A client reuses kept-alive sockets; Node closes an idle one after 5 s of real time, and a
+    // request sent on it in that instant fails (ECONNRESET). On a busy machine the gaps between a
+    // run's calls grow past 5 s: never close idle sockets (clients close them), so no call depends
+    // on the machine's speed.
+    server.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('facade has no TCP address');
