@@ -140,7 +140,10 @@ export class ServeSession {
       githubCallsByEndpoint: Object.fromEntries(
         Object.entries(githubByEndpoint)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([endpoint, calls]) => [endpoint, { calls, points: endpoint.startsWith('GET ') ? calls : mutation * calls }]),
+          .map(([endpoint, calls]) => [
+            endpoint,
+            { calls, points: endpoint.startsWith('GET ') ? calls : mutation * calls },
+          ]),
       ),
       awsCallsByAction: Object.fromEntries(Object.entries(awsByAction).sort(([a], [b]) => a.localeCompare(b))),
     };
