@@ -11,7 +11,22 @@
 // performance.now() is left alone (monotonic, for measuring the autoscaler itself).
 
 /* global fetch, setInterval */
-const control = (process.env.GHR_SIM_CONTROL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+// Both settings are read here, once, and a bad one is refused by name (a refresh period that is not a
+// positive number would make setInterval fire every millisecond).
+function settings(env) {
+  const control = (env.GHR_SIM_CONTROL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+$/.test(control))
+    throw new Error(
+      `sim-clock: GHR_SIM_CONTROL must be the control API's origin, e.g. http://127.0.0.1:8787 (got "${control}")`,
+    );
+  const every = Number(env.GHR_SIM_CLOCK_REFRESH_MS ?? 100);
+  if (!Number.isFinite(every) || every < 1)
+    throw new Error(
+      `sim-clock: GHR_SIM_CLOCK_REFRESH_MS must be a number of milliseconds >= 1 (got "${env.GHR_SIM_CLOCK_REFRESH_MS}")`,
+    );
+  return { control, every };
+}
+const { control, every } = settings(process.env);
 let virtualNow;
 
 async function refresh() {
@@ -42,6 +57,5 @@ SimDate.parse = RealDate.parse;
 SimDate.UTC = RealDate.UTC;
 globalThis.Date = SimDate;
 
-const every = Number(process.env.GHR_SIM_CLOCK_REFRESH_MS ?? 100);
 setInterval(() => refresh().catch(() => {}), every).unref();
 globalThis.ghrSimClock = { refresh, now: () => virtualNow };
