@@ -40,10 +40,11 @@ module "lambda_config" {
     max_job_duration_in_minutes     = p.max_job_duration_in_minutes
     maximum_lifetime_in_hours       = p.maximum_lifetime_in_hours
     launch_template_name            = module.runner_pool[name].launch_template_name
-    instance_types                  = p.instance_types
-    subnet_ids                      = coalesce(p.subnet_ids, var.subnet_ids)
-    capacity_type                   = p.instance_target_capacity_type
-    on_demand_fallback              = p.enable_on_demand_fallback
+    # Several types widen spot capacity; the default matches the pool's architecture.
+    instance_types     = coalesce(p.instance_types, p.runner_architecture == "arm64" ? ["m7g.large", "m6g.large"] : ["m7i.large", "m6i.large", "m5.large"])
+    subnet_ids         = coalesce(p.subnet_ids, var.subnet_ids)
+    capacity_type      = p.instance_target_capacity_type
+    on_demand_fallback = p.enable_on_demand_fallback
   } }
 
   webhook = {

@@ -134,6 +134,7 @@ module "runner_pool" {
     ami_id                      = each.value.ami_id
     ami_ssm_parameter_name      = each.value.ami_ssm_parameter_name
     volume_size_in_gb           = each.value.volume_size_in_gb
+    image_profile               = each.value.image_profile
     root_device_name            = each.value.root_device_name
     volume_type                 = each.value.volume_type
     volume_iops                 = each.value.volume_iops
@@ -143,11 +144,15 @@ module "runner_pool" {
     install_git                 = each.value.install_git
     runner_version              = each.value.runner_version
     runner_sha256               = local.runner_sha256[each.key]
-    runner_run_as               = each.value.runner_run_as
+    runner_run_as               = coalesce(each.value.runner_run_as, each.value.image_profile == "ubuntu" ? "ubuntu" : "ec2-user")
     enable_ssm_on_runners       = each.value.enable_ssm_on_runners
     userdata_pre_install        = each.value.userdata_pre_install
     userdata_post_install       = each.value.userdata_post_install
     key_name                    = each.value.key_name
+    metadata_hop_limit          = each.value.metadata_hop_limit
+    security_group_ids          = each.value.security_group_ids
+    associate_public_ip_address = each.value.associate_public_ip_address
+    enable_detailed_monitoring  = each.value.enable_detailed_monitoring
   }
 
   instance_tags = merge(local.tags, {

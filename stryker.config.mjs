@@ -39,6 +39,11 @@ export default {
   coverageAnalysis: 'all',
   // The machine has 2 cores: two test runners. Pass `--concurrency 1` to leave room for other work.
   concurrency: 2,
+  // A mutant is a timeout when its suites overrun dry-run time × 1.5 + this. Stryker's 5 s made
+  // slow survivors (a settle wait polling every 10 ms instead of every 10 s) "timeouts" on a busy
+  // machine, counted as detected: re-run with 30 s, 14 of 33 such timeouts survived
+  // (docs/safety.md, "Timeouts"). A mutant that hangs fails its test at jest's 5-s limit instead.
+  timeoutMS: 15000,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowEmojis: false, logTests: false, reportTests: false },

@@ -1,7 +1,7 @@
 # The runner pools (kept apart from variables.tf: the largest input, with one validation per rule).
 
 variable "runner_pools" {
-  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. The root volume: `root_device_name` must be the AMI's root device (Amazon Linux /dev/xvda, the default; Ubuntu /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs. User data installs git and Docker (the runner user in the `docker` group) unless `install_git` or `install_docker` is false."
+  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. `instance_types` default to m7i/m6i/m5.large (x64) or m7g/m6g.large (arm64). `image_profile`: al2023 (default), ubuntu (apt, Docker from Ubuntu's archive, the AWS CLI snap; default AMI Canonical's 24.04, root device /dev/sda1, user `ubuntu`) or prebuilt (your AMI, which must hold actions/runner in /opt/actions-runner and the AWS CLI; user data installs nothing). The root volume: `root_device_name` must be the AMI's root device (default: the profile's, /dev/xvda or /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs. User data installs git and Docker (the runner user in the `docker` group) unless `install_git` or `install_docker` is false. Launch template: `metadata_hop_limit` (IMDSv2 only; 1 keeps containers from the instance's credentials), `security_group_ids` added to the pool's own egress-only group, `associate_public_ip_address` for subnets without a NAT, `enable_detailed_monitoring` (1-minute CloudWatch metrics, billed)."
   type = map(object({
     owner                           = string
     enable_organization_runners     = optional(bool, true)
@@ -14,7 +14,7 @@ variable "runner_pools" {
     runner_boot_time_in_minutes     = optional(number)
     max_job_duration_in_minutes     = optional(number)
     maximum_lifetime_in_hours       = optional(number)
-    instance_types                  = optional(list(string), ["m7i.large", "m6i.large", "m5.large"])
+    instance_types                  = optional(list(string))
     instance_target_capacity_type   = optional(string, "spot")
     enable_on_demand_fallback       = optional(bool)
     subnet_ids                      = optional(list(string))
@@ -22,7 +22,8 @@ variable "runner_pools" {
     ami_id                          = optional(string)
     ami_ssm_parameter_name          = optional(string)
     volume_size_in_gb               = optional(number, 30)
-    root_device_name                = optional(string, "/dev/xvda")
+    image_profile                   = optional(string, "al2023")
+    root_device_name                = optional(string)
     volume_type                     = optional(string, "gp3")
     volume_iops                     = optional(number)
     volume_throughput               = optional(number)
@@ -30,11 +31,15 @@ variable "runner_pools" {
     install_docker                  = optional(bool, true)
     install_git                     = optional(bool, true)
     runner_version                  = optional(string, "2.329.0")
-    runner_run_as                   = optional(string, "ec2-user")
+    runner_run_as                   = optional(string)
     enable_ssm_on_runners           = optional(bool, false)
     userdata_pre_install            = optional(string, "")
     userdata_post_install           = optional(string, "")
     key_name                        = optional(string)
+    metadata_hop_limit              = optional(number, 1)
+    security_group_ids              = optional(list(string), [])
+    associate_public_ip_address     = optional(bool, false)
+    enable_detailed_monitoring      = optional(bool, false)
   }))
 
   # No "_" in a pool name either: `_` separates prefix, pool and kind in pool-level names.
@@ -77,14 +82,14 @@ variable "runner_pools" {
 
   validation {
     condition = alltrue(flatten([for p in values(var.runner_pools) : [for r in coalesce(p.idle_config, []) : (
-      length(split(" ", trimspace(r.cron))) == 5 && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
+      contains([5, 6], length(regexall("[^ ]+", r.cron))) && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
       (r.evictionStrategy == null || contains(local.limits["pools.*.idleConfig[].evictionStrategy"].values, coalesce(r.evictionStrategy, "oldest_first")))
     )]]))
-    error_message = "idle_config entries need a five-field cron (minute hour day month weekday), a whole idleCount >= 0, and evictionStrategy oldest_first or newest_first."
+    error_message = "idle_config entries need a five-field cron (minute hour day month weekday) or upstream's six-field form (seconds first, read per minute), a whole idleCount >= 0, and evictionStrategy oldest_first or newest_first."
   }
 
   validation {
-    condition     = alltrue([for p in values(var.runner_pools) : contains(["spot", "on-demand"], p.instance_target_capacity_type) && length(p.instance_types) > 0])
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["spot", "on-demand"], p.instance_target_capacity_type) && (p.instance_types == null || try(length(p.instance_types) > 0, false))])
     error_message = "instance_target_capacity_type must be spot or on-demand, and instance_types must list at least one type (several widen spot capacity)."
   }
 
@@ -106,12 +111,12 @@ variable "runner_pools" {
   }
 
   validation {
-    condition     = alltrue([for p in values(var.runner_pools) : p.volume_size_in_gb >= 8 && p.volume_size_in_gb <= 16384 && can(regex("^[a-z_][a-z0-9_-]{0,31}$", p.runner_run_as))])
+    condition     = alltrue([for p in values(var.runner_pools) : p.volume_size_in_gb >= 8 && p.volume_size_in_gb <= 16384 && (p.runner_run_as == null || can(regex("^[a-z_][a-z0-9_-]{0,31}$", p.runner_run_as)))])
     error_message = "volume_size_in_gb must be 8-16384 and runner_run_as a Linux user name."
   }
 
   validation {
-    condition     = alltrue([for p in values(var.runner_pools) : can(regex("^/dev/[a-z0-9]{2,16}$", p.root_device_name))])
+    condition     = alltrue([for p in values(var.runner_pools) : p.root_device_name == null || can(regex("^/dev/[a-z0-9]{2,16}$", p.root_device_name))])
     error_message = "root_device_name must be the AMI's root device, such as /dev/xvda (Amazon Linux) or /dev/sda1 (Ubuntu): another name attaches an extra empty volume and leaves the root disk unresized."
   }
 
@@ -135,5 +140,26 @@ variable "runner_pools" {
   validation {
     condition     = alltrue([for p in values(var.runner_pools) : p.key_name == null || can(regex("^[\\x20-\\x7e]{1,255}$", p.key_name))])
     error_message = "key_name must be the name of an EC2 key pair (1-255 printable ASCII characters)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["al2023", "ubuntu", "prebuilt"], p.image_profile) && (p.image_profile != "prebuilt" || p.ami_id != null || p.ami_ssm_parameter_name != null)])
+    error_message = "image_profile must be al2023 (Amazon Linux 2023, the default), ubuntu (Canonical's Ubuntu 22.04 or 24.04) or prebuilt (your AMI with actions/runner in /opt/actions-runner and the AWS CLI; user data installs nothing); a prebuilt pool must name its AMI with ami_id or ami_ssm_parameter_name."
+  }
+
+  # Graviton families carry a "g" after their generation (m7g, c6gn, t4g, im4gn, is4gen), plus a1.
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : alltrue([for t in coalesce(p.instance_types, []) : can(regex("^(a1|[a-z]+[0-9]+g[a-z0-9-]*)\\.", t)) == (p.runner_architecture == "arm64")])])
+    error_message = "A pool's instance_types must match its runner_architecture: arm64 pools take Graviton types only (m7g.large, c7g.xlarge, t4g.medium, ...), x64 pools none of them (EC2 would launch an AMI of the other architecture and the runner would never start)."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.metadata_hop_limit >= 1 && p.metadata_hop_limit <= 64 && floor(p.metadata_hop_limit) == p.metadata_hop_limit])
+    error_message = "metadata_hop_limit must be a whole number from 1 to 64. Keep 1 unless jobs run containers on a bridge network that need the runner role's credentials: 2 lets every container on the runner (service containers included) read them (docs/terraform.md, \"Instance metadata\")."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : length(p.security_group_ids) <= 4 && alltrue([for g in p.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])])
+    error_message = "security_group_ids lists at most 4 security group ids (sg-...), added to the pool's own egress-only group (EC2 allows 5 per network interface)."
   }
 }

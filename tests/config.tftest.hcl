@@ -184,6 +184,42 @@ run "config_passes_what_the_user_set" {
   }
 }
 
+# Upstream's idle_config copied as its docs write it (six fields, seconds first) plans unchanged and
+# reaches scale-down as written (read per minute there); an arm64 pool's default types are Graviton.
+run "config_takes_upstream_six_field_cron_and_arm64_default_types" {
+  command = apply
+
+  variables {
+    runner_pools = {
+      linux = {
+        owner               = "acme"
+        runner_labels       = ["linux-arm64"]
+        runner_architecture = "arm64"
+      }
+      app = {
+        owner                       = "acme/app"
+        enable_organization_runners = false
+        enable_ephemeral_runners    = false
+        runner_labels               = ["app"]
+        idle_config                 = [{ cron = "* * 9-17 * * 1-5", timeZone = "Europe/Amsterdam", idleCount = 2 }]
+      }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_down).pools.app.idleConfig[0].cron == "* * 9-17 * * 1-5"
+    error_message = "A six-field cron reaches scale-down as written."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.lambda_configs.scale_up).pools.linux.instanceTypes == ["m7g.large", "m6g.large"] &&
+      jsondecode(output.lambda_configs.scale_up).pools.app.instanceTypes == ["m7i.large", "m6i.large", "m5.large"]
+    )
+    error_message = "A pool without instance_types gets the default of its architecture."
+  }
+}
+
 run "lambda_config_module_rejects_what_the_schema_would" {
   command = plan
 

@@ -122,6 +122,14 @@ run "launch_template" {
     condition     = aws_vpc_security_group_egress_rule.all.security_group_id == aws_security_group.this.id && aws_security_group.this.vpc_id == "vpc-0123456789abcdef0"
     error_message = "The security group allows egress only (no ingress rule exists in the module)."
   }
+
+  assert {
+    condition = (
+      tolist(aws_launch_template.this.vpc_security_group_ids) == tolist([aws_security_group.this.id]) &&
+      length(aws_launch_template.this.network_interfaces) == 0 && aws_launch_template.this.monitoring[0].enabled == false
+    )
+    error_message = "By default an instance has only the pool's egress-only group, no public address and basic monitoring."
+  }
 }
 
 # An Ubuntu AMI pinned by id, its root device, a tuned volume under a customer-managed key, a key pair.
@@ -146,6 +154,10 @@ run "launch_template_follows_the_ami_and_volume_settings" {
       volume_throughput           = 500
       ebs_kms_key_arn             = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
       key_name                    = "ops"
+      metadata_hop_limit          = 2
+      security_group_ids          = ["sg-0fedcba9876543210"]
+      associate_public_ip_address = true
+      enable_detailed_monitoring  = true
       runner_version              = "2.329.0"
       runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
       runner_run_as               = "ubuntu"
@@ -168,6 +180,46 @@ run "launch_template_follows_the_ami_and_volume_settings" {
     )
     error_message = "The launch template takes the AMI's root device, the volume's type, IOPS, throughput and key, and names what scale-up must be allowed to use (no AMI parameter for a fixed AMI id)."
   }
+
+  # A public address moves the groups onto the network interface (EC2 refuses them in both places).
+  assert {
+    condition = (
+      aws_launch_template.this.metadata_options[0].http_put_response_hop_limit == 2 &&
+      aws_launch_template.this.metadata_options[0].http_tokens == "required" &&
+      length(coalesce(aws_launch_template.this.vpc_security_group_ids, [])) == 0 &&
+      aws_launch_template.this.network_interfaces[0].associate_public_ip_address == "true" &&
+      tolist(aws_launch_template.this.network_interfaces[0].security_groups) == tolist([aws_security_group.this.id, "sg-0fedcba9876543210"]) &&
+      aws_launch_template.this.monitoring[0].enabled == true
+    )
+    error_message = "The hop limit, the extra security groups (after the pool's own, on the interface when it has a public address) and detailed monitoring reach the launch template; IMDSv2 stays required."
+  }
+}
+
+run "rejects_bad_hop_limit_and_security_groups" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      volume_size_in_gb           = 30
+      metadata_hop_limit          = 0
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "ec2-user"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
+  }
+
+  expect_failures = [var.pool]
 }
 
 run "runner_role_touches_only_itself" {
@@ -313,6 +365,118 @@ run "reusable_pool_may_request_recycle" {
     condition     = strcontains(output.user_data, "actions-runner-linux-arm64-2.329.0.tar.gz") && strcontains(output.user_data, "56768348b3d643a6a29d4ad71e9bdae0dc0ef1eb01afe0f7a8ee097b039bfaaf  runner.tar.gz")
     error_message = "An arm64 pool installs the arm64 tarball and checks the arm64 checksum."
   }
+}
+
+# The Ubuntu profile: Canonical's AMI for the architecture, its root device, apt, Docker from
+# Ubuntu's archive and the AWS CLI the agent needs (Canonical's AMIs lack it).
+run "ubuntu_profile" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "arm64"
+      image_profile               = "ubuntu"
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "56768348b3d643a6a29d4ad71e9bdae0dc0ef1eb01afe0f7a8ee097b039bfaaf"
+      runner_run_as               = "ubuntu"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
+  }
+
+  assert {
+    condition = (
+      aws_launch_template.this.image_id == "resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id" &&
+      output.ami_parameter_name == "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id" &&
+      aws_launch_template.this.block_device_mappings[0].device_name == "/dev/sda1"
+    )
+    error_message = "An Ubuntu pool launches Canonical's 24.04 AMI for its architecture (scale-up is told the parameter) with Ubuntu's root device."
+  }
+
+  assert {
+    condition = (
+      strcontains(output.user_data, "apt-get -o DPkg::Lock::Timeout=600 install -y -q $packages") && strcontains(output.user_data, "packages=\"curl tar gzip git docker.io\"") &&
+      strcontains(output.user_data, "command -v aws >/dev/null || snap install aws-cli --classic") &&
+      !strcontains(output.user_data, "dnf install") && strcontains(output.user_data, "usermod -aG docker ubuntu") &&
+      strcontains(output.user_data, "actions-runner-linux-arm64-2.329.0.tar.gz")
+    )
+    error_message = "Ubuntu user data installs with apt (git, docker.io), adds the AWS CLI snap, puts the runner user in the docker group and downloads the runner."
+  }
+}
+
+# A prebuilt AMI: user data installs nothing and refuses an image without the runner.
+run "prebuilt_profile" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      image_profile               = "prebuilt"
+      ami_id                      = "ami-0123456789abcdef0"
+      root_device_name            = "/dev/nvme0n1"
+      install_docker              = false
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "runner"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
+  }
+
+  assert {
+    condition = (
+      aws_launch_template.this.image_id == "ami-0123456789abcdef0" && aws_launch_template.this.block_device_mappings[0].device_name == "/dev/nvme0n1" &&
+      !strcontains(output.user_data, "dnf install") && !strcontains(output.user_data, "apt-get") && !strcontains(output.user_data, "curl -fsSL") &&
+      !strcontains(output.user_data, "systemctl enable --now docker") &&
+      strcontains(output.user_data, "test -x \"$runner_dir/run.sh\" || {") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent")
+    )
+    error_message = "A prebuilt pool's user data downloads and installs nothing but the agent, checks the image has the runner, and uses the pool's AMI and root device."
+  }
+}
+
+run "rejects_prebuilt_profile_without_its_ami" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      image_profile               = "prebuilt"
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "runner"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = ""
+      userdata_post_install       = ""
+    }
+  }
+
+  expect_failures = [var.pool]
 }
 
 run "rejects_bad_pool_name_and_checksum" {

@@ -180,7 +180,7 @@ run "rejects_pool_idle_config_cron_and_secret_cache_too_long_and_scale_up_timeou
 
   variables {
     runner_pools = {
-      linux = { owner = "acme", runner_labels = ["l"], idle_config = [{ cron = "* * * * * *", idleCount = 1 }] }
+      linux = { owner = "acme", runner_labels = ["l"], idle_config = [{ cron = "* 8-18 * *", idleCount = 1 }] }
     }
     github_app = { secret_cache_in_seconds = 7200 }
     scale_up   = { timeout = 5 }
@@ -397,6 +397,92 @@ run "rejects_pool_ami_parameter_as_resolve_string" {
   expect_failures = [var.runner_pools]
 }
 
+run "rejects_pool_hop_limit_out_of_range" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], metadata_hop_limit = 65 } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_security_group_that_is_not_an_id" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], security_group_ids = ["default"] } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_pool_with_more_than_four_extra_security_groups" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], security_group_ids = ["sg-00000001", "sg-00000002", "sg-00000003", "sg-00000004", "sg-00000005"] } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_arm64_pool_with_an_x86_instance_type" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], runner_architecture = "arm64", instance_types = ["m7g.large", "m7i.large"] } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_x64_pool_with_a_graviton_instance_type" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], instance_types = ["m5.large", "t4g.medium"] } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_unknown_image_profile" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], image_profile = "debian" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_prebuilt_pool_without_its_ami" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["l"], image_profile = "prebuilt" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+# An arm64 Ubuntu pool on Graviton types: the profile's defaults (user, AMI) reach the pool.
+run "accepts_arm64_ubuntu_pool_with_graviton_types" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runner_architecture = "arm64", image_profile = "ubuntu", instance_types = ["m7g.large", "c6gn.xlarge", "t4g.medium", "a1.large", "im4gn.large"] }
+    }
+  }
+
+  assert {
+    condition     = strcontains(module.runner_pool["linux"].user_data, "GHR_RUNNER_USER='ubuntu'") && strcontains(module.runner_pool["linux"].user_data, "apt-get -o DPkg::Lock::Timeout=600 install")
+    error_message = "An Ubuntu pool runs its runner as the image's `ubuntu` user unless runner_run_as says otherwise."
+  }
+}
+
 run "accepts_an_ubuntu_pool_with_its_root_device_and_a_tuned_volume" {
   command = plan
 
@@ -412,6 +498,8 @@ run "accepts_an_ubuntu_pool_with_its_root_device_and_a_tuned_volume" {
         volume_throughput      = 500
         ebs_kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
         key_name               = "ops"
+        metadata_hop_limit     = 2
+        security_group_ids     = ["sg-0123456789abcdef0"]
       }
     }
   }

@@ -159,10 +159,10 @@ variable "pools" {
 
   validation {
     condition = alltrue(flatten([for p in values(var.pools) : [for r in coalesce(p.idle_config, []) : (
-      length(split(" ", trimspace(r.cron))) == 5 && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
+      contains([5, 6], length(regexall("[^ ]+", r.cron))) && r.idleCount >= 0 && floor(r.idleCount) == r.idleCount &&
       (r.evictionStrategy == null || contains(["oldest_first", "newest_first"], coalesce(r.evictionStrategy, "oldest_first")))
     )]]))
-    error_message = "idle_config entries need a five-field cron, a whole idleCount >= 0 and evictionStrategy oldest_first or newest_first."
+    error_message = "idle_config entries need a five-field cron (or upstream's six, seconds first), a whole idleCount >= 0 and evictionStrategy oldest_first or newest_first."
   }
 }
 

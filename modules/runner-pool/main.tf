@@ -10,11 +10,21 @@ locals {
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
 
-  # Amazon Linux 2023 through the public SSM parameter, resolved by EC2 at every launch
-  # (`resolve:ssm:`), so new launches pick up patched AMIs without a Terraform run.
-  default_ami_parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.pool.runner_architecture == "arm64" ? "arm64" : "x86_64"}"
-  ami_parameter_name    = var.pool.ami_id == null ? coalesce(var.pool.ami_ssm_parameter_name, local.default_ami_parameter) : null
-  image_id              = var.pool.ami_id != null ? var.pool.ami_id : "resolve:ssm:${local.ami_parameter_name}"
+  # The profile's public SSM parameter (Amazon Linux 2023, or Canonical's Ubuntu 24.04), resolved by
+  # EC2 at every launch (`resolve:ssm:`), so new launches pick up patched AMIs without a Terraform
+  # run. A prebuilt pool names its own AMI (validated).
+  arm64 = var.pool.runner_architecture == "arm64"
+  default_ami_parameter = var.pool.image_profile == "ubuntu" ? (
+    "/aws/service/canonical/ubuntu/server/24.04/stable/current/${local.arm64 ? "arm64" : "amd64"}/hvm/ebs-gp3/ami-id"
+  ) : "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${local.arm64 ? "arm64" : "x86_64"}"
+  # The root device of the profile's AMIs (Amazon Linux: /dev/xvda; Ubuntu: /dev/sda1): another
+  # name would attach an empty extra volume and leave the root disk at the AMI's size.
+  root_device_name   = coalesce(var.pool.root_device_name, var.pool.image_profile == "ubuntu" ? "/dev/sda1" : "/dev/xvda")
+  ami_parameter_name = var.pool.ami_id == null ? coalesce(var.pool.ami_ssm_parameter_name, local.default_ami_parameter) : null
+  image_id           = var.pool.ami_id != null ? var.pool.ami_id : "resolve:ssm:${local.ami_parameter_name}"
+
+  # The pool's own egress-only group first, then the user's (e.g. one that reaches an internal registry).
+  security_group_ids = concat([aws_security_group.this.id], var.pool.security_group_ids)
 
   # Written to /etc/ghr-agent.env in shell syntax (KEY='value'), which the agent sources. Unset
   # settings are left out: an ephemeral pool's agent gets no GHR_QUEUE_URL (it sends nothing).
@@ -36,6 +46,7 @@ locals {
     runner_arch           = var.pool.runner_architecture
     runner_sha256         = var.pool.runner_sha256
     run_as                = var.pool.runner_run_as
+    image_profile         = var.pool.image_profile
     install_docker        = var.pool.install_docker
     install_git           = var.pool.install_git
     userdata_pre_install  = var.pool.userdata_pre_install
@@ -69,7 +80,18 @@ resource "aws_launch_template" "this" {
   key_name               = var.pool.key_name
   update_default_version = true
   user_data              = base64gzip(local.user_data)
-  vpc_security_group_ids = [aws_security_group.this.id]
+  # A public address needs the groups on the network interface (EC2 refuses both places at once);
+  # scale-up's CreateFleet overrides still pick the subnet of that interface.
+  vpc_security_group_ids = var.pool.associate_public_ip_address ? null : local.security_group_ids
+
+  dynamic "network_interfaces" {
+    for_each = var.pool.associate_public_ip_address ? [true] : []
+    content {
+      associate_public_ip_address = true
+      security_groups             = local.security_group_ids
+      delete_on_termination       = true
+    }
+  }
 
   # An ephemeral runner powers itself off after its job: that must end the instance, not park it.
   instance_initiated_shutdown_behavior = "terminate"
@@ -80,15 +102,13 @@ resource "aws_launch_template" "this" {
 
   metadata_options {
     http_endpoint               = "enabled"
-    http_tokens                 = "required" # IMDSv2 only
-    http_put_response_hop_limit = 1          # containers on the runner cannot reach the instance's credentials
-    instance_metadata_tags      = "enabled"  # the agent reads its own tags (retiring mark) without API calls
+    http_tokens                 = "required"                  # IMDSv2 only
+    http_put_response_hop_limit = var.pool.metadata_hop_limit # 1: containers on a bridge network cannot reach the instance's credentials
+    instance_metadata_tags      = "enabled"                   # the agent reads its own tags (retiring mark) without API calls
   }
 
-  # The AMI's root device (Amazon Linux: /dev/xvda; Ubuntu: /dev/sda1): another name would attach
-  # an empty extra volume and leave the root disk at the AMI's size.
   block_device_mappings {
-    device_name = var.pool.root_device_name
+    device_name = local.root_device_name
 
     ebs {
       volume_size           = var.pool.volume_size_in_gb
@@ -102,7 +122,7 @@ resource "aws_launch_template" "this" {
   }
 
   monitoring {
-    enabled = false
+    enabled = var.pool.enable_detailed_monitoring
   }
 
   tag_specifications {

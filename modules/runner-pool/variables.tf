@@ -28,7 +28,8 @@ variable "pool" {
     ami_id                      = optional(string)
     ami_ssm_parameter_name      = optional(string)
     volume_size_in_gb           = number
-    root_device_name            = optional(string, "/dev/xvda")
+    image_profile               = optional(string, "al2023")
+    root_device_name            = optional(string)
     volume_type                 = optional(string, "gp3")
     volume_iops                 = optional(number)
     volume_throughput           = optional(number)
@@ -42,11 +43,30 @@ variable "pool" {
     userdata_pre_install        = string
     userdata_post_install       = string
     key_name                    = optional(string)
+    metadata_hop_limit          = optional(number, 1)
+    security_group_ids          = optional(list(string), [])
+    associate_public_ip_address = optional(bool, false)
+    enable_detailed_monitoring  = optional(bool, false)
   })
 
   validation {
     condition     = contains(["x64", "arm64"], var.pool.runner_architecture)
     error_message = "runner_architecture must be x64 or arm64 (the actions/runner builds for Linux)."
+  }
+
+  validation {
+    condition     = contains(["al2023", "ubuntu", "prebuilt"], var.pool.image_profile) && (var.pool.image_profile != "prebuilt" || var.pool.ami_id != null || var.pool.ami_ssm_parameter_name != null)
+    error_message = "image_profile must be al2023, ubuntu or prebuilt; a prebuilt pool names its AMI (ami_id or ami_ssm_parameter_name)."
+  }
+
+  validation {
+    condition     = var.pool.metadata_hop_limit >= 1 && var.pool.metadata_hop_limit <= 64 && floor(var.pool.metadata_hop_limit) == var.pool.metadata_hop_limit
+    error_message = "metadata_hop_limit must be a whole number from 1 to 64 (1: containers on the runner cannot reach the instance's credentials)."
+  }
+
+  validation {
+    condition     = length(var.pool.security_group_ids) <= 4 && alltrue([for g in var.pool.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])
+    error_message = "security_group_ids lists at most 4 security group ids (sg-...), added to the pool's own group (EC2 allows 5 per network interface)."
   }
 
   validation {

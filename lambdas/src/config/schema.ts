@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_METADATA_TAG_KEY } from '../core/tags.js';
+import { cronProblem } from './cron.js';
 import { LEASE_MARGIN_SECONDS, minimumLeaseSeconds } from './run-budget.js';
 
 /**
@@ -42,13 +43,19 @@ export const githubSchema = z.strictObject({
   secretCacheSeconds: z.number().int().min(0).max(3600).default(300),
 });
 
-export const idleRuleSchema = z.strictObject({
-  /** Five-field cron; while it matches, keep `idleCount` idle runners (upstream `idle_config`). */
-  cron: z.string().min(9),
-  timeZone: z.string().default('UTC'),
-  idleCount: z.number().int().min(0),
-  evictionStrategy: z.enum(['oldest_first', 'newest_first']).default('oldest_first'),
-});
+export const idleRuleSchema = z
+  .strictObject({
+    /** Five-field cron, or upstream's six (seconds first); while it matches, keep `idleCount` idle runners (upstream `idle_config`). */
+    cron: z.string().min(9),
+    timeZone: z.string().default('UTC'),
+    idleCount: z.number().int().min(0),
+    evictionStrategy: z.enum(['oldest_first', 'newest_first']).default('oldest_first'),
+  })
+  .superRefine((rule, ctx) => {
+    // Evaluated every run: a cron that cannot be would fail each run, so it is refused at cold start.
+    const problem = cronProblem(rule.cron, rule.timeZone);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
+  });
 
 export const poolSchema = z.strictObject({
   owner: githubOwner,

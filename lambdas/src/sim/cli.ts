@@ -31,8 +31,8 @@ const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--h
               a side-by-side table and one comparison report; with --json, one object
               { scenario, seed, simulatedHours, runs: [one --json object per strategy] }
   --serve     keep the scenario's world up as its HTTP facades (GitHub, EC2, SSM, SQS) with a control
-              API on 127.0.0.1 for an external autoscaler; virtual time moves only on
-              POST /control/advance. No control plane runs inside unless --with-control-plane
+              API on 127.0.0.1 for an external autoscaler; virtual time moves on
+              POST /control/advance and by its calls' latency. No control plane runs inside unless --with-control-plane
   --port N    the control API's port with --serve; default 8787, 0 picks a free one
   --with-control-plane  with --serve: run our webhook, scale-up and scale-down handlers inside too
   --ours a,b  with --serve: run only these of ours inside (webhook, scale-up, scale-down); the caller does the rest

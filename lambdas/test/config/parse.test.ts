@@ -85,6 +85,34 @@ describe('parseConfig', () => {
   });
 });
 
+describe('pools.*.idleConfig[].cron', () => {
+  const withRule = (cron: string, timeZone?: string) => ({
+    ...validScaleDownConfig,
+    pools: { linux: { ...validPool, idleConfig: [{ cron, idleCount: 2, ...(timeZone ? { timeZone } : {}) }] } },
+  });
+
+  it.each([['* 9-17 * * 1-5'], ["* * 9-17 * * 1-5 (upstream's six fields)"]])('accepts %s', (cron) => {
+    const config = parseConfig(scaleDownConfigSchema, JSON.stringify(withRule(cron.split(' (')[0]!)), 'scale-down');
+    expect(config.pools['linux']?.idleConfig).toHaveLength(1);
+  });
+
+  it.each([
+    ['four fields', '* 9-17 * *', undefined, /idleConfig\.0\.cron: expected five fields .* got 4/],
+    ['an hour out of range', '* 25 * * *', undefined, /idleConfig\.0\.cron: .+/],
+    [
+      'an unknown time zone',
+      '* 9-17 * * 1-5',
+      'Mars/Olympus',
+      /idleConfig\.0\.cron: unknown time zone "Mars\/Olympus"/,
+    ],
+  ])('refuses %s at cold start, naming the rule', (_name, cron, timeZone, expected) => {
+    const error = expectConfigError(() =>
+      parseConfig(scaleDownConfigSchema, JSON.stringify(withRule(cron, timeZone)), 'scale-down'),
+    );
+    expect(error.message).toMatch(expected);
+  });
+});
+
 describe('github.apiUrl', () => {
   it.each([
     ['https://api.github.com', true],

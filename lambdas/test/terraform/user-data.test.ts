@@ -57,6 +57,9 @@ const tarballSha256 = createHash('sha256').update(tarball).digest('hex');
 let rendered = '';
 /** The same pool with `install_docker` and `install_git` false. */
 let bare = '';
+/** The same pool on the `ubuntu` and `prebuilt` image profiles. */
+let ubuntu = '';
+let prebuilt = '';
 
 beforeAll(() => {
   // Prepare: a root module whose only output is the rendered template.
@@ -86,6 +89,7 @@ beforeAll(() => {
     userdata_post_install = "echo post"
     install_docker        = true
     install_git           = true
+    image_profile         = "al2023"
   }
 }
 output "user_data" {
@@ -94,6 +98,12 @@ output "user_data" {
 output "user_data_bare" {
   value = templatefile(${hcl(template)}, merge(local.vars, { install_docker = false, install_git = false }))
 }
+output "user_data_ubuntu" {
+  value = templatefile(${hcl(template)}, merge(local.vars, { image_profile = "ubuntu" }))
+}
+output "user_data_prebuilt" {
+  value = templatefile(${hcl(template)}, merge(local.vars, { image_profile = "prebuilt" }))
+}
 `,
   );
 
@@ -101,24 +111,71 @@ output "user_data_bare" {
   const applied = sh('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], workDir);
   if (applied.status !== 0) throw new Error(`terraform apply failed:\n${applied.stdout}\n${applied.stderr}`);
   const output = sh('terraform', ['output', '-json'], workDir);
+  const text = z.object({ value: z.string() });
   const outputs = z
-    .object({ user_data: z.object({ value: z.string() }), user_data_bare: z.object({ value: z.string() }) })
+    .object({ user_data: text, user_data_bare: text, user_data_ubuntu: text, user_data_prebuilt: text })
     .parse(JSON.parse(output.stdout));
   rendered = outputs.user_data.value;
   bare = outputs.user_data_bare.value;
+  ubuntu = outputs.user_data_ubuntu.value;
+  prebuilt = outputs.user_data_prebuilt.value;
 });
 
 afterAll(() => {
   if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
 });
 
-test.each([
-  ['with git and Docker', () => rendered],
-  ['without them', () => bare],
-])('the rendered user data is valid bash (%s)', (_name, text) => {
+const profiles = [
+  ['al2023 with git and Docker', () => rendered],
+  ['al2023 without them', () => bare],
+  ['ubuntu', () => ubuntu],
+  ['prebuilt', () => prebuilt],
+] as const;
+
+test.each(profiles)('the rendered user data is valid bash (%s)', (_name, text) => {
   const check = sh('bash', ['-n'], workDir, text());
   expect(check.stderr).toBe('');
   expect(check.status).toBe(0);
+});
+
+test.each(profiles)('the rendered user data is shellcheck-clean (%s)', (_name, text) => {
+  const found = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
+  if (found.error)
+    throw new Error(`shellcheck not found on PATH (Debian: apt-get install shellcheck): ${found.error.message}`);
+  const check = sh('shellcheck', ['--shell=bash', '--severity=warning', '-'], workDir, text());
+  expect(check.stdout).toBe('');
+  expect(check.status).toBe(0);
+});
+
+test('ubuntu installs with apt (docker.io, the AWS CLI snap when missing), never dnf', () => {
+  const lines = ubuntu.split('\n');
+  expect(lines).toContain('packages="curl tar gzip git docker.io"');
+  expect(lines).toContain('apt-get -o DPkg::Lock::Timeout=600 install -y -q $packages');
+  expect(lines).toContain('command -v aws >/dev/null || snap install aws-cli --classic');
+  expect(ubuntu).not.toContain('dnf install');
+  expect(lines.indexOf('usermod -aG docker ec2-user')).toBeGreaterThan(
+    lines.indexOf('apt-get -o DPkg::Lock::Timeout=600 install -y -q $packages'),
+  );
+});
+
+test('prebuilt installs nothing, and stops when the image lacks the runner or the AWS CLI', () => {
+  // Prepare: the checks exactly as rendered.
+  expect(prebuilt).not.toMatch(/dnf install|apt-get|snap install|curl -fsSL|tar xzf/);
+  const runnerCheck = prebuilt.split('\n').find((line) => line.includes('run.sh'));
+  const cliCheck = prebuilt.split('\n').find((line) => line.startsWith('command -v aws'));
+  expect(runnerCheck).toBeDefined();
+  expect(cliCheck).toBeDefined();
+  const dir = mkdtempSync(join(workDir, 'prebuilt-'));
+  const runnerScript = `runner_dir=${dir}\n${runnerCheck ?? 'true'}`;
+  const cliScript = `PATH=${dir}\n${cliCheck ?? 'true'}`;
+
+  // Act + Assess: without run.sh (or aws on PATH) the check fails (set -e ends user data); with it, passes.
+  expect(sh('bash', ['-euo', 'pipefail', '-c', runnerScript], dir).status).not.toBe(0);
+  expect(sh('bash', ['-euo', 'pipefail', '-c', cliScript], dir).status).not.toBe(0);
+  writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'aws'), '#!/bin/sh\n', { mode: 0o755 });
+  expect(sh('bash', ['-euo', 'pipefail', '-c', runnerScript], dir).status).toBe(0);
+  expect(sh('/bin/bash', ['-euo', 'pipefail', '-c', cliScript], dir).status).toBe(0);
 });
 
 test('git and Docker are installed by default, Docker started and the runner user in its group once it exists', () => {

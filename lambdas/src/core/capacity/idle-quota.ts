@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { minuteCron } from '../../config/cron.js';
 import type { IdleRule } from '../../config/schema.js';
 
 /**
@@ -19,11 +20,12 @@ const NO_QUOTA: IdleQuota = { idleCount: 0, evictionStrategy: 'oldest_first' };
 /**
  * True when `nowMs`, truncated to its minute, matches the expression in the rule's time zone.
  * Upstream asks "is the next fire time within 5 s of now" with seconds-resolution cron; for
- * five-field cron that is the same question as "does the current minute match".
+ * five-field cron that is the same question as "does the current minute match", and a six-field
+ * cron is read without its seconds (config/cron.ts).
  */
 export function ruleMatches(rule: Pick<IdleRule, 'cron' | 'timeZone'>, nowMs: number): boolean {
   const minute = new Date(Math.floor(nowMs / 60_000) * 60_000);
-  const expression = CronExpressionParser.parse(rule.cron, { tz: rule.timeZone, currentDate: minute });
+  const expression = CronExpressionParser.parse(minuteCron(rule.cron), { tz: rule.timeZone, currentDate: minute });
   return expression.includesDate(minute);
 }
 

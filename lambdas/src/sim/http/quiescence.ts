@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Clock } from '../../ports/clock.js';
+import { answeringDoorRequest, DOOR_CALLER_HEADER } from '../facades/caller.js';
 
 /**
  * When may virtual time move while real handlers talk real HTTP? Only when nothing can make
@@ -38,6 +39,8 @@ export class Quiescence {
   /** Requests whose server side waits on virtual time (world call latency). */
   private serverParked = 0;
   private wake: (() => void) | undefined;
+  /** How an external caller's call latency passes (`--serve`); none: it waits for whoever moves the clock. */
+  private externalSleep: ((ms: number) => Promise<void>) | undefined;
   /** Requests sent through the counted transports, for the report. */
   requests = 0;
 
@@ -74,9 +77,15 @@ export class Quiescence {
     };
   }
 
-  /** Wraps the world's latency sleep: a facade request waiting on it is parked, not busy. */
+  /**
+   * Wraps the world's latency sleep: a door's facade request waiting on it is parked, not busy. An
+   * external caller's request is not one of the door's requests in flight, so it must not count as
+   * parked either (it would let time move while a door request is still running): its latency
+   * passes through `onExternalLatency`'s sleep.
+   */
   serverSleep(sleep: (ms: number) => Promise<void>): (ms: number) => Promise<void> {
     return async (ms) => {
+      if (answeringDoorRequest() === false) return (this.externalSleep ?? sleep)(ms);
       this.serverParked++;
       try {
         await sleep(ms);
@@ -84,6 +93,11 @@ export class Quiescence {
         this.serverParked--;
       }
     };
+  }
+
+  /** `--serve`: an external caller's call takes its latency by moving the clock itself if nobody else does. */
+  onExternalLatency(sleep: (ms: number) => Promise<void>): void {
+    this.externalSleep = sleep;
   }
 
   private begin(): InvocationState | undefined {
@@ -141,7 +155,9 @@ export class Quiescence {
     return async (input, init) => {
       const state = this.begin();
       try {
-        const response = await inner(input, init);
+        const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+        headers.set(DOOR_CALLER_HEADER, '1');
+        const response = await inner(input, { ...init, headers });
         const body = await response.arrayBuffer();
         const empty = [101, 204, 205, 304].includes(response.status);
         const buffered = new Response(empty ? null : body, {
@@ -181,6 +197,7 @@ class CountingHttpHandler extends NodeHttpHandler {
   override async handle(...args: HandleArgs): Promise<HandleResult> {
     const state = this.begin();
     try {
+      args[0].headers[DOOR_CALLER_HEADER] = '1';
       const result = await super.handle(...args);
       const chunks: Buffer[] = [];
       const body: unknown = result.response.body;

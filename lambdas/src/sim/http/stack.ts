@@ -25,6 +25,8 @@ export interface HttpStack {
   readonly githubConfig: GitHubConfig;
   /** Production adapters for one Lambda "container": its own SDK clients, Octokit and caches. */
   portsFor(log: Log): Ports;
+  /** `--serve`: how an external caller's call latency passes (sim/http/quiescence.ts). */
+  onExternalLatency(sleep: (ms: number) => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export async function startHttpStack(world: World, quiescence: Quiescence): Prom
           clock: handlerClock,
         };
       },
+      onExternalLatency: (sleep) => quiescence.onExternalLatency(sleep),
       close: async () => {
         for (const d of destroy) d();
         await Promise.all(started.map((s) => s.close()));

@@ -44,7 +44,7 @@ export function banner(handle: ServeHandle, options: ServeCliOptions): string {
   SQS          ${e.sqs}   region ${e.region}, any credentials
   pools
 ${pools}
-Virtual time moves only on POST /control/advance: an autoscaler's own waits must be advances.
+Virtual time moves on POST /control/advance (an autoscaler's own waits must be advances) and by its calls' latency.
   curl -s ${c}/control/clock
   curl -s -X POST ${c}/control/advance -d '{"seconds": 600}'
   curl -s ${c}/control/accounting

@@ -42,8 +42,8 @@ export interface ServeHandle {
 
 /**
  * `npm start -- --serve`: one simulated world behind its HTTP facades, and a control API on
- * 127.0.0.1 to move its virtual clock, read its accounting and reset it. Virtual time moves only
- * inside `POST /control/advance`; mutating calls are serialised.
+ * 127.0.0.1 to move its virtual clock, read its accounting and reset it. Virtual time moves inside
+ * `POST /control/advance` and by an external call's own latency; mutating calls are serialised.
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const strategy = options.strategy ?? resolveStrategy('quarantine');

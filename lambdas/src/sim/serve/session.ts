@@ -55,7 +55,7 @@ export interface Endpoints {
 }
 
 const NOTES = [
-  'Virtual time moves only on POST /control/advance: express your own waits and schedules as advances.',
+  'Virtual time moves on POST /control/advance (express your own waits and schedules as advances) and, when the scenario sets a call latency (world.github/ec2.callLatencySeconds), by your own calls: a call made at virtual t answers at t + its drawn latency.',
   'The private-key parameter holds a base64-encoded PKCS#1 PEM (as the Terraform module stores it).',
   "Launch instances from a pool's launch template; the runner's agent reads its config from <runnerConfigPath>/<pool>/<instance-id> in SSM: a JIT config (encoded_jit_config) or config.sh arguments.",
   'AWS: any credentials; signatures are not verified, but an Authorization header must be present.',
@@ -68,8 +68,8 @@ function ownerLabel(pool: PoolSpec): string {
 }
 
 /**
- * One served world: the scenario's workload and faults on a virtual clock that moves only when
- * `advance` is called, behind the HTTP facades, with as much of our control plane inside as asked.
+ * One served world: the scenario's workload and faults on a virtual clock that moves when
+ * `advance` is called or an external call takes its latency, behind the HTTP facades, with as much of our control plane inside as asked.
  * Without our webhook, deliveries are recorded (signed) for an external receiver to fetch.
  */
 export class ServeSession {
@@ -90,12 +90,11 @@ export class ServeSession {
     });
     const stack = sim.door.stack;
     if (stack === undefined) throw new Error('the HTTP door opened no facades');
-    if (!options.functions.webhook && !options.functions.scaleUp && !options.functions.scaleDown) {
-      // External callers are not parked on virtual time: a facade call outside `advance` would
-      // otherwise wait for a clock nobody moves. Calls take zero virtual time here.
-      sim.world.setLatencySleep(() => () => Promise.resolve());
-    }
-    return new ServeSession(sim, stack);
+    const session = new ServeSession(sim, stack);
+    // An external caller's call takes the scenario's call latency; nobody else may move the clock
+    // meanwhile (with none of ours inside, nobody would): the call moves it itself.
+    stack.onExternalLatency((ms) => session.advanceTo(session.nowMs + ms));
+    return session;
   }
 
   get world(): World {
@@ -112,7 +111,22 @@ export class ServeSession {
 
   /** Runs the world `seconds` of virtual time; advances are serialised. */
   advance(seconds: number): Promise<void> {
-    const run = this.advancing.then(() => this.world.engine.run(this.world.now + seconds * 1000));
+    return this.serialised(() => this.world.engine.run(this.world.now + seconds * 1000));
+  }
+
+  /**
+   * Runs the world up to `atMs` unless it is there already, after any advance under way: an
+   * external call that arrives at virtual `t` with latency `l` answers at `t + l` at the earliest,
+   * and a call waiting on one that moves the clock further answers when it is done.
+   */
+  advanceTo(atMs: number): Promise<void> {
+    return this.serialised(async () => {
+      if (this.world.now < atMs) await this.world.engine.run(atMs);
+    });
+  }
+
+  private serialised(step: () => Promise<void>): Promise<void> {
+    const run = this.advancing.then(step);
     this.advancing = run.catch(() => {});
     return run;
   }

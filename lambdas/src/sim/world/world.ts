@@ -233,7 +233,7 @@ export class World {
 
   /**
    * How a call's latency waits: the HTTP door marks such a wait as parked on virtual time
-   * (sim/http/quiescence.ts); an external caller's call takes no virtual time at all (`--serve`).
+   * (sim/http/quiescence.ts); an external caller's call moves the clock itself (`--serve`).
    */
   setLatencySleep(wrap: (inner: (ms: number) => Promise<void>) => (ms: number) => Promise<void>): void {
     this.latencySleep = wrap(this.latencySleep);

@@ -17,6 +17,16 @@ describe('ruleMatches', () => {
     ],
     ['exact minute, seconds ignored', '30 10 * * *', 'UTC', '2026-11-24T10:30:59Z', true],
     ['next minute does not match', '30 10 * * *', 'UTC', '2026-11-24T10:31:00Z', false],
+    // Upstream's six-field form (seconds first, as in its docs): read per minute, seconds dropped.
+    ["upstream's six fields, Tuesday 10:30", '* * 9-17 * * 1-5', 'UTC', '2026-11-24T10:30:15Z', true],
+    ["upstream's six fields, Saturday", '* * 9-17 * * 1-5', 'UTC', '2026-11-28T10:30:00Z', false],
+    [
+      "upstream's six fields with a seconds value still match their minute",
+      '30 30 10 * * *',
+      'UTC',
+      '2026-11-24T10:30:00Z',
+      true,
+    ],
   ])('%s', (_name, cron, timeZone, now, expected) => {
     // Prepare / Act
     const matches = ruleMatches({ cron, timeZone }, at(now));

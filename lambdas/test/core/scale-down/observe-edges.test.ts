@@ -225,3 +225,26 @@ describe('observeFleet when something cannot be read', () => {
     expect(observation.owners.find((o) => o.key === 'acme/app')?.runnerCount).toBe(1);
   });
 });
+
+describe('owners come from the configuration and the instances’ own owner tags', () => {
+  test('an instance without an owner tag (or an empty one) adds no owner to list', async () => {
+    // Prepare: a pool's instance as expected, and two of this environment that carry no owner
+    const world = new World();
+    await world.addRunner({ id: 'i-1' });
+    world.ec2.addInstance({ instanceId: 'i-no-owner', launchTimeMs: LAUNCH, tags: { [TAG.environment]: 'test' } });
+    world.ec2.addInstance({
+      instanceId: 'i-empty-owner',
+      launchTimeMs: LAUNCH,
+      tags: { [TAG.environment]: 'test', [TAG.owner]: '' },
+    });
+    const listed: string[] = [];
+    world.spy.github.before('listRunners', ({ args: [owner] }) => {
+      listed.push(owner.kind === 'org' ? owner.org : `${owner.owner}/${owner.repo}`);
+    });
+    // Act
+    const observation = await observeFleet(world.ports, world.config, world.log);
+    // Assess
+    expect(observation.instances.map((i) => i.instanceId).sort()).toEqual(['i-1', 'i-empty-owner', 'i-no-owner']);
+    expect(listed.sort()).toEqual(['acme', 'acme/app']);
+  });
+});

@@ -5,6 +5,7 @@ import { TAG } from '../../../src/core/tags.js';
 import { MIN } from '../world.js';
 import {
   NOW,
+  acked,
   config,
   inst,
   observe,
@@ -119,5 +120,54 @@ describe('demand and instances left alone', () => {
     expect(action).not.toHaveProperty('runner');
     const registered = outcomeOf(observe([inst({ runner: runner({ id: 9 }) })]));
     expect(registered).toMatchObject({ runnerId: 9, runner: { id: 9 } });
+  });
+});
+
+describe('survivors of the mutation run, each a behaviour with no test before', () => {
+  const reusable = { ...config, pools: { ...config.pools, repo: { ...config.pools['repo']!, ephemeral: false } } };
+  const lifetimeMin = config.pools['repo']!.maximumLifetimeHours * 60;
+
+  test('a marked instance past its lifetime resumes as past its lifetime, so no waiting job takes it back later', () => {
+    // Prepare: quarantined by an earlier run, older than its lifetime; no job waits this run
+    const old = inst({
+      ageMin: lifetimeMin + 5,
+      runner: quarantinedLabels,
+      lifecycle: quarantined,
+      agent: acked('idle'),
+    });
+    // Act
+    const action = outcomeOf(observe([old]));
+    // Assess: the flag the settle wait and the re-check read before giving a candidate back
+    expect(action).toMatchObject({ kind: 'retire', pastLifetime: true });
+    const young = inst({ runner: quarantinedLabels, lifecycle: quarantined, agent: acked('idle') });
+    expect(outcomeOf(observe([young]))).toMatchObject({ kind: 'retire' });
+    expect(outcomeOf(observe([young]))).not.toHaveProperty('pastLifetime');
+  });
+
+  test('a reusable instance still booting, with neither an agent state nor a registration, is left booting', () => {
+    const booting = inst({ ageMin: 2, runner: null, agent: null });
+    expect(outcomeOf(observe([booting]), 'i-1', reusable)).toMatchObject({ reason: 'booting' });
+  });
+
+  test('an offline registration whose agent reports its runner exited follows the rules of no registration', () => {
+    // Past the boot window since the exit: an orphan (tagged first), not a runner held busy by its agent
+    const exited = inst({ runner: runner({ status: 'offline' }), agent: { state: 'exited', atMs: NOW - 20 * MIN } });
+    expect(outcomeOf(observe([exited]))).toMatchObject({ kind: 'tag-orphan' });
+  });
+
+  test('a quarantine label beside another custom label is no quarantine: a job could match the other, so it is quarantined again', () => {
+    const both = runner({
+      labels: [
+        { name: 'ghr-quarantine-i-1', type: 'custom' },
+        { name: 'pool-a', type: 'custom' },
+      ],
+    });
+    const marked = inst({ runner: both, lifecycle: quarantined, agent: acked('idle') });
+    expect(outcomeOf(observe([marked]))).toMatchObject({ kind: 'retire', from: 'quarantine' });
+  });
+
+  test('an offline registration whose agent is alive and idle is retired through the protocol, not left to the orphan rules', () => {
+    const idle = inst({ runner: runner({ status: 'offline' }), agent: { state: 'idle', atMs: NOW - MIN } });
+    expect(outcomeOf(observe([idle]))).toMatchObject({ kind: 'retire', from: 'mark', runnerId: 7 });
   });
 });

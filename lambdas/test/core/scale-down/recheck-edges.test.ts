@@ -27,6 +27,25 @@ function afterTheWait(world: World, instanceId: string, meanwhile: () => Promise
   });
 }
 
+/**
+ * Runs `meanwhile` once, when the re-check re-reads the candidates (its DescribeInstances after the
+ * settle wait): after the wait's last demand poll, before the re-check's own demand read.
+ */
+function atTheRecheck(world: World, meanwhile: () => Promise<void>): void {
+  let quarantinedMs: number | undefined;
+  let done = false;
+  world.spy.ec2.after('createTags', ({ args: [, tags] }) => {
+    const mark = decodeLifecycle(tags[TAG.lifecycle]);
+    if (mark?.phase === 'quarantined') quarantinedMs = mark.quarantinedMs;
+  });
+  world.spy.ec2.after('listInstances', async ({ args: [query] }) => {
+    if (done || query.instanceIds === undefined || quarantinedMs === undefined) return;
+    if (world.clock.now() < quarantinedMs + world.config.settleSeconds * 1000) return;
+    done = true;
+    await meanwhile();
+  });
+}
+
 /** Every runner list after the first mark (the re-check's) fails with `error`. */
 function failListsAfterMarking(world: World, error: Error): void {
   let marked = false;
@@ -41,10 +60,10 @@ const line = (world: World, message: string) => world.log.lines.find((l) => l.me
 
 describe('the last moments of the wait', () => {
   test('a job that arrives after the last demand poll still takes the candidate back at the re-check', async () => {
-    // Prepare
+    // Prepare: the job arrives while the re-check re-reads the candidate, after the wait's last poll
     const world = new World();
     const { runnerId } = await world.addRunner({ id: 'i-1' });
-    afterTheWait(world, 'i-1', async () => {
+    atTheRecheck(world, async () => {
       await world.sqs.sendMessage(world.config.pools['repo']!.queueUrl, '{"job":1}');
     });
     // Act
@@ -54,6 +73,21 @@ describe('the last moments of the wait', () => {
     expect(await world.registered(runnerId!)).toBe(true);
     const [runner] = await world.runners();
     expect(runner?.labels.filter((l) => l.type === 'custom').map((l) => l.name)).toEqual(['pool-a']);
+  });
+
+  test('one job that arrives at the re-check takes back one of two candidates, not both', async () => {
+    // Prepare
+    const world = new World();
+    await world.addRunner({ id: 'i-1' });
+    await world.addRunner({ id: 'i-2' });
+    atTheRecheck(world, async () => {
+      await world.sqs.sendMessage(world.config.pools['repo']!.queueUrl, '{"job":1}');
+    });
+    // Act
+    const report = await runScaleDown(world.context());
+    // Assess
+    expect(report.returnedToService).toBe(1);
+    expect(report.retired).toBe(1);
   });
 
   test('another run’s fence written in the last moments: the re-check leaves the mark to its owner', async () => {

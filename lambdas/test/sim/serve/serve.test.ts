@@ -1,29 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, test } from '@jest/globals';
-import { createAwsClients, type AwsClients } from '../../../src/adapters/aws/clients.js';
+import { describe, expect, test } from '@jest/globals';
 import { createEc2Port } from '../../../src/adapters/aws/ec2.js';
 import { createSsmPort } from '../../../src/adapters/aws/ssm.js';
 import { OctokitGitHub } from '../../../src/adapters/github/index.js';
 import { loadScenario } from '../../../src/sim/scenarios/load.js';
 import { startServe, type ServeHandle } from '../../../src/sim/serve/serve.js';
 import type { Endpoints } from '../../../src/sim/serve/session.js';
+import { serveHarness } from './harness.js';
 
-const opened: ServeHandle[] = [];
-const clients: AwsClients[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) {
-    c.ec2.destroy();
-    c.ssm.destroy();
-    c.sqs.destroy();
-  }
-  await Promise.all(opened.splice(0).map((h) => h.close()));
-});
+const harness = serveHarness();
 
 async function serve(scenario = 'steady', seed = 1): Promise<ServeHandle> {
-  const handle = await startServe({ scenario: loadScenario(scenario), seed, port: 0 });
-  opened.push(handle);
-  return handle;
+  return harness.track(await startServe({ scenario: loadScenario(scenario), seed, port: 0 }));
 }
 
 interface Reply {
@@ -38,16 +26,7 @@ async function call(handle: ServeHandle, method: string, path: string, body?: st
   return { status: response.status, body: Object.fromEntries(Object.entries(parsed)) };
 }
 
-function awsClients(endpoints: Endpoints): AwsClients {
-  const created = createAwsClients({
-    endpoints: { ec2: endpoints.ec2, ssm: endpoints.ssm, sqs: endpoints.sqs },
-    region: endpoints.region,
-    credentials: { accessKeyId: 'AKIDEXTERNAL', secretAccessKey: 'not-a-secret' },
-    maxAttempts: 1,
-  });
-  clients.push(created);
-  return created;
-}
+const awsClients = (endpoints: Endpoints) => harness.awsClients(endpoints);
 
 describe('npm start -- --serve: control API', () => {
   test('the clock starts at the epoch and moves only on advance; jobs arrive, nothing launches without an autoscaler', async () => {

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answeringRequest } from '../caller.js';
 import {
   AlreadyExistsError,
   CapacityError,
@@ -111,7 +112,7 @@ export abstract class AwsHttpFacade {
           res.end(response.body);
         };
         // Only an `onCall` hook can throw here; answer 500 rather than leave the SDK waiting.
-        void this.answer(request).then(write, (error: unknown) =>
+        void answeringRequest(req.headers, () => this.answer(request)).then(write, (error: unknown) =>
           write({ status: 500, headers: { 'content-type': 'text/plain' }, body: `facade failure: ${String(error)}` }),
         );
       });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answeringRequest } from '../caller.js';
 import { systemClock, type Clock } from '../../../ports/clock.js';
 import type { GitHubPort } from '../../../ports/github.js';
 import { FacadeAuth, type AuthKind } from './auth.js';
@@ -60,7 +61,7 @@ export class GitHubFacade {
 
   async start(): Promise<{ baseUrl: string; ghesBaseUrl: string }> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch(() => {
+      answeringRequest(req.headers, () => this.handle(req, res)).catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Server Error' }));
       });
