@@ -15,7 +15,10 @@ module "lambda_config" {
   instance_arn_prefix = local.instance_arn_prefix
 
   github = {
-    api_url                 = var.ghes_url == null ? null : "${trimsuffix(var.ghes_url, "/")}/api/v3"
+    # GHES serves its API under /api/v3; GHE.com (data residency, https://SUBDOMAIN.ghe.com) on the api. host.
+    api_url = var.ghes_url == null ? null : (
+      can(regex("^https://[a-z0-9-]+\\.ghe\\.com/?$", var.ghes_url)) ? replace(trimsuffix(var.ghes_url, "/"), "https://", "https://api.") : "${trimsuffix(var.ghes_url, "/")}/api/v3"
+    )
     app_id_parameter        = module.github_app.parameters.id.name
     private_key_parameter   = module.github_app.parameters.key_base64.name
     installation_ids        = var.github_app.installation_ids
@@ -55,6 +58,9 @@ module "lambda_config" {
   scale_up = {
     registration     = var.scale_up.registration
     check_job_queued = var.scale_up.enable_job_queued_check
+    # Upstream's job_retry: `enable = false` turns the re-check off; unset values keep the schema's defaults.
+    job_recheck_delay_seconds = try(var.scale_up.job_retry.delay_in_seconds, null)
+    job_recheck_max_rechecks  = var.scale_up.job_retry == null ? null : (var.scale_up.job_retry.enable == false ? 0 : var.scale_up.job_retry.max_attempts)
   }
 
   scale_down = {

@@ -52,13 +52,13 @@ variable "subnet_ids" {
 }
 
 variable "ghes_url" {
-  description = "Base URL of GitHub Enterprise Server (e.g. https://github.example.com); null for github.com."
+  description = "Base URL of GitHub Enterprise Server (e.g. https://github.example.com; its API is HOST/api/v3) or of a GHE.com data-residency enterprise (https://SUBDOMAIN.ghe.com; its API is https://api.SUBDOMAIN.ghe.com); null for github.com."
   type        = string
   default     = null
 
   validation {
     condition     = var.ghes_url == null || can(regex("^https://[^\\s/]+/?$", coalesce(var.ghes_url, "-")))
-    error_message = "ghes_url must be the server's https base URL (https://HOST), without /api/v3 (the module appends it): the Lambdas send the App's tokens there, which plain http would expose."
+    error_message = "ghes_url must be the server's https base URL (https://HOST, or https://SUBDOMAIN.ghe.com), without /api/v3 or api. (the module derives the API URL): the Lambdas send the App's tokens there, which plain http would expose."
   }
 }
 
@@ -272,7 +272,7 @@ variable "queues" {
 }
 
 variable "scale_up" {
-  description = "Scale-up: function timeout, memory and reserved concurrency (null: max(10, 2 × queue triggers), -1 unreserved; one trigger per pool's job queue plus one per reusable pool's recycle queue), queue batch and per-trigger maximum concurrency (null: the reserved concurrency shared by the triggers), registration kind (`jit`, or `token` for GHES without JIT), whether to check a job is still queued before launching."
+  description = "Scale-up: function timeout, memory and reserved concurrency (null: max(10, 2 × queue triggers), -1 unreserved; one trigger per pool's job queue plus one per reusable pool's recycle queue), queue batch and per-trigger maximum concurrency (null: the reserved concurrency shared by the triggers), registration kind (`jit`, or `token` for GHES without JIT), whether to check a job is still queued before launching, and `job_retry` (upstream's shape: `enable`, `delay_in_seconds`, `max_attempts`; on by default here, 2 re-checks 180 s apart, for ephemeral pools with the queued-job check)."
   type = object({
     timeout                            = optional(number, 60)
     memory_size                        = optional(number, 512)
@@ -282,8 +282,23 @@ variable "scale_up" {
     maximum_concurrency                = optional(number)
     registration                       = optional(string)
     enable_job_queued_check            = optional(bool)
+    job_retry = optional(object({
+      enable           = optional(bool)
+      delay_in_seconds = optional(number)
+      max_attempts     = optional(number)
+    }))
   })
   default = {}
+
+  # Upstream's job_retry, same shape: after a launch, the job is checked again after the delay, and
+  # launched for again if still queued (GitHub may have given the new runner an older job).
+  validation {
+    condition = var.scale_up.job_retry == null || try(
+      (var.scale_up.job_retry.delay_in_seconds == null || try(var.scale_up.job_retry.delay_in_seconds >= local.limits["jobRecheck.delaySeconds"].min && var.scale_up.job_retry.delay_in_seconds <= local.limits["jobRecheck.delaySeconds"].max && floor(var.scale_up.job_retry.delay_in_seconds) == var.scale_up.job_retry.delay_in_seconds, false)) &&
+      (var.scale_up.job_retry.max_attempts == null || try(var.scale_up.job_retry.max_attempts >= local.limits["jobRecheck.maxRechecks"].min && var.scale_up.job_retry.max_attempts <= local.limits["jobRecheck.maxRechecks"].max && floor(var.scale_up.job_retry.max_attempts) == var.scale_up.job_retry.max_attempts, false)),
+    false)
+    error_message = "scale_up.job_retry.delay_in_seconds must be whole seconds ${local.limits["jobRecheck.delaySeconds"].min}-${local.limits["jobRecheck.delaySeconds"].max} (at least a runner's boot-to-online) and max_attempts ${local.limits["jobRecheck.maxRechecks"].min}-${local.limits["jobRecheck.maxRechecks"].max}."
+  }
 
   validation {
     condition     = var.scale_up.registration == null || contains(local.limits["registration"].values, coalesce(var.scale_up.registration, "jit"))

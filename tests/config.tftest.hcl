@@ -220,6 +220,47 @@ run "config_takes_upstream_six_field_cron_and_arm64_default_types" {
   }
 }
 
+# Upstream's job_retry reaches scale-up's job re-check; `enable = false` turns it off.
+run "config_passes_upstream_job_retry" {
+  command = apply
+
+  variables {
+    scale_up = { job_retry = { enable = true, delay_in_seconds = 240, max_attempts = 3 } }
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_up).jobRecheck == { delaySeconds = 240, maxRechecks = 3 }
+    error_message = "job_retry's delay and attempts become jobRecheck."
+  }
+}
+
+run "config_turns_job_retry_off" {
+  command = apply
+
+  variables {
+    scale_up = { job_retry = { enable = false } }
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_up).jobRecheck == { maxRechecks = 0 }
+    error_message = "job_retry.enable = false means no re-check."
+  }
+}
+
+# GHE.com (data residency): the API is on the api. host, without /api/v3.
+run "config_derives_the_ghe_com_api_url" {
+  command = apply
+
+  variables {
+    ghes_url = "https://octocorp.ghe.com/"
+  }
+
+  assert {
+    condition     = jsondecode(output.lambda_configs.scale_up).github.apiUrl == "https://api.octocorp.ghe.com"
+    error_message = "A GHE.com base URL becomes https://api.SUBDOMAIN.ghe.com."
+  }
+}
+
 run "lambda_config_module_rejects_what_the_schema_would" {
   command = plan
 

@@ -483,6 +483,16 @@ run "accepts_arm64_ubuntu_pool_with_graviton_types" {
   }
 }
 
+run "rejects_job_retry_out_of_range" {
+  command = plan
+
+  variables {
+    scale_up = { job_retry = { enable = true, delay_in_seconds = 30.5, max_attempts = 11 } }
+  }
+
+  expect_failures = [var.scale_up]
+}
+
 run "accepts_an_ubuntu_pool_with_its_root_device_and_a_tuned_volume" {
   command = plan
 

@@ -41,6 +41,7 @@ locals {
   user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
     # The agent ships once, in agent/ (tested there against the simulator's facades).
     agent_script          = trimspace(file("${path.module}/../../agent/ghr-agent.sh"))
+    agent_unit            = trimspace(file("${path.module}/../../agent/ghr-agent.service"))
     agent_settings        = local.agent_settings
     runner_version        = var.pool.runner_version
     runner_arch           = var.pool.runner_architecture

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MAX_RETURN_WAITS } from '../../src/core/scale-up/requeue.js';
 import { handleScaleUpBatch } from '../../src/core/scale-up/scale-up.js';
-import { RUNNER_CONFIG_TAG } from '../../src/core/scale-up/runner-config.js';
+import { RUNNER_CONFIG_TAG, webUrl } from '../../src/core/scale-up/runner-config.js';
 import { encodeLifecycle, TAG } from '../../src/core/tags.js';
 import { PermanentError, RateLimitedError, TransientError } from '../../src/errors.js';
 import {
@@ -272,6 +272,22 @@ describe('scale-up: token registration (GHES without JIT)', () => {
     expect(instance?.tags[TAG.runnerId]).toBeUndefined();
     expect(instance?.tags[RUNNER_CONFIG_TAG]).toBe(`ready@${w.clock.now()}`);
     expect(await w.github.listRunners({ kind: 'org', org: 'acme' })).toEqual([]);
+  });
+});
+
+describe('webUrl: where a runner registers, from the API URL', () => {
+  it.each([
+    ['github.com', 'https://api.github.com', 'https://github.com'],
+    ['GHES', 'https://ghes.example.com/api/v3', 'https://ghes.example.com'],
+    ['GHES, trailing slash', 'https://ghes.example.com/api/v3/', 'https://ghes.example.com'],
+    [
+      'GHE.com data residency (API on the api. host, no /api/v3)',
+      'https://api.octocorp.ghe.com',
+      'https://octocorp.ghe.com',
+    ],
+    ['a host merely named api. elsewhere', 'https://api.example.com/api/v3', 'https://api.example.com'],
+  ])('%s', (_name, apiUrl, expected) => {
+    expect(webUrl(apiUrl)).toBe(expected);
   });
 });
 

@@ -16,6 +16,7 @@ import { z } from 'zod';
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const template = join(repo, 'modules', 'runner-pool', 'templates', 'user-data.sh.tftpl');
 const agent = join(repo, 'agent', 'ghr-agent.sh');
+const unit = join(repo, 'agent', 'ghr-agent.service');
 
 let workDir = '';
 let env: NodeJS.ProcessEnv = {};
@@ -80,6 +81,7 @@ beforeAll(() => {
     `locals {
   vars = {
     agent_script          = trimspace(file(${hcl(agent)}))
+    agent_unit            = trimspace(file(${hcl(unit)}))
     agent_settings        = ${hcl(settings)}
     runner_version        = "2.329.0"
     runner_arch           = "x64"
@@ -204,6 +206,15 @@ test('the agent is installed exactly as the module ships it', () => {
     '\nGHR_AGENT_SCRIPT_EOF\n',
   );
   expect(installed).toBe(readFileSync(agent, 'utf8').trim());
+});
+
+test('the systemd unit is installed exactly as agent/ghr-agent.service', () => {
+  const installed = between(
+    rendered,
+    "cat >/etc/systemd/system/ghr-agent.service <<'GHR_AGENT_UNIT_EOF'\n",
+    '\nGHR_AGENT_UNIT_EOF\n',
+  );
+  expect(installed).toBe(readFileSync(unit, 'utf8').trim());
 });
 
 test('the agent settings file sources back to the exact values, quotes and $ included', () => {

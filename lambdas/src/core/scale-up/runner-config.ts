@@ -44,10 +44,16 @@ export function configParameterName(runnerConfigPath: string, pool: string, inst
 /** The tag that binds a runner config to the one instance whose role may read and delete it. */
 export const INSTANCE_ARN_TAG = 'ghr:instance-arn';
 
-/** `https://api.github.com` → `https://github.com`; GHES `https://HOST/api/v3` → `https://HOST`. */
+/**
+ * `https://api.github.com` → `https://github.com`; GHE.com (data residency)
+ * `https://api.SUBDOMAIN.ghe.com` → `https://SUBDOMAIN.ghe.com`; GHES `https://HOST/api/v3` →
+ * `https://HOST` (GitHub Docs, "REST API endpoints for GHE.com": the API is on the `api.` host,
+ * without `/api/v3`).
+ */
 export function webUrl(apiUrl: string): string {
   const url = new URL(apiUrl);
   if (url.hostname === 'api.github.com') return 'https://github.com';
+  if (/^api\.[a-z0-9-]+\.ghe\.com$/.test(url.hostname)) return `${url.protocol}//${url.host.slice('api.'.length)}`;
   const path = url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}`;
 }
