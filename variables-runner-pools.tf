@@ -62,7 +62,7 @@ variable "runner_pools" {
 
   validation {
     condition     = alltrue([for p in values(var.runner_pools) : p.runners_maximum_count >= local.limits["pools.*.maxRunners"].min && p.runners_maximum_count <= local.limits["pools.*.maxRunners"].max && floor(p.runners_maximum_count) == p.runners_maximum_count])
-    error_message = "runners_maximum_count must be a whole number from ${local.limits["pools.*.maxRunners"].min} to ${local.limits["pools.*.maxRunners"].max}."
+    error_message = "runners_maximum_count must be a whole number from ${local.limits["pools.*.maxRunners"].min} to ${local.limits["pools.*.maxRunners"].max}. Upstream's -1 (no limit) has no equivalent: set the most instances of this pool you will pay for."
   }
 
   validation {
