@@ -8,10 +8,12 @@
 //   <function>-<version>.zip               each Lambda alone, for `lambda_zips` from S3 or a path
 //   SHA256SUMS                             `sha256sum --check` format, for every file above
 // The tarball is deterministic too: sorted entries, fixed mtime, owner and mode, gzip without a
-// name or time. docs/releasing.md says how a release is cut.
+// name or time. It holds only files git tracks: a checkout's local state (`.terraform/`, state
+// files) and whatever a developer left beside the examples (a `secrets.auto.tfvars`) never ship.
+// docs/releasing.md says how a release is cut.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, FUNCTIONS } from './build.mjs';
@@ -21,8 +23,21 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** What the module needs at plan and apply time, and what a reader of a release wants beside it. */
 const MODULE_FILES = [/^[a-z0-9-]+\.tf$/, /^README\.md$/, /^LICENSE$/];
 const MODULE_DIRS = ['modules', 'agent', 'docs', 'examples'];
-/** Local state of a checkout that never belongs in a release. */
-const EXCLUDED = new Set(['.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'terraform.tfvars']);
+
+/** The files of the module a release ships: tracked by git, at the root or under MODULE_DIRS. */
+export function moduleFiles(from = root) {
+  const tracked = execFileSync('git', ['ls-files', '-z', '--', ...MODULE_DIRS, '*.tf', 'README.md', 'LICENSE'], {
+    cwd: from,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((file) => file !== '');
+  return tracked
+    .filter((file) =>
+      file.includes('/') ? MODULE_DIRS.includes(file.split('/')[0]) : MODULE_FILES.some((p) => p.test(file)),
+    )
+    .sort();
+}
 
 function option(name, fallback) {
   const at = process.argv.indexOf(name);
@@ -47,14 +62,9 @@ export async function release({ version, outDir }) {
   const moduleDir = join(stage, name);
   mkdirSync(moduleDir, { recursive: true });
 
-  for (const entry of readdirSync(root)) {
-    if (MODULE_FILES.some((pattern) => pattern.test(entry))) copyFileSync(join(root, entry), join(moduleDir, entry));
-  }
-  for (const dir of MODULE_DIRS) {
-    cpSync(join(root, dir), join(moduleDir, dir), {
-      recursive: true,
-      filter: (source) => !EXCLUDED.has(source.split('/').pop() ?? ''),
-    });
+  for (const file of moduleFiles()) {
+    mkdirSync(dirname(join(moduleDir, file)), { recursive: true });
+    copyFileSync(join(root, file), join(moduleDir, file));
   }
   // The zips where the module looks for them by default (main.tf, `lambda_zips`).
   const built = await build(join(stage, 'build'));

@@ -122,6 +122,54 @@ test('two releases of the same tree are byte for byte the same', () => {
   expect(sums('b')).toBe(sums('a'));
 });
 
+test('the tarball holds exactly the tracked module files and the zips: nothing local to a checkout ships', () => {
+  // Prepare: what git tracks of the module, as the script selects it
+  const tracked = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { moduleFiles } from './scripts/release.mjs'; console.log(JSON.stringify(moduleFiles()));",
+    ],
+    { cwd: repo, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' },
+  );
+  const expected = [
+    ...z.array(z.string()).parse(JSON.parse(tracked.stdout)),
+    'dist/lambdas/scale-down.zip',
+    'dist/lambdas/scale-up.zip',
+    'dist/lambdas/webhook.zip',
+  ].map((file) => `${NAME}/${file}`);
+  // Act
+  const listed = run('tar', ['tzf', join(work, 'a', released.tarball)], work)
+    .stdout.split('\n')
+    .filter((entry) => entry !== '' && !entry.endsWith('/'));
+  // Assess
+  expect(listed.sort()).toEqual(expected.sort());
+});
+
+test('a file a checkout has but git does not track is never selected (a developer’s secrets.auto.tfvars)', () => {
+  // Prepare: a checkout with a tracked module file and an untracked one beside an example
+  const checkout = join(work, 'checkout');
+  mkdirSync(join(checkout, 'examples', 'default'), { recursive: true });
+  writeFileSync(join(checkout, 'main.tf'), '');
+  writeFileSync(join(checkout, 'examples', 'default', 'main.tf'), '');
+  writeFileSync(join(checkout, 'examples', 'default', 'secrets.auto.tfvars'), 'github_app = "secret"\n');
+  for (const args of [
+    ['init', '-q'],
+    ['add', 'main.tf', 'examples/default/main.tf'],
+  ])
+    run('git', args, checkout);
+  // Act
+  const script = `import { moduleFiles } from './scripts/release.mjs'; console.log(JSON.stringify(moduleFiles(${JSON.stringify(checkout)})));`;
+  const selected = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repo,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  });
+  // Assess
+  expect(JSON.parse(selected.stdout)).toEqual(['examples/default/main.tf', 'main.tf']);
+});
+
 test('the tarball holds the module and its zips, and none of the sources, tests or local state', () => {
   const root = join(unpacked, NAME);
   expect(readdirSync(join(root, 'dist', 'lambdas')).sort()).toEqual(['scale-down.zip', 'scale-up.zip', 'webhook.zip']);
