@@ -160,22 +160,28 @@ test('ubuntu installs with apt (docker.io, the AWS CLI snap when missing), never
   );
 });
 
-test('prebuilt installs nothing, and stops when the image lacks the runner or the AWS CLI', () => {
+test('prebuilt installs nothing, and stops when the image lacks the runner, the AWS CLI or (install_docker) Docker', () => {
   // Prepare: the checks exactly as rendered.
   expect(prebuilt).not.toMatch(/dnf install|apt-get|snap install|curl -fsSL|tar xzf/);
   const runnerCheck = prebuilt.split('\n').find((line) => line.includes('run.sh'));
   const cliCheck = prebuilt.split('\n').find((line) => line.startsWith('command -v aws'));
+  const dockerCheck = prebuilt.split('\n').find((line) => line.startsWith('command -v docker'));
   expect(runnerCheck).toBeDefined();
   expect(cliCheck).toBeDefined();
+  expect(prebuilt.indexOf(dockerCheck ?? '-')).toBeLessThan(prebuilt.indexOf('systemctl enable --now docker'));
   const dir = mkdtempSync(join(workDir, 'prebuilt-'));
   const runnerScript = `runner_dir=${dir}\n${runnerCheck ?? 'true'}`;
   const cliScript = `PATH=${dir}\n${cliCheck ?? 'true'}`;
+  const dockerScript = `PATH=${dir}\n${dockerCheck ?? 'true'}`;
 
   // Act + Assess: without run.sh (or aws on PATH) the check fails (set -e ends user data); with it, passes.
   expect(sh('bash', ['-euo', 'pipefail', '-c', runnerScript], dir).status).not.toBe(0);
   expect(sh('bash', ['-euo', 'pipefail', '-c', cliScript], dir).status).not.toBe(0);
+  expect(sh('/bin/bash', ['-euo', 'pipefail', '-c', dockerScript], dir).status).not.toBe(0);
   writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n', { mode: 0o755 });
   writeFileSync(join(dir, 'aws'), '#!/bin/sh\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'docker'), '#!/bin/sh\n', { mode: 0o755 });
+  expect(sh('/bin/bash', ['-euo', 'pipefail', '-c', dockerScript], dir).status).toBe(0);
   expect(sh('bash', ['-euo', 'pipefail', '-c', runnerScript], dir).status).toBe(0);
   expect(sh('/bin/bash', ['-euo', 'pipefail', '-c', cliScript], dir).status).toBe(0);
 });
@@ -197,6 +203,7 @@ test('a pool that opts out gets neither git nor Docker', () => {
   expect(bare.split('\n')).toContain('packages="libicu tar gzip"');
   expect(bare).not.toContain('usermod -aG docker');
   expect(bare).not.toContain('systemctl enable --now docker');
+  expect(rendered).not.toContain('command -v docker');
 });
 
 test('the agent is installed exactly as the module ships it', () => {
