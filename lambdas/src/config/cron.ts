@@ -8,13 +8,15 @@ import { CronExpressionParser } from 'cron-parser';
  * the same minute).
  */
 export function minuteCron(cron: string): string {
-  const fields = cron.trim().split(/\s+/);
+  const fields = fieldsOf(cron);
   return (fields.length === 6 ? fields.slice(1) : fields).join(' ');
 }
 
+const fieldsOf = (cron: string): string[] => cron.trim().split(/\s+/);
+
 /** Why a cron or time zone cannot be evaluated, or undefined when it can (checked at cold start). */
 export function cronProblem(cron: string, timeZone: string): string | undefined {
-  const fields = cron.trim().split(/\s+/).length;
+  const fields = fieldsOf(cron).length;
   if (fields !== 5 && fields !== 6) {
     return `expected five fields (minute hour day month weekday) or upstream's six (seconds first), got ${fields}`;
   }
