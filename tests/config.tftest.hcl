@@ -404,3 +404,25 @@ run "lambda_config_module_rejects_recycle_queue_of_ephemeral_pool" {
 
   expect_failures = [var.pools]
 }
+
+# Upstream's matcherConfig is passed as the schema reads it; a pool without one renders none.
+run "config_passes_upstream_matcher_config" {
+  command = apply
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["linux-x64"], matcherConfig = { labelMatchers = [["self-hosted", "linux-x64"]], exactMatch = true, priority = 5 } }
+      app   = { owner = "acme", runner_labels = ["app"] }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.lambda_configs.webhook).pools.linux.labelMatchers == [["self-hosted", "linux-x64"]] &&
+      jsondecode(output.lambda_configs.webhook).pools.linux.exactMatch == true &&
+      jsondecode(output.lambda_configs.webhook).pools.linux.priority == 5 &&
+      length(setintersection(keys(jsondecode(output.lambda_configs.webhook).pools.app), ["labelMatchers", "exactMatch", "priority"])) == 0
+    )
+    error_message = "matcherConfig's labelMatchers, exactMatch and priority reach the pool's config only when set."
+  }
+}

@@ -519,3 +519,41 @@ run "accepts_an_ubuntu_pool_with_its_root_device_and_a_tuned_volume" {
     error_message = "A pool with every launch-template setting of its AMI must plan."
   }
 }
+
+run "rejects_matcher_label_the_runners_lack" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["linux-x64"], matcherConfig = { labelMatchers = [["self-hosted", "linux-x64", "gpu"]] } } }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_matcher_priority_out_of_range_and_an_empty_matcher" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["linux-x64"], matcherConfig = { priority = 1000 } }
+      other = { owner = "acme", runner_labels = ["other"], matcherConfig = { labelMatchers = [[]] } }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "accepts_upstream_matcher_config_with_capitalised_defaults" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["amazon"], matcherConfig = { labelMatchers = [["Self-Hosted", "Linux", "X64", "amazon"]], exactMatch = true, priority = 1 } }
+    }
+  }
+
+  assert {
+    condition     = length(module.runner_pool) == 1
+    error_message = "Upstream's matcherConfig, with labels the runners carry, must plan."
+  }
+}

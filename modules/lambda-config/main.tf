@@ -36,6 +36,9 @@ locals {
     subnetIds                 = p.subnet_ids
     capacityType              = p.capacity_type
     onDemandFallback          = p.on_demand_fallback
+    labelMatchers             = p.label_matchers
+    exactMatch                = p.exact_match
+    priority                  = p.priority
     idleConfig = p.idle_config == null ? null : [for rule in p.idle_config : { for k, v in {
       cron             = rule.cron
       timeZone         = rule.timeZone

@@ -76,6 +76,9 @@ variable "pools" {
     subnet_ids                      = list(string)
     capacity_type                   = optional(string)
     on_demand_fallback              = optional(bool)
+    label_matchers                  = optional(list(list(string)))
+    exact_match                     = optional(bool)
+    priority                        = optional(number)
     idle_config = optional(list(object({
       cron             = string
       timeZone         = optional(string)
@@ -83,6 +86,14 @@ variable "pools" {
       evictionStrategy = optional(string)
     })))
   }))
+
+  validation {
+    condition = alltrue([for p in values(var.pools) : (
+      (p.priority == null || try(p.priority >= local.limits["pools.*.priority"].min && p.priority <= local.limits["pools.*.priority"].max && floor(p.priority) == p.priority, false)) &&
+      (p.label_matchers == null || try(length(p.label_matchers) > 0 && alltrue([for m in p.label_matchers : length(m) > 0]), false))
+    )])
+    error_message = "A pool's priority must be a whole number from ${local.limits["pools.*.priority"].min} to ${local.limits["pools.*.priority"].max}, and label_matchers, when set, a non-empty list of non-empty label lists."
+  }
 
   validation {
     condition     = alltrue([for name in keys(var.pools) : can(regex("^[a-z0-9-]{1,32}$", name))])

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_METADATA_TAG_KEY } from '../core/tags.js';
+import { runnerLabels } from '../core/webhook/labels.js';
 import { cronProblem } from './cron.js';
 import { LEASE_MARGIN_SECONDS, minimumLeaseSeconds } from './run-budget.js';
 
@@ -62,6 +63,15 @@ export const poolSchema = z.strictObject({
   ownerType: z.enum(['org', 'repo']),
   /** Custom labels jobs target this pool by. Pools must be targeted by a custom label (see docs/safety.md). */
   labels: z.array(runnerLabel).min(1, 'a pool needs at least one custom label'),
+  /**
+   * Upstream's `matcherConfig.labelMatchers`: label sets a job is matched against. Default: the
+   * runner's own labels. Every label must be one the pool's runners carry (checked below).
+   */
+  labelMatchers: z.array(z.array(runnerLabel).min(1)).min(1).max(16).optional(),
+  /** Upstream's `exactMatch`: every job label in one matcher, instead of one label shared with it. */
+  exactMatch: z.boolean().default(false),
+  /** Upstream's `priority`: among pools that fit a job, the lowest number wins (exactMatch pools first). */
+  priority: z.number().int().min(0).max(999).default(999),
   /** true: one job per instance. false: warm instance, a fresh JIT registration per job. */
   ephemeral: z.boolean().default(true),
   queueUrl: z.url(),
@@ -104,6 +114,17 @@ export const poolSchema = z.strictObject({
   onDemandFallback: z.boolean().default(true),
 });
 
+/**
+ * A matcher label the pool's runners do not carry would route jobs asking for it to runners
+ * GitHub never assigns them to (a job needs every label on the runner): refused at cold start.
+ */
+function matcherProblem(pool: Pick<PoolConfig, 'instanceTypes' | 'labels' | 'labelMatchers'>): string | undefined {
+  const carried = new Set(runnerLabels(pool).map((l) => l.toLowerCase()));
+  const missing = [...new Set((pool.labelMatchers ?? []).flat().filter((l) => !carried.has(l.toLowerCase())))];
+  if (missing.length === 0) return undefined;
+  return `the pool's runners carry ${runnerLabels(pool).join(', ')}, not ${missing.join(', ')}: add it to the pool's labels or drop it from labelMatchers`;
+}
+
 const tagMap = z.record(
   z.string().regex(INSTANCE_METADATA_TAG_KEY, 'tag keys must be legal in instance metadata (no "/" or spaces)'),
   z.string().max(256),
@@ -114,10 +135,14 @@ export const commonSchema = {
   environment: z.string().regex(/^[A-Za-z0-9_.:@+=-]{1,64}$/, 'expected 1-64 letters, digits or _ . : @ + = -'),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   github: githubSchema,
-  pools: z.record(
-    z.string().regex(/^[a-z0-9-]{1,32}$/, 'pool names are 1-32 lowercase letters, digits, dashes'),
-    poolSchema,
-  ),
+  pools: z
+    .record(z.string().regex(/^[a-z0-9-]{1,32}$/, 'pool names are 1-32 lowercase letters, digits, dashes'), poolSchema)
+    .superRefine((pools, ctx) => {
+      for (const [name, pool] of Object.entries(pools)) {
+        const problem = matcherProblem(pool);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name, 'labelMatchers'], message: problem });
+      }
+    }),
 };
 
 export const webhookConfigSchema = z.strictObject({

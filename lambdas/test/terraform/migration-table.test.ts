@@ -87,16 +87,15 @@ test('the per-pool settings and top-level inputs said to keep their upstream nam
     expect(from).toBeGreaterThanOrEqual(0);
     const ends = ['\n- ', '\n\n'].map((e) => guide.indexOf(e, from + 1)).filter((i) => i > 0);
     const end = Math.min(...ends);
-    return [...guide.slice(from, end).matchAll(/`([a-z_]+)`/g)].map((m) => m[1] ?? '');
+    // Upstream's nested objects keep their camelCase keys (idle_config.idleCount, matcherConfig.priority).
+    return [...guide.slice(from, end).matchAll(/`([A-Za-z_]+)`/g)].map((m) => m[1] ?? '');
   };
   const perPool = bullet('- **Per-pool runner settings**');
   const topLevel = bullet('- Top-level');
   expect(perPool.length).toBeGreaterThan(10);
   expect(topLevel.length).toBeGreaterThan(5);
   const missing = [
-    ...perPool
-      .filter((name) => !['runner_pools', 'cron', 'timeZone', 'idleCount', 'evictionStrategy'].includes(name))
-      .map((n) => `runner_pools.<pool>.${n}`),
+    ...perPool.filter((name) => name !== 'runner_pools').map((n) => `runner_pools.<pool>.${n}`),
     ...topLevel.filter((name) => !['root', 'app', 'runners'].includes(name)),
   ].filter((path) => !exists(path));
   expect(missing).toEqual([]);

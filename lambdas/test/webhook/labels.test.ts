@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { architectureOf, defaultLabels, matchPool, runnerLabels } from '../../src/core/webhook/labels.js';
-import { webhookConfig } from './fixtures.js';
+import { webhookConfigSchema } from '../../src/config/schema.js';
+import {
+  architectureOf,
+  defaultLabels,
+  matchPool,
+  refusalReason,
+  runnerLabels,
+} from '../../src/core/webhook/labels.js';
+import { pool, rawWebhookConfig, webhookConfig } from './fixtures.js';
 
 const pools = webhookConfig().pools;
 const org = { owner: 'acme', name: 'widgets' };
@@ -77,5 +84,87 @@ describe('matchPool', () => {
       pools: { zeta: { ...pools['linux'] }, alpha: { ...pools['linux'] } },
     }).pools;
     expect(matchPool(both, { labels: ['gpu'], repository: org })).toBe('alpha');
+  });
+});
+
+describe('matcherConfig (upstream: labelMatchers, exactMatch, priority)', () => {
+  const withPools = (defs: Record<string, Record<string, unknown>>) =>
+    webhookConfig({ pools: Object.fromEntries(Object.entries(defs).map(([n, o]) => [n, pool(o)])) }).pools;
+
+  it('with exactMatch, needs every job label in one matcher; without it, one shared label', () => {
+    const matchers = [
+      ['self-hosted', 'gpu'],
+      ['linux', 'x64', 'gpu'],
+    ];
+    const exact = withPools({ p: { labelMatchers: matchers, exactMatch: true } });
+    const loose = withPools({ p: { labelMatchers: matchers } });
+    // Every label on one matcher (the second), or split over both matchers.
+    expect(matchPool(exact, { labels: ['linux', 'gpu'], repository: org })).toBe('p');
+    expect(matchPool(exact, { labels: ['self-hosted', 'linux', 'gpu'], repository: org })).toBeUndefined();
+    expect(matchPool(loose, { labels: ['self-hosted', 'linux', 'gpu'], repository: org })).toBe('p');
+  });
+
+  it('never routes a job to runners that lack one of its labels, whatever the matchers say', () => {
+    // GitHub would never assign it there: upstream's any-label match launches a runner that idles.
+    const pools = withPools({ p: { labelMatchers: [['gpu']] } });
+    expect(matchPool(pools, { labels: ['gpu', 'cuda'], repository: org })).toBeUndefined();
+    expect(matchPool(pools, { labels: ['self-hosted', 'arm64', 'gpu'], repository: org })).toBeUndefined();
+  });
+
+  it('keeps the custom-label rule: a matcher of default labels does not take a self-hosted-only job', () => {
+    const pools = withPools({ p: { labelMatchers: [['self-hosted', 'linux', 'x64', 'gpu']], exactMatch: true } });
+    expect(matchPool(pools, { labels: ['self-hosted', 'linux'], repository: org })).toBeUndefined();
+  });
+
+  it('tries exactMatch pools first, then the lowest priority, then names', () => {
+    const job = { labels: ['self-hosted', 'gpu'], repository: org };
+    expect(matchPool(withPools({ a: {}, b: { priority: 10 } }), job)).toBe('b');
+    expect(matchPool(withPools({ a: { priority: 1 }, b: { priority: 10, exactMatch: true } }), job)).toBe('b');
+    expect(matchPool(withPools({ b: { priority: 5 }, a: { priority: 5 } }), job)).toBe('a');
+  });
+
+  it('falls through to the next pool when the preferred one does not fit', () => {
+    const pools = withPools({
+      cheap: { priority: 1, labelMatchers: [['gpu', 'small']], labels: ['gpu', 'small'] },
+      big: { priority: 2 },
+    });
+    expect(matchPool(pools, { labels: ['gpu', 'small'], repository: org })).toBe('cheap');
+    expect(matchPool(pools, { labels: ['gpu'], repository: org })).toBe('cheap');
+    const exact = withPools({
+      cheap: { priority: 1, labels: ['gpu', 'small'], labelMatchers: [['gpu', 'small']], exactMatch: true },
+      big: { priority: 2 },
+    });
+    expect(matchPool(exact, { labels: ['self-hosted', 'gpu'], repository: org })).toBe('big');
+  });
+
+  it('refuses at cold start a matcher label the runners do not carry, naming pool and label', () => {
+    const parsed = webhookConfigSchema.safeParse(
+      rawWebhookConfig({ pools: { linux: pool({ labelMatchers: [['self-hosted', 'Gpu'], ['cuda']] }) } }),
+    );
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error?.issues[0];
+    expect(issue?.path).toEqual(['pools', 'linux', 'labelMatchers']);
+    expect(issue?.message).toContain('not cuda');
+  });
+
+  it('refuses a priority outside 0-999 and an empty matcher', () => {
+    for (const bad of [
+      { priority: -1 },
+      { priority: 1000 },
+      { priority: 1.5 },
+      { labelMatchers: [[]] },
+      { labelMatchers: [] },
+    ]) {
+      expect(webhookConfigSchema.safeParse(rawWebhookConfig({ pools: { linux: pool(bad) } })).success).toBe(false);
+    }
+  });
+});
+
+describe('refusalReason', () => {
+  it('names a job that asks only for labels every runner carries', () => {
+    expect(refusalReason(pools, ['self-hosted'])).toBe('only_default_labels');
+    expect(refusalReason(pools, ['Self-Hosted', 'ARM64'])).toBe('only_default_labels');
+    expect(refusalReason(pools, ['self-hosted', 'windows'])).toBe('no_matching_pool');
+    expect(refusalReason(pools, [])).toBe('no_matching_pool');
   });
 });

@@ -164,6 +164,15 @@ describe('webhook: queued jobs', () => {
     const { w, send } = await setup();
     const result = await send(httpEvent(jobPayload({ labels: ['self-hosted', 'windows'] })));
     expect(result.statusCode).toBe(202);
+    expect(result.body).toContain('no_matching_pool');
+    expect(await queued(w)).toBe(0);
+  });
+
+  it('says why a job asking only for default labels is refused', async () => {
+    const { w, send } = await setup();
+    const result = await send(httpEvent(jobPayload({ labels: ['self-hosted', 'linux', 'x64'] })));
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toEqual({ message: 'ignored: only_default_labels' });
     expect(await queued(w)).toBe(0);
   });
 

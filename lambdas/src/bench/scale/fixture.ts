@@ -35,6 +35,8 @@ function poolConfig(o: BenchOwner): PoolConfig {
     owner: o.key,
     ownerType: o.owner.kind,
     labels: [`bench-${o.pool}`],
+    exactMatch: false,
+    priority: 999,
     ephemeral: false,
     queueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/bench-${o.pool}`,
     queueArn: `arn:aws:sqs:eu-west-1:123456789012:bench-${o.pool}`,

@@ -53,6 +53,15 @@ export function runnerLabels(pool: Pick<PoolConfig, 'instanceTypes' | 'labels'>)
   return out;
 }
 
+/** The pool fields label matching reads. */
+export type MatchedPool = Pick<PoolConfig, 'instanceTypes' | 'labels' | 'labelMatchers' | 'exactMatch'>;
+
+/**
+ * Whether a runner of the pool could take the job at all: GitHub assigns a job only to a runner
+ * that carries every label it asks for, and we also want one of the pool's custom labels (the
+ * quarantine rule above). Not configurable: routing a job elsewhere launches a runner GitHub will
+ * never give it (upstream's any-label match does, and the runner idles until scale-down).
+ */
 export function poolServesLabels(
   pool: Pick<PoolConfig, 'instanceTypes' | 'labels'>,
   jobLabels: readonly string[],
@@ -61,6 +70,17 @@ export function poolServesLabels(
   const all = new Set(runnerLabels(pool).map((l) => l.toLowerCase()));
   const wanted = jobLabels.map((l) => l.toLowerCase());
   return wanted.some((l) => custom.has(l)) && wanted.every((l) => all.has(l));
+}
+
+/**
+ * The pool's own matchers, as upstream's `matcherConfig` reads them (webhook `canRunJob`): with
+ * `exactMatch` every job label must be in one matcher, without it one shared label is enough.
+ * The matchers default to the runner's labels, which leaves `poolServesLabels` the whole rule.
+ */
+export function matchersAccept(pool: MatchedPool, jobLabels: readonly string[]): boolean {
+  const matchers = (pool.labelMatchers ?? [runnerLabels(pool)]).map((m) => new Set(m.map((l) => l.toLowerCase())));
+  const wanted = jobLabels.map((l) => l.toLowerCase());
+  return matchers.some((m) => (pool.exactMatch ? wanted.every((l) => m.has(l)) : wanted.some((l) => m.has(l))));
 }
 
 /** The repository a job belongs to, as the payload names it. */
@@ -77,17 +97,37 @@ export function poolServesRepository(pool: Pick<PoolConfig, 'owner' | 'ownerType
 }
 
 /**
- * The pool for a job, or undefined. When several match, the first by pool name wins, so the
- * choice is deterministic and an operator can steer it by naming.
+ * The pool for a job, or undefined. Pools are tried in upstream's order (webhook `dispatch`):
+ * pools with `exactMatch` first, then by ascending `priority` (lower is preferred: give the
+ * cheaper pool the lower number), then by name, so the choice is deterministic.
  */
 export function matchPool(
   pools: Readonly<Record<string, PoolConfig>>,
   job: { readonly labels: readonly string[]; readonly repository: JobRepository },
 ): string | undefined {
-  return Object.keys(pools)
-    .sort()
-    .find((name) => {
-      const pool = pools[name];
-      return pool !== undefined && poolServesRepository(pool, job.repository) && poolServesLabels(pool, job.labels);
-    });
+  return Object.entries(pools)
+    .sort(
+      ([a, p], [b, q]) => Number(q.exactMatch) - Number(p.exactMatch) || p.priority - q.priority || (a < b ? -1 : 1),
+    )
+    .find(
+      ([, pool]) =>
+        poolServesRepository(pool, job.repository) &&
+        poolServesLabels(pool, job.labels) &&
+        matchersAccept(pool, job.labels),
+    )?.[0];
+}
+
+/**
+ * Why no pool takes a job that some pool's owner matches: `only_default_labels` when it asks for
+ * nothing but labels every runner carries (`runs-on: self-hosted`), which no pool serves by
+ * design (a quarantine cannot keep such a job off a runner: docs/safety.md); `no_matching_pool`
+ * otherwise.
+ */
+export function refusalReason(
+  pools: Readonly<Record<string, PoolConfig>>,
+  jobLabels: readonly string[],
+): 'only_default_labels' | 'no_matching_pool' {
+  const defaults = new Set(Object.values(pools).flatMap((p) => defaultLabels(p)));
+  const onlyDefaults = jobLabels.length > 0 && jobLabels.every((l) => defaults.has(l.toLowerCase()));
+  return onlyDefaults ? 'only_default_labels' : 'no_matching_pool';
 }

@@ -15,7 +15,7 @@ import {
   type RejectReason,
   type WebhookHttpResult,
 } from './http.js';
-import { matchPool } from './labels.js';
+import { matchPool, refusalReason } from './labels.js';
 import { parseTime, workflowJobPayloadSchema, type WorkflowJobPayload } from './payload.js';
 import { verifySignature } from './signature.js';
 
@@ -135,7 +135,7 @@ async function route(
     const poolName = matchPool(context.config.pools, { labels: job.labels, repository });
     const pool = poolName === undefined ? undefined : context.config.pools[poolName];
     if (poolName === undefined || pool === undefined) {
-      return ignored(context, 'no_matching_pool', { ...base, labels: job.labels });
+      return ignored(context, refusalReason(context.config.pools, job.labels), { ...base, labels: job.labels });
     }
     const message: JobMessage = {
       kind: 'job',
