@@ -153,6 +153,7 @@ module "runner_pool" {
     security_group_ids          = each.value.security_group_ids
     associate_public_ip_address = each.value.associate_public_ip_address
     enable_detailed_monitoring  = each.value.enable_detailed_monitoring
+    userdata_template           = each.value.userdata_template
   }
 
   instance_tags = merge(local.tags, {

@@ -1,7 +1,7 @@
 # The runner pools (kept apart from variables.tf: the largest input, with one validation per rule).
 
 variable "runner_pools" {
-  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. `instance_types` default to m7i/m6i/m5.large (x64) or m7g/m6g.large (arm64). `image_profile`: al2023 (default), ubuntu (apt, Docker from Ubuntu's archive, the AWS CLI snap; default AMI Canonical's 24.04, root device /dev/sda1, user `ubuntu`) or prebuilt (your AMI, which must hold actions/runner in /opt/actions-runner and the AWS CLI; user data installs nothing). The root volume: `root_device_name` must be the AMI's root device (default: the profile's, /dev/xvda or /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs. User data installs git and Docker (the runner user in the `docker` group) unless `install_git` or `install_docker` is false. Launch template: `metadata_hop_limit` (IMDSv2 only; 1 keeps containers from the instance's credentials), `security_group_ids` added to the pool's own egress-only group, `associate_public_ip_address` for subnets without a NAT, `enable_detailed_monitoring` (1-minute CloudWatch metrics, billed). `matcherConfig` is upstream's: `labelMatchers` (default: the runner's labels), `exactMatch` (every job label in one matcher; default: one shared label), `priority` (0-999, default 999; among pools that fit, exactMatch pools first, then the lowest priority, then the name); a job is never routed to a pool whose runners lack one of its labels, and never on default labels alone."
+  description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. `instance_types` default to m7i/m6i/m5.large (x64) or m7g/m6g.large (arm64). `image_profile`: al2023 (default), ubuntu (apt, Docker from Ubuntu's archive, the AWS CLI snap; default AMI Canonical's 24.04, root device /dev/sda1, user `ubuntu`) or prebuilt (your AMI, which must hold actions/runner in /opt/actions-runner and the AWS CLI; user data installs nothing). The root volume: `root_device_name` must be the AMI's root device (default: the profile's, /dev/xvda or /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs. User data installs git and Docker (the runner user in the `docker` group) unless `install_git` or `install_docker` is false. Launch template: `metadata_hop_limit` (IMDSv2 only; 1 keeps containers from the instance's credentials), `security_group_ids` added to the pool's own egress-only group, `associate_public_ip_address` for subnets without a NAT, `enable_detailed_monitoring` (1-minute CloudWatch metrics, billed). `userdata_template`: the path of your own user-data template, which replaces the module's whole (docs/terraform.md, \"Your own user data\"). `matcherConfig` is upstream's: `labelMatchers` (default: the runner's labels), `exactMatch` (every job label in one matcher; default: one shared label), `priority` (0-999, default 999; among pools that fit, exactMatch pools first, then the lowest priority, then the name); a job is never routed to a pool whose runners lack one of its labels, and never on default labels alone."
   type = map(object({
     owner                           = string
     enable_organization_runners     = optional(bool, true)
@@ -40,6 +40,7 @@ variable "runner_pools" {
     security_group_ids              = optional(list(string), [])
     associate_public_ip_address     = optional(bool, false)
     enable_detailed_monitoring      = optional(bool, false)
+    userdata_template               = optional(string)
     matcherConfig = optional(object({
       labelMatchers = optional(list(list(string)))
       exactMatch    = optional(bool)
@@ -63,6 +64,11 @@ variable "runner_pools" {
   validation {
     condition     = alltrue([for p in values(var.runner_pools) : length(p.runner_labels) > 0 && alltrue([for l in p.runner_labels : can(regex("^[^,\\s]{1,100}$", l)) && !contains(["self-hosted", "linux", "x64", "arm64"], lower(l))])])
     error_message = "Each pool needs at least one custom runner label (1-100 characters, no spaces or commas, not a default label such as self-hosted): quarantine removes custom labels, so jobs must target pools by one."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.runner_pools) : p.userdata_template == null || try(fileexists(p.userdata_template), false)])
+    error_message = "userdata_template must be the path of a template file that exists, such as \"$${path.module}/user-data.sh.tftpl\" (a relative path is read from the directory terraform runs in)."
   }
 
   # A matcher label the runners do not carry routes jobs to runners GitHub never assigns them to.

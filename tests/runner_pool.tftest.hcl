@@ -550,3 +550,66 @@ run "rejects_recycle_queue_for_ephemeral_pool" {
 
   expect_failures = [var.recycle_queue]
 }
+
+# A pool's own template replaces the module's whole, with the same variables.
+run "userdata_template_replaces_the_module_template" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "builder"
+      enable_ssm_on_runners       = false
+      userdata_pre_install        = "echo pre-install-marker"
+      userdata_post_install       = ""
+      userdata_template           = "tests/fixtures/user-data-custom.sh.tftpl"
+    }
+  }
+
+  assert {
+    condition = (
+      startswith(output.user_data, "#!/bin/bash\n# A pool's own user data") &&
+      strcontains(output.user_data, "custom bootstrap for builder: runner 2.329.0 x64 194f1e1e") &&
+      strcontains(output.user_data, "GHR_CONFIG_PATH='/github-action-runners/ghr-test/runners/config/linux'") &&
+      !strcontains(output.user_data, "pre-install-marker") && !strcontains(output.user_data, "ghr-agent")
+    )
+    error_message = "userdata_template must replace the module's user data whole, rendered with the agent settings and runner variables."
+  }
+}
+
+run "user_data_over_the_ec2_limit_is_refused_at_plan" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = {
+      owner                       = "acme"
+      enable_organization_runners = true
+      enable_ephemeral_runners    = true
+      runner_architecture         = "x64"
+      volume_size_in_gb           = 30
+      runner_version              = "2.329.0"
+      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+      runner_run_as               = "ec2-user"
+      enable_ssm_on_runners       = false
+      # Incompressible: 24 KB of SHA-256 digests.
+      userdata_pre_install  = join("\n", [for i in range(384) : "# ${sha256(tostring(i))}"])
+      userdata_post_install = ""
+    }
+  }
+
+  expect_failures = [aws_launch_template.this]
+}

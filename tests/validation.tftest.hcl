@@ -557,3 +557,13 @@ run "accepts_upstream_matcher_config_with_capitalised_defaults" {
     error_message = "Upstream's matcherConfig, with labels the runners carry, must plan."
   }
 }
+
+run "rejects_userdata_template_that_does_not_exist" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["linux-x64"], userdata_template = "tests/fixtures/no-such-template.tftpl" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}

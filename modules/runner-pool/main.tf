@@ -38,7 +38,9 @@ locals {
     GHR_ENVIRONMENT = var.environment
   } : k => v if v != null }
 
-  user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
+  # A pool's own template (upstream's `userdata_template`) replaces ours whole and gets the same
+  # variables: docs/terraform.md, "Your own user data", says what it must do with them.
+  user_data = templatefile(coalesce(var.pool.userdata_template, "${path.module}/templates/user-data.sh.tftpl"), {
     # The agent ships once, in agent/ (tested there against the simulator's facades).
     agent_script          = trimspace(file("${path.module}/../../agent/ghr-agent.sh"))
     agent_unit            = trimspace(file("${path.module}/../../agent/ghr-agent.service"))
@@ -91,6 +93,15 @@ resource "aws_launch_template" "this" {
       associate_public_ip_address = true
       security_groups             = local.security_group_ids
       delete_on_termination       = true
+    }
+  }
+
+  # EC2 limits user data to 16 KB before base64 (EC2 user guide, "Run commands when you launch an
+  # EC2 instance with user data input"): a longer script would fail every launch, at scale-up.
+  lifecycle {
+    precondition {
+      condition     = length(base64gzip(local.user_data)) * 3 / 4 <= 16384
+      error_message = "The pool's user data is over EC2's 16 KB limit once gzip-compressed: shorten userdata_pre_install / userdata_post_install or the userdata_template, or bake the steps into a prebuilt AMI."
     }
   }
 

@@ -47,6 +47,7 @@ variable "pool" {
     security_group_ids          = optional(list(string), [])
     associate_public_ip_address = optional(bool, false)
     enable_detailed_monitoring  = optional(bool, false)
+    userdata_template           = optional(string)
   })
 
   validation {
