@@ -113,6 +113,7 @@ module "runner_pool" {
   runner_config_path = local.runner_config_path
   queue_kms_key_arn  = var.queues.kms_key_arn
   role_path          = var.lambda.role_path
+  logs               = var.runner_logs
 
   # A reusable pool's runners may send to its recycle queue only, never the job queue; an
   # ephemeral pool's get no queue (and no sqs:SendMessage).

@@ -613,3 +613,59 @@ run "user_data_over_the_ec2_limit_is_refused_at_plan" {
 
   expect_failures = [aws_launch_template.this]
 }
+
+# Instance logs: the pool's own group, and the runner role may write to that group only.
+run "instance_logs_go_to_the_pools_own_group" {
+  command = apply
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    logs = { enabled = true, retention_in_days = 14, kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+  }
+
+  override_resource {
+    target = aws_cloudwatch_log_group.runner
+    values = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/github-runners/ghr-test_linux" }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.runner[0].name == "/github-runners/ghr-test_linux" && aws_cloudwatch_log_group.runner[0].retention_in_days == 14 && aws_cloudwatch_log_group.runner[0].kms_key_id == "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "The pool's log group is /github-runners/<prefix>_<pool>, with the retention and key asked for."
+  }
+
+  assert {
+    condition = (
+      length(data.aws_iam_policy_document.logs[0].statement) == 1 &&
+      data.aws_iam_policy_document.logs[0].statement[0].resources == toset(["arn:aws:logs:eu-west-1:123456789012:log-group:/github-runners/ghr-test_linux:*"]) &&
+      data.aws_iam_policy_document.logs[0].statement[0].actions == toset(["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]) &&
+      aws_iam_role_policy.logs[0].role == aws_iam_role.this.id
+    )
+    error_message = "The runner role may create streams in and write to its pool's log group, nothing else."
+  }
+
+  assert {
+    condition     = strcontains(output.user_data, "\"log_group_name\": \"/github-runners/ghr-test_linux\"") && strcontains(output.user_data, "dnf install -y -q amazon-cloudwatch-agent")
+    error_message = "User data must install the CloudWatch agent and ship to the pool's group."
+  }
+
+  assert {
+    condition     = length(aws_launch_template.this.user_data) * 3 / 4 < 16384
+    error_message = "User data with instance logs must stay under EC2's 16 KB limit."
+  }
+}
+
+run "no_instance_logs_by_default_in_the_sub_module" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.runner) == 0 && length(aws_iam_role_policy.logs) == 0 && !strcontains(output.user_data, "cloudwatch")
+    error_message = "With logs disabled the pool has no log group, no logs permission and no CloudWatch agent."
+  }
+}

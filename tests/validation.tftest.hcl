@@ -567,3 +567,13 @@ run "rejects_userdata_template_that_does_not_exist" {
 
   expect_failures = [var.runner_pools]
 }
+
+run "rejects_runner_logs_retention_and_key_alias" {
+  command = plan
+
+  variables {
+    runner_logs = { retention_in_days = 10, kms_key_arn = "alias/logs" }
+  }
+
+  expect_failures = [var.runner_logs]
+}

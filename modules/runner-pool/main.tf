@@ -54,6 +54,7 @@ locals {
     install_git           = var.pool.install_git
     userdata_pre_install  = var.pool.userdata_pre_install
     userdata_post_install = var.pool.userdata_post_install
+    log_group             = local.log_group_name
   })
 }
 

@@ -158,3 +158,13 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "logs" {
+  description = "Instance logs: when enabled, a log group `/github-runners/<prefix>_<pool>` (retention in days, optional KMS key) that the instances' CloudWatch agent ships user data, agent and runner logs to."
+  type = object({
+    enabled           = bool
+    retention_in_days = number
+    kms_key_arn       = optional(string)
+  })
+  default = { enabled = false, retention_in_days = 30 }
+}

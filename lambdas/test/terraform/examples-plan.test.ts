@@ -22,8 +22,8 @@ const network = { vpc_id: 'vpc-0123456789abcdef0', subnet_ids: ['subnet-01234567
 
 /** Each example's variables, and how many resources its plan creates. */
 const EXAMPLES: Record<string, { vars: Record<string, unknown>; resources: number }> = {
-  default: { vars: { ...network, github_app: app, organization: 'acme' }, resources: 43 },
-  ephemeral: { vars: { ...network, github_app: app, repositories: ['acme/api', 'acme/web'] }, resources: 53 },
+  default: { vars: { ...network, github_app: app, organization: 'acme' }, resources: 45 },
+  ephemeral: { vars: { ...network, github_app: app, repositories: ['acme/api', 'acme/web'] }, resources: 57 },
   'existing-parameters': {
     vars: {
       ...network,
@@ -40,9 +40,9 @@ const EXAMPLES: Record<string, { vars: Record<string, unknown>; resources: numbe
         },
       },
     },
-    resources: 43,
+    resources: 45,
   },
-  'ubuntu-docker': { vars: { ...network, github_app: app, organization: 'acme' }, resources: 53 },
+  'ubuntu-docker': { vars: { ...network, github_app: app, organization: 'acme' }, resources: 57 },
 };
 
 /**

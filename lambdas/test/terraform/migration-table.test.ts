@@ -10,6 +10,7 @@ import { parse } from '@cdktf/hcl2json';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const guide = readFileSync(join(repo, 'docs', 'migration.md'), 'utf8');
@@ -54,7 +55,7 @@ function pathsOf(cell: string): string[] {
   return paths;
 }
 
-function mappingRows(): { upstream: string; here: string }[] {
+function mappingRows(): { upstream: string; here: string; kind: string }[] {
   const section = guide.slice(
     guide.indexOf('## Input mapping'),
     guide.indexOf('\n## ', guide.indexOf('## Input mapping') + 1),
@@ -64,7 +65,7 @@ function mappingRows(): { upstream: string; here: string }[] {
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
       const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
-      return { upstream: cells[1] ?? '', here: cells[2] ?? '' };
+      return { upstream: cells[1] ?? '', here: cells[2] ?? '', kind: cells[3] ?? '' };
     });
 }
 
@@ -112,4 +113,35 @@ test('the check can fail: a name the module does not have is caught', () => {
     'github_app_secrets.id',
     'github_app_secrets.key_base64',
   ]);
+});
+
+/** Upstream's inputs, as of the commit the file names (docs/upstream-inputs.json). */
+const upstream = z
+  .object({
+    source: z.string().min(1),
+    root: z.array(z.string()).min(100),
+    multiRunnerConfig: z.array(z.string()).min(50),
+  })
+  .parse(JSON.parse(readFileSync(join(repo, 'docs', 'upstream-inputs.json'), 'utf8')));
+
+/** The names a mapping cell lists: `a`, `b (.c)` forms reduced to the backticked names. */
+function upstreamNames(cell: string): string[] {
+  return [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
+}
+
+test('every upstream input has a row: the table is complete', () => {
+  const named = new Set(mappingRows().flatMap((row) => upstreamNames(row.upstream)));
+  const missing = [...upstream.root, ...upstream.multiRunnerConfig].filter((name) => !named.has(name));
+  expect(missing).toEqual([]);
+});
+
+test('each row says what kind of mapping it is, and each "different" row is explained', () => {
+  const rows = mappingRows();
+  expect(rows.filter((row) => !['same', 'renamed', 'different', 'not supported'].includes(row.kind))).toEqual([]);
+  const section = guide.slice(guide.indexOf('## Same name, different meaning'), guide.indexOf('\n## What changes'));
+  const unexplained = rows
+    .filter((row) => row.kind === 'different')
+    .flatMap((row) => upstreamNames(row.upstream).map((name) => name.replace(/^runner_config\./, '')))
+    .filter((name) => !section.includes(`\`${name}\``));
+  expect(unexplained).toEqual([]);
 });

@@ -56,7 +56,7 @@ const tarball = 'not really a tarball\n';
 const tarballSha256 = createHash('sha256').update(tarball).digest('hex');
 
 let rendered = '';
-/** The same pool with `install_docker` and `install_git` false. */
+/** The same pool with `install_docker` and `install_git` false, and no instance logs. */
 let bare = '';
 /** The same pool on the `ubuntu` and `prebuilt` image profiles. */
 let ubuntu = '';
@@ -92,13 +92,14 @@ beforeAll(() => {
     install_docker        = true
     install_git           = true
     image_profile         = "al2023"
+    log_group             = "/github-runners/ghr_linux-x64"
   }
 }
 output "user_data" {
   value = templatefile(${hcl(template)}, local.vars)
 }
 output "user_data_bare" {
-  value = templatefile(${hcl(template)}, merge(local.vars, { install_docker = false, install_git = false }))
+  value = templatefile(${hcl(template)}, merge(local.vars, { install_docker = false, install_git = false, log_group = "" }))
 }
 output "user_data_ubuntu" {
   value = templatefile(${hcl(template)}, merge(local.vars, { image_profile = "ubuntu" }))
@@ -257,4 +258,69 @@ test('the runner tarball is checked against its pinned SHA-256 before it is unpa
   expect(sh('bash', ['-euo', 'pipefail', '-c', check ?? 'false'], dir).status).toBe(0);
   writeFileSync(join(dir, 'runner.tar.gz'), `${tarball}tampered\n`);
   expect(sh('bash', ['-euo', 'pipefail', '-c', check ?? 'true'], dir).status).not.toBe(0);
+});
+
+/** The CloudWatch agent's configuration as user data writes it. */
+function logsConfig(text: string): unknown {
+  return JSON.parse(between(text, "<<'CWA_CONFIG_EOF'\n", '\nCWA_CONFIG_EOF'));
+}
+
+test.each([
+  ['al2023', () => rendered],
+  ['ubuntu', () => ubuntu],
+  ['prebuilt', () => prebuilt],
+] as const)('instance logs (%s): the agent ships user data, agent and runner logs to the pool group', (_name, text) => {
+  const streams = z
+    .object({
+      agent: z.object({ run_as_user: z.literal('root') }),
+      logs: z.object({
+        logs_collected: z.object({
+          files: z.object({
+            collect_list: z.array(
+              z.strictObject({ file_path: z.string(), log_group_name: z.string(), log_stream_name: z.string() }),
+            ),
+          }),
+        }),
+      }),
+    })
+    .parse(logsConfig(text())).logs.logs_collected.files.collect_list;
+  expect(streams.map((s) => [s.file_path, s.log_stream_name])).toEqual([
+    ['/var/log/ghr-user-data.log', '{instance_id}/user-data'],
+    ['/var/log/ghr-agent.log', '{instance_id}/agent'],
+    ['/var/lib/ghr-agent/runner.log', '{instance_id}/runner'],
+    ['/opt/actions-runner/_diag/*.log', '{instance_id}/runner-diag'],
+  ]);
+  expect(new Set(streams.map((s) => s.log_group_name))).toEqual(new Set(['/github-runners/ghr_linux-x64']));
+  // The agent's output goes to the file shipped above, set before the agent unit starts.
+  expect(text()).toContain('StandardOutput=append:/var/log/ghr-agent.log');
+  expect(text().indexOf('ghr-agent.service.d/logs.conf')).toBeLessThan(
+    text().lastIndexOf('systemctl enable --now ghr-agent.service'),
+  );
+});
+
+test('instance logs install the CloudWatch agent per profile, and never fail the boot', () => {
+  expect(rendered).toContain(
+    'dnf install -y -q amazon-cloudwatch-agent || yum install -y -q amazon-cloudwatch-agent || true',
+  );
+  expect(ubuntu).toContain(
+    'https://amazoncloudwatch-agent.s3.amazonaws.com/ubuntu/amd64/latest/amazon-cloudwatch-agent.deb',
+  );
+  expect(ubuntu).toContain('dpkg -i -E /tmp/cwa.deb || true');
+  expect(prebuilt).not.toMatch(/amazon-cloudwatch-agent\.deb|dnf install/);
+  // Without the agent binary the section only says so (user data runs under set -e).
+  const section = between(rendered, 'cwa_dir=/opt/aws/amazon-cloudwatch-agent\n', '\nfi\n');
+  const withoutInstall = section
+    .split('\n')
+    .filter((l) => !l.startsWith('dnf install'))
+    .join('\n');
+  const dir = mkdtempSync(join(workDir, 'logs-'));
+  const run = sh('bash', ['-euo', 'pipefail', '-c', `cwa_dir=${dir}\n${withoutInstall}\nfi\necho reached`], dir);
+  expect([run.status, run.stdout.trim().split('\n')]).toEqual([
+    0,
+    ['no CloudWatch agent on this image: instance logs stay on the instance', 'reached'],
+  ]);
+});
+
+test('without instance logs nothing of the CloudWatch agent is rendered', () => {
+  expect(bare).not.toMatch(/cloudwatch|ghr-agent\.log/i);
 });
