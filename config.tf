@@ -48,6 +48,8 @@ module "lambda_config" {
     subnet_ids         = coalesce(p.subnet_ids, var.subnet_ids)
     capacity_type      = p.instance_target_capacity_type
     on_demand_fallback = p.enable_on_demand_fallback
+    # Upstream's name; spot pools only.
+    spot_allocation_strategy = p.instance_allocation_strategy
     # Upstream's matcherConfig, read the same way (docs/migration.md).
     label_matchers = try(p.matcherConfig.labelMatchers, null)
     exact_match    = try(p.matcherConfig.exactMatch, null)

@@ -577,3 +577,13 @@ run "rejects_runner_logs_retention_and_key_alias" {
 
   expect_failures = [var.runner_logs]
 }
+
+run "rejects_unknown_spot_allocation_strategy" {
+  command = plan
+
+  variables {
+    runner_pools = { linux = { owner = "acme", runner_labels = ["linux-x64"], instance_allocation_strategy = "cheapest" } }
+  }
+
+  expect_failures = [var.runner_pools]
+}

@@ -36,6 +36,7 @@ locals {
     subnetIds                 = p.subnet_ids
     capacityType              = p.capacity_type
     onDemandFallback          = p.on_demand_fallback
+    spotAllocationStrategy    = p.spot_allocation_strategy
     labelMatchers             = p.label_matchers
     exactMatch                = p.exact_match
     priority                  = p.priority

@@ -76,6 +76,7 @@ variable "pools" {
     subnet_ids                      = list(string)
     capacity_type                   = optional(string)
     on_demand_fallback              = optional(bool)
+    spot_allocation_strategy        = optional(string)
     label_matchers                  = optional(list(list(string)))
     exact_match                     = optional(bool)
     priority                        = optional(number)
@@ -86,6 +87,11 @@ variable "pools" {
       evictionStrategy = optional(string)
     })))
   }))
+
+  validation {
+    condition     = alltrue([for p in values(var.pools) : p.spot_allocation_strategy == null || contains(local.limits["pools.*.spotAllocationStrategy"].values, coalesce(p.spot_allocation_strategy, "-"))])
+    error_message = "A pool's spot_allocation_strategy must be one of ${join(", ", local.limits["pools.*.spotAllocationStrategy"].values)}."
+  }
 
   validation {
     condition = alltrue([for p in values(var.pools) : (

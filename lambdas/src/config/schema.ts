@@ -110,6 +110,20 @@ export const poolSchema = z.strictObject({
   instanceTypes: z.array(z.string().min(1)).min(1),
   subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id')).min(1),
   capacityType: z.enum(['spot', 'on-demand']).default('spot'),
+  /**
+   * Spot pools: CreateFleet's spot allocation strategy (upstream `instance_allocation_strategy`).
+   * `price-capacity-optimized` is what AWS recommends for most workloads ("Allocation strategies
+   * for Spot Instances", EC2 user guide); `capacity-optimized` favours fewer interruptions.
+   */
+  spotAllocationStrategy: z
+    .enum([
+      'price-capacity-optimized',
+      'capacity-optimized',
+      'capacity-optimized-prioritized',
+      'lowest-price',
+      'diversified',
+    ])
+    .default('price-capacity-optimized'),
   /** Spot pool: launch on-demand when spot has no capacity. */
   onDemandFallback: z.boolean().default(true),
 });

@@ -155,6 +155,22 @@ describe('scale-up: launching a runner for a queued job', () => {
     expect(r.counts.get('ScaleUpOnDemandFallback')).toBe(1);
   });
 
+  it("launches spot with the pool's allocation strategy, price-capacity-optimized by default", async () => {
+    const byDefault = world();
+    jobAtGitHub(byDefault, 1);
+    await run(byDefault)(jobMessage({ jobId: 1 }));
+    const chosen = world();
+    jobAtGitHub(chosen, 1);
+    await run(chosen, scaleUpConfig({}, { spotAllocationStrategy: 'capacity-optimized' }))(jobMessage({ jobId: 1 }));
+    expect(
+      [...byDefault.seams.fleetRequests, ...chosen.seams.fleetRequests].map((f) => f.spotAllocationStrategy),
+    ).toEqual(['price-capacity-optimized', 'capacity-optimized']);
+  });
+
+  it('refuses an allocation strategy EC2 does not know at cold start', () => {
+    expect(() => scaleUpConfig({}, { spotAllocationStrategy: 'cheapest' })).toThrow();
+  });
+
   it('retries the message without fallback when onDemandFallback is off', async () => {
     const w = world();
     w.seams.spotExhausted = true;

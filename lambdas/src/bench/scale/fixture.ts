@@ -53,6 +53,7 @@ function poolConfig(o: BenchOwner): PoolConfig {
     instanceTypes: ['m5.large'],
     subnetIds: ['subnet-0a'],
     capacityType: 'on-demand',
+    spotAllocationStrategy: 'price-capacity-optimized',
     onDemandFallback: true,
   };
 }

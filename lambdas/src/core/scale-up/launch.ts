@@ -65,7 +65,7 @@ async function tryFleet(
     targetCapacity: count,
     capacityType,
     ...(capacityType === 'spot'
-      ? { spotAllocationStrategy: 'price-capacity-optimized' }
+      ? { spotAllocationStrategy: pool.spotAllocationStrategy }
       : { onDemandAllocationStrategy: 'lowest-price' }),
     tags,
   });
