@@ -50,6 +50,7 @@ module "lambda_config" {
     on_demand_fallback = p.enable_on_demand_fallback
     # Upstream's name; spot pools only.
     spot_allocation_strategy = p.instance_allocation_strategy
+    instance_tags            = p.runner_ec2_tags
     # Upstream's matcherConfig, read the same way (docs/migration.md).
     label_matchers = try(p.matcherConfig.labelMatchers, null)
     exact_match    = try(p.matcherConfig.exactMatch, null)

@@ -411,7 +411,7 @@ run "config_passes_upstream_matcher_config" {
 
   variables {
     runner_pools = {
-      linux = { owner = "acme", runner_labels = ["linux-x64"], instance_allocation_strategy = "capacity-optimized", matcherConfig = { labelMatchers = [["self-hosted", "linux-x64"]], exactMatch = true, priority = 5 } }
+      linux = { owner = "acme", runner_labels = ["linux-x64"], instance_allocation_strategy = "capacity-optimized", runner_ec2_tags = { team = "build" }, matcherConfig = { labelMatchers = [["self-hosted", "linux-x64"]], exactMatch = true, priority = 5 } }
       app   = { owner = "acme", runner_labels = ["app"] }
     }
   }
@@ -422,6 +422,8 @@ run "config_passes_upstream_matcher_config" {
       jsondecode(output.lambda_configs.webhook).pools.linux.exactMatch == true &&
       jsondecode(output.lambda_configs.webhook).pools.linux.priority == 5 &&
       jsondecode(output.lambda_configs.scale_up).pools.linux.spotAllocationStrategy == "capacity-optimized" &&
+      jsondecode(output.lambda_configs.scale_up).pools.linux.instanceTags == { team = "build" } &&
+      !contains(keys(jsondecode(output.lambda_configs.scale_up).pools.app), "instanceTags") &&
       !contains(keys(jsondecode(output.lambda_configs.scale_up).pools.app), "spotAllocationStrategy") &&
       length(setintersection(keys(jsondecode(output.lambda_configs.webhook).pools.app), ["labelMatchers", "exactMatch", "priority"])) == 0
     )

@@ -587,3 +587,16 @@ run "rejects_unknown_spot_allocation_strategy" {
 
   expect_failures = [var.runner_pools]
 }
+
+run "rejects_runner_ec2_tags_with_module_or_slash_keys" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["linux-x64"], runner_ec2_tags = { "ghr:pool" = "other" } }
+      other = { owner = "acme", runner_labels = ["other"], runner_ec2_tags = { "team/name" = "x" } }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}

@@ -37,6 +37,7 @@ locals {
     capacityType              = p.capacity_type
     onDemandFallback          = p.on_demand_fallback
     spotAllocationStrategy    = p.spot_allocation_strategy
+    instanceTags              = p.instance_tags == null ? null : (length(p.instance_tags) == 0 ? null : p.instance_tags)
     labelMatchers             = p.label_matchers
     exactMatch                = p.exact_match
     priority                  = p.priority

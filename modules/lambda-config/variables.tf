@@ -77,6 +77,7 @@ variable "pools" {
     capacity_type                   = optional(string)
     on_demand_fallback              = optional(bool)
     spot_allocation_strategy        = optional(string)
+    instance_tags                   = optional(map(string))
     label_matchers                  = optional(list(list(string)))
     exact_match                     = optional(bool)
     priority                        = optional(number)

@@ -58,6 +58,19 @@ export const idleRuleSchema = z
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
   });
 
+const tagMap = z.record(
+  z.string().regex(INSTANCE_METADATA_TAG_KEY, 'tag keys must be legal in instance metadata (no "/" or spaces)'),
+  z.string().max(256),
+);
+
+/** Tags a user may add: `ghr:*` keys are the module's own (its state and IAM conditions read them). */
+const userTagMap = tagMap.refine(
+  (tags) => !Object.keys(tags).some((k) => k.startsWith('ghr:') || k.toLowerCase().startsWith('aws:')),
+  {
+    message: 'ghr:* tag keys are set by this module and aws:* keys are reserved by AWS',
+  },
+);
+
 export const poolSchema = z.strictObject({
   owner: githubOwner,
   ownerType: z.enum(['org', 'repo']),
@@ -124,6 +137,8 @@ export const poolSchema = z.strictObject({
       'diversified',
     ])
     .default('price-capacity-optimized'),
+  /** Tags for this pool's instances only (upstream `runner_ec2_tags`), after the fleet's `extraTags`. */
+  instanceTags: userTagMap.default({}),
   /** Spot pool: launch on-demand when spot has no capacity. */
   onDemandFallback: z.boolean().default(true),
 });
@@ -138,11 +153,6 @@ function matcherProblem(pool: Pick<PoolConfig, 'instanceTypes' | 'labels' | 'lab
   if (missing.length === 0) return undefined;
   return `the pool's runners carry ${runnerLabels(pool).join(', ')}, not ${missing.join(', ')}: add it to the pool's labels or drop it from labelMatchers`;
 }
-
-const tagMap = z.record(
-  z.string().regex(INSTANCE_METADATA_TAG_KEY, 'tag keys must be legal in instance metadata (no "/" or spaces)'),
-  z.string().max(256),
-);
 
 export const commonSchema = {
   /** Value of the `ghr:environment` tag: the fleet's identity in a shared account. */

@@ -167,6 +167,18 @@ describe('scale-up: launching a runner for a queued job', () => {
     ).toEqual(['price-capacity-optimized', 'capacity-optimized']);
   });
 
+  it("tags a pool's instances with its own instanceTags, never over the module's ghr:* tags", async () => {
+    const w = world();
+    jobAtGitHub(w, 1);
+    await run(
+      w,
+      scaleUpConfig({ extraTags: { team: 'all', cost: 'fleet' } }, { instanceTags: { cost: 'gpu-pool' } }),
+    )(jobMessage({ jobId: 1 }));
+    expect(w.seams.fleetRequests[0]?.tags).toMatchObject({ team: 'all', cost: 'gpu-pool', [TAG.pool]: 'linux' });
+    expect(() => scaleUpConfig({}, { instanceTags: { 'ghr:pool': 'other' } })).toThrow();
+    expect(() => scaleUpConfig({}, { instanceTags: { 'a/b': 'x' } })).toThrow();
+  });
+
   it('refuses an allocation strategy EC2 does not know at cold start', () => {
     expect(() => scaleUpConfig({}, { spotAllocationStrategy: 'cheapest' })).toThrow();
   });

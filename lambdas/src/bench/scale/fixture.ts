@@ -54,6 +54,7 @@ function poolConfig(o: BenchOwner): PoolConfig {
     subnetIds: ['subnet-0a'],
     capacityType: 'on-demand',
     spotAllocationStrategy: 'price-capacity-optimized',
+    instanceTags: {},
     onDemandFallback: true,
   };
 }

@@ -10,10 +10,11 @@ export const APPLICATION = 'github-action-runner';
 export function fleetTags(
   config: Pick<ScaleUpConfig, 'environment' | 'extraTags'>,
   poolName: string,
-  pool: Pick<PoolConfig, 'owner' | 'ownerType'>,
+  pool: Pick<PoolConfig, 'owner' | 'ownerType' | 'instanceTags'>,
 ): Record<string, string> {
   return {
     ...config.extraTags,
+    ...pool.instanceTags,
     [TAG.environment]: config.environment,
     [TAG.application]: APPLICATION,
     [TAG.owner]: pool.owner,
