@@ -22,6 +22,7 @@ const KINDS = {
   W: 'words no decision reads',
   U: 'unreachable, kept as the safe answer',
   B: 'a boundary in one millisecond',
+  M: "inside the bound's safety margin",
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,3 +1,4 @@
+import { RUNNER_CONFIG_GRACE_MS } from '../../../src/core/scale-down/housekeeping.js';
 import { describe, expect, test } from '@jest/globals';
 import { executePlan, observeFleet, planScaleDown, runScaleDown } from '../../../src/core/scale-down/index.js';
 import type { RunLease } from '../../../src/core/scale-down/run-state.js';
@@ -69,6 +70,28 @@ describe('guarantee 4: one writer, even when a run outlives its lease', () => {
     expect(world.metrics.get('leaseLost')).toBe(1);
     // The other run's lease is left alone.
     expect((await world.ssm.getParameter(world.config.lease.parameterName)).value).toContain('"other"');
+  });
+
+  test('a run whose lease is taken over before its first step deletes nothing, housekeeping included', async () => {
+    // Prepare: nothing to retire (so no later step checks the lease), a leftover runner config past
+    // its grace period (its instance is gone), and another run that takes the lease over while this
+    // one observes the fleet
+    const world = new World();
+    const leftover = `${world.config.runnerConfigPath}/repo/i-0dead00000000001`;
+    await world.ssm.putParameter({ name: leftover, value: 'jit', type: 'SecureString', overwrite: true });
+    world.clock.advance(RUNNER_CONFIG_GRACE_MS + 1);
+    const unhook = world.spy.ec2.after('listInstances', async () => {
+      unhook();
+      const name = world.config.lease.parameterName;
+      await world.ssm.deleteParameter(name);
+      const value = JSON.stringify({ holder: 'other', expiresAtMs: world.clock.now() + 900_000 });
+      await world.ssm.putParameter({ name, value, type: 'String', overwrite: false });
+    });
+    // Act
+    await runScaleDown(world.context());
+    // Assess: the leftover config is left for the lease holder's sweep
+    expect((await world.ssm.listParameters(world.config.runnerConfigPath)).map((p) => p.name)).toContain(leftover);
+    expect(world.metrics.get('runnerConfigsSwept')).toBe(0);
   });
 
   test('the fence alone: with a lease that claims to hold, a mark undone by another run is not acted on', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
-import { retirementBoundMs } from '../../../src/core/scale-down/verdict.js';
+import { BOUND_MARGIN_MS, retirementBoundMs } from '../../../src/core/scale-down/verdict.js';
 import { TAG, decodeLifecycle, encodeJobEvidence } from '../../../src/core/tags.js';
 import { MIN, TERMINATED, World } from '../world.js';
 
@@ -80,6 +80,31 @@ describe('guarantee 1: the silent-agent backstop never fires while a job could s
     expect(terminatedAt!).toBeGreaterThan(jobEndMs);
     expect(terminatedAt!).toBeLessThanOrEqual(bound + SCHEDULE);
     expect(world.metrics.get('backstops')).toBe(1);
+  });
+});
+
+describe('guarantee 1: the bound as docs/safety.md states it', () => {
+  test('a silent runner is not ended before quarantine + settle + the maximum job + the margin', async () => {
+    // Prepare: a dead agent; the settle wait is longer than the minute checked below, so a bound
+    // without its settle term would have passed there.
+    const world = new World();
+    world.ackAgents = false;
+    await world.addRunner({ id: 'i-1' });
+    const maxJobMs = world.config.pools['repo']!.maxJobDurationMinutes * MIN;
+    const quarantine = onQuarantine(world, () => undefined);
+    expect(world.config.settleSeconds * 1000).toBeGreaterThan(60_000);
+    // Act: the first run marks, quarantines and waits; later runs every five minutes, one of them a
+    // minute before the bound
+    await runScaleDown(world.context());
+    // The formula of docs/safety.md, written out (not retirementBoundMs, which it checks).
+    const bound = quarantine.at() + world.config.settleSeconds * 1000 + maxJobMs + BOUND_MARGIN_MS;
+    const early = await runEvery(world, bound - 60_000, 'i-1', bound - 60_000);
+    const terminatedAt = await runEvery(world, bound + 2 * SCHEDULE, 'i-1');
+    // Assess: still there a minute before the bound, ended by the first run past it
+    expect(early).toBeUndefined();
+    expect(terminatedAt).toBeDefined();
+    expect(terminatedAt!).toBeGreaterThanOrEqual(bound);
+    expect(terminatedAt!).toBeLessThanOrEqual(bound + SCHEDULE);
   });
 });
 

@@ -255,3 +255,29 @@ describe('what each verdict leaves for the operator', () => {
     );
   });
 });
+
+describe('the re-check reads many candidates in batches', () => {
+  test('400 candidates: DescribeInstances with at most 200 ids each, never with none (EC2 would answer every instance)', async () => {
+    // Prepare: 400 idle runners, none kept (idle quota 0): two full batches
+    const world = new World(makeConfig({}, { maxRunners: 500 }));
+    const ids = Array.from({ length: 400 }, (_, i) => `i-${String(i).padStart(3, '0')}`);
+    for (const id of ids) await world.addRunner({ id });
+    let quarantinedMs: number | undefined;
+    world.spy.ec2.after('createTags', ({ args: [, tags] }) => {
+      const mark = decodeLifecycle(tags[TAG.lifecycle]);
+      if (mark?.phase === 'quarantined') quarantinedMs = mark.quarantinedMs;
+    });
+    const recheckReads: number[] = [];
+    world.spy.ec2.before('listInstances', ({ args: [query] }) => {
+      if (query.instanceIds === undefined || quarantinedMs === undefined) return;
+      if (world.clock.now() >= quarantinedMs + world.config.settleSeconds * 1000)
+        recheckReads.push(query.instanceIds.length);
+    });
+    // Act
+    await runScaleDown(world.context());
+    // Assess: every candidate re-read once, in two batches of 200; all retired
+    expect(recheckReads.slice(0, 2)).toEqual([200, 200]);
+    expect(recheckReads.every((n) => n > 0 && n <= 200)).toBe(true);
+    for (const id of ids) expect(await world.state(id)).toMatch(/terminated|shutting-down/);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
-import { TransientError } from '../../../src/errors.js';
+import { NotFoundError, TransientError } from '../../../src/errors.js';
 import { TAG } from '../../../src/core/tags.js';
 import { MIN, makeConfig, World } from '../world.js';
 
@@ -130,6 +130,22 @@ describe('return to service', () => {
     await runScaleDown(world.context());
     const line = world.log.lines.find((l) => l.message === 'runner returned to service');
     expect(line?.attributes).toEqual({ instanceId: 'i-1', pool: 'repo', runnerId });
+  });
+
+  test('a registration gone since the observation (404 on the restore): the mark is still cleared, in the same run', async () => {
+    const world = new World();
+    await world.addRunner({ id: 'i-1' });
+    world.spy.github.before('setCustomLabels', ({ args: [, , labels] }) => {
+      // The restore (the pool's own labels back), not the quarantine label
+      if (labels.includes('pool-a')) throw new NotFoundError('runner not found');
+    });
+    duringTheWait(world, async () => {
+      await world.sqs.sendMessage(world.config.pools['repo']!.queueUrl, '{"job":1}');
+    });
+    const report = await runScaleDown(world.context());
+    expect(report.returnedToService).toBe(1);
+    expect(await world.tag('i-1', TAG.lifecycle)).toBeUndefined();
+    expect(world.log.lines.filter((l) => l.message === 'scale-down step failed')).toEqual([]);
   });
 
   test('an instance between registrations: only its mark is cleared, nothing is asked of GitHub', async () => {
