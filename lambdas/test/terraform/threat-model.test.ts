@@ -25,7 +25,7 @@ test('every terraform test run the threat model cites exists', () => {
   // Prepare
   const rows = readFileSync(join(repo, 'docs', 'threat-model.md'), 'utf8')
     .split('\n')
-    .filter((line) => /^\| \d+ \|/.test(line));
+    .filter((line) => /^\|\s*\d+\s*\|/.test(line));
   const cited = rows.flatMap((row) => citedRuns(row.split('|').at(-2) ?? ''));
 
   // Act
@@ -58,7 +58,7 @@ test('every jest file and test name the threat model cites exists', () => {
   // Prepare
   const rows = readFileSync(join(repo, 'docs', 'threat-model.md'), 'utf8')
     .split('\n')
-    .filter((line) => /^\| \d+ \|/.test(line));
+    .filter((line) => /^\|\s*\d+\s*\|/.test(line));
   const cited = rows.flatMap((row) => citedJest(row.split('|').at(-2) ?? ''));
 
   // Act
