@@ -1,4 +1,4 @@
-# The runner pools (kept apart from variables.tf: the largest input, with one validation per rule).
+# The runner pools and their instances' logs (kept apart from variables.tf: the largest inputs, with one validation per rule).
 
 variable "runner_pools" {
   description = "Runner pools keyed by pool name (1-24 lowercase letters, digits, dashes). Each pool gets its own job queue (and, if reusable, recycle queue), launch template, role and security group. Jobs must target a pool by one of its `runner_labels`. `instance_types` default to m7i/m6i/m5.large (x64) or m7g/m6g.large (arm64). `image_profile`: al2023 (default), ubuntu (apt, Docker from Ubuntu's archive, the AWS CLI snap; default AMI Canonical's 24.04, root device /dev/sda1, user `ubuntu`) or prebuilt (your AMI, which must hold actions/runner in /opt/actions-runner and the AWS CLI; user data installs nothing). The root volume: `root_device_name` must be the AMI's root device (default: the profile's, /dev/xvda or /dev/sda1), `volume_type` gp2/gp3/io1/io2 with optional `volume_iops` and (gp3) `volume_throughput`, always encrypted, with `ebs_kms_key_arn` when the key is customer-managed (set it to your account's default EBS key if EBS encryption by default uses one: scale-up is granted exactly that key). Scale-up is also allowed the pool's `resolve:ssm:` AMI parameter and `key_name`, which every launch needs. User data installs git and Docker (the runner user in the `docker` group) unless `install_git` or `install_docker` is false. Launch template: `metadata_hop_limit` (IMDSv2 only; 1 keeps containers from the instance's credentials), `security_group_ids` added to the pool's own egress-only group, `associate_public_ip_address` for subnets without a NAT, `enable_detailed_monitoring` (1-minute CloudWatch metrics, billed). `instance_allocation_strategy`: the spot allocation strategy (default price-capacity-optimized). `runner_ec2_tags`: tags for the pool's instances only. `userdata_template`: the path of your own user-data template, which replaces the module's whole (docs/terraform.md, \"Your own user data\"). `matcherConfig` is upstream's: `labelMatchers` (default: the runner's labels), `exactMatch` (every job label in one matcher; default: one shared label), `priority` (0-999, default 999; among pools that fit, exactMatch pools first, then the lowest priority, then the name); a job is never routed to a pool whose runners lack one of its labels, and never on default labels alone."
@@ -193,5 +193,20 @@ variable "runner_pools" {
   validation {
     condition     = alltrue([for p in values(var.runner_pools) : length(p.security_group_ids) <= 4 && alltrue([for g in p.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])])
     error_message = "security_group_ids lists at most 4 security group ids (sg-...), added to the pool's own egress-only group (EC2 allows 5 per network interface)."
+  }
+}
+
+variable "runner_logs" {
+  description = "Instance logs in CloudWatch (upstream: enable_cloudwatch_agent, on by default too): each pool gets a log group `/github-runners/<prefix>_<pool>` with a stream per instance and file (`<instance-id>/user-data`, `/agent`, `/runner`, `/runner-diag`), written by the CloudWatch agent that user data installs (al2023: dnf; ubuntu: AWS's package; prebuilt: used when the image has it). `retention_in_days` as CloudWatch Logs accepts it; `kms_key_arn` a key whose policy lets CloudWatch Logs use it. Best effort: a boot never fails for its logs."
+  type = object({
+    enabled           = optional(bool, true)
+    retention_in_days = optional(number, 30)
+    kms_key_arn       = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.runner_logs.retention_in_days) && (var.runner_logs.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.runner_logs.kms_key_arn, "-"))))
+    error_message = "runner_logs.retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653), and kms_key_arn a KMS key ARN."
   }
 }

@@ -187,21 +187,6 @@ variable "lambda" {
   }
 }
 
-variable "runner_logs" {
-  description = "Instance logs in CloudWatch (upstream: enable_cloudwatch_agent, on by default too): each pool gets a log group `/github-runners/<prefix>_<pool>` with a stream per instance and file (`<instance-id>/user-data`, `/agent`, `/runner`, `/runner-diag`), written by the CloudWatch agent that user data installs (al2023: dnf; ubuntu: AWS's package; prebuilt: used when the image has it). `retention_in_days` as CloudWatch Logs accepts it; `kms_key_arn` a key whose policy lets CloudWatch Logs use it. Best effort: a boot never fails for its logs."
-  type = object({
-    enabled           = optional(bool, true)
-    retention_in_days = optional(number, 30)
-    kms_key_arn       = optional(string)
-  })
-  default = {}
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.runner_logs.retention_in_days) && (var.runner_logs.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.runner_logs.kms_key_arn, "-"))))
-    error_message = "runner_logs.retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653), and kms_key_arn a KMS key ARN."
-  }
-}
-
 variable "lambda_zips" {
   description = "Where each Lambda's package comes from: a local zip `path` or an S3 object (`s3_bucket`, `s3_key`, optional `s3_object_version`, `source_code_hash`). Unset: the module's own `npm run build` output, `<module>/dist/lambdas/<function>.zip`."
   type = object({
