@@ -560,20 +560,7 @@ run "userdata_template_replaces_the_module_template" {
   }
 
   variables {
-    pool = {
-      owner                       = "acme"
-      enable_organization_runners = true
-      enable_ephemeral_runners    = true
-      runner_architecture         = "x64"
-      volume_size_in_gb           = 30
-      runner_version              = "2.329.0"
-      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
-      runner_run_as               = "builder"
-      enable_ssm_on_runners       = false
-      userdata_pre_install        = "echo pre-install-marker"
-      userdata_post_install       = ""
-      userdata_template           = "tests/fixtures/user-data-custom.sh.tftpl"
-    }
+    pool = merge(var.pool, { runner_run_as = "builder", userdata_template = "tests/fixtures/user-data-custom.sh.tftpl" })
   }
 
   assert {
@@ -595,20 +582,8 @@ run "user_data_over_the_ec2_limit_is_refused_at_plan" {
   }
 
   variables {
-    pool = {
-      owner                       = "acme"
-      enable_organization_runners = true
-      enable_ephemeral_runners    = true
-      runner_architecture         = "x64"
-      volume_size_in_gb           = 30
-      runner_version              = "2.329.0"
-      runner_sha256               = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
-      runner_run_as               = "ec2-user"
-      enable_ssm_on_runners       = false
-      # Incompressible: 24 KB of SHA-256 digests.
-      userdata_pre_install  = join("\n", [for i in range(384) : "# ${sha256(tostring(i))}"])
-      userdata_post_install = ""
-    }
+    # Incompressible: 24 KB of SHA-256 digests.
+    pool = merge(var.pool, { userdata_pre_install = join("\n", [for i in range(384) : "# ${sha256(tostring(i))}"]) })
   }
 
   expect_failures = [aws_launch_template.this]

@@ -245,8 +245,8 @@ variable "scale_up" {
   }
 
   validation {
-    condition     = alltrue([for k, v in coalesce(var.scale_up.extra_tags, {}) : can(regex("^[A-Za-z0-9+=._:@-]{1,128}$", k)) && length(v) <= 256])
-    error_message = "scale_up.extra_tags keys must be legal in instance metadata (letters, digits and + - = . , _ : @; no \"/\" or spaces) and values at most 256 characters."
+    condition     = alltrue([for k, v in coalesce(var.scale_up.extra_tags, {}) : can(regex("^[A-Za-z0-9+=._:@-]{1,128}$", k)) && !startswith(lower(k), "aws:") && !startswith(k, "ghr:") && length(v) <= 256])
+    error_message = "scale_up.extra_tags keys must be legal in instance metadata (letters, digits and + - = . , _ : @; no \"/\" or spaces), not start with aws: or ghr: (the module's own), and values at most 256 characters."
   }
 }
 

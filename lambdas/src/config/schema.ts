@@ -63,7 +63,10 @@ const tagMap = z.record(
   z.string().max(256),
 );
 
-/** Tags a user may add: `ghr:*` keys are the module's own (its state and IAM conditions read them). */
+/**
+ * Tags a user adds to instances (`extraTags`, a pool's `instanceTags`): `ghr:*` keys are the
+ * module's own (its state and IAM conditions read them), `aws:*` keys are AWS's.
+ */
 const userTagMap = tagMap.refine(
   (tags) => !Object.keys(tags).some((k) => k.startsWith('ghr:') || k.toLowerCase().startsWith('aws:')),
   {
@@ -195,7 +198,7 @@ export const scaleUpConfigSchema = z.strictObject({
       /^arn:aws[a-z-]*:ec2:[a-z0-9-]+:\d{12}:instance\/$/,
       'expected arn:<partition>:ec2:<region>:<account>:instance/',
     ),
-  extraTags: tagMap.default({}),
+  extraTags: userTagMap.default({}),
   /**
    * A job that finds its pool at `maxRunners` is acknowledged and sent again to the queue with a
    * delay (SQS DelaySeconds ≤ 900) that doubles per hold up to `maxDelaySeconds`, instead of a

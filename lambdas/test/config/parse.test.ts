@@ -68,21 +68,33 @@ describe('parseConfig', () => {
     );
   });
 
+  /** A scale-up config (the scale-down one without its own keys) carrying these extra tags. */
+  const scaleUpWithTags = (extraTags: Record<string, string>) => ({
+    ...validScaleDownConfig,
+    strategy: undefined,
+    settleSeconds: undefined,
+    concurrency: undefined,
+    lease: undefined,
+    confirmWindowSeconds: undefined,
+    quarantineGroupName: undefined,
+    registration: 'jit',
+    extraTags,
+  });
+
   it('refuses tag keys that instance metadata cannot carry', () => {
-    const config = {
-      ...validScaleDownConfig,
-      strategy: undefined,
-      settleSeconds: undefined,
-      concurrency: undefined,
-      lease: undefined,
-      confirmWindowSeconds: undefined,
-      quarantineGroupName: undefined,
-      registration: 'jit',
-      extraTags: { 'team/name': 'x' },
-    };
+    const config = scaleUpWithTags({ 'team/name': 'x' });
     const error = expectConfigError(() => parseConfig(scaleUpConfigSchema, JSON.stringify(config), 'scale-up'));
     expect(error.message).toMatch(/extraTags\.team\/name: tag keys must be legal in instance metadata/);
   });
+
+  it.each<Record<string, string>>([{ 'ghr:pool': 'other' }, { 'AWS:x': 'y' }])(
+    "refuses the module's and AWS's tag keys in extraTags (%j)",
+    (tags) => {
+      const config = scaleUpWithTags(tags);
+      const error = expectConfigError(() => parseConfig(scaleUpConfigSchema, JSON.stringify(config), 'scale-up'));
+      expect(error.message).toMatch(/extraTags: ghr:\* tag keys are set by this module/);
+    },
+  );
 });
 
 describe('pools.*.idleConfig[].cron', () => {

@@ -118,7 +118,7 @@ export function matchPool(
 }
 
 /**
- * Why no pool takes a job that some pool's owner matches: `only_default_labels` when it asks for
+ * Why no pool takes a job: `only_default_labels` when it asks for
  * nothing but labels every runner carries (`runs-on: self-hosted`), which no pool serves by
  * design (a quarantine cannot keep such a job off a runner: docs/safety.md); `no_matching_pool`
  * otherwise.
