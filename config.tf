@@ -55,6 +55,12 @@ module "lambda_config" {
     label_matchers = try(p.matcherConfig.labelMatchers, null)
     exact_match    = try(p.matcherConfig.exactMatch, null)
     priority       = try(p.matcherConfig.priority, null)
+    # Upstream's pool_config, read as a warm pool (docs/migration.md): its schedule says when.
+    warm_pool = p.pool_config == null ? null : [for r in p.pool_config : {
+      cron      = r.schedule_expression
+      time_zone = r.schedule_expression_timezone
+      size      = r.size
+    }]
   } }
 
   webhook = {

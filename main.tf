@@ -198,6 +198,7 @@ module "scale_up" {
   key_pair_names        = compact([for p in module.runner_pool : p.key_pair_name])
   ebs_kms_key_arns      = compact([for p in module.runner_pool : p.ebs_kms_key_arn])
   runner_role_arns      = [for p in module.runner_pool : p.role_arn]
+  warm_pools            = anytrue([for p in values(var.runner_pools) : length(coalesce(p.pool_config, [])) > 0])
   tags                  = local.tags
 }
 

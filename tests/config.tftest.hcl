@@ -220,6 +220,36 @@ run "config_takes_upstream_six_field_cron_and_arm64_default_types" {
   }
 }
 
+# Upstream's pool_config copied as its docs write it (an EventBridge cron) plans unchanged: it
+# reaches scale-up and scale-down as the pool's warm pool, and a one-minute schedule tops it up.
+run "config_reads_upstream_pool_config_as_a_warm_pool" {
+  command = apply
+
+  variables {
+    runner_pools = {
+      linux = {
+        owner                 = "acme"
+        runner_labels         = ["office"]
+        runners_maximum_count = 20
+        pool_config           = [{ schedule_expression = "cron(* 8-17 ? * MON-FRI *)", schedule_expression_timezone = "Europe/Amsterdam", size = 5 }]
+      }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.lambda_configs.scale_up).pools.linux.warmPool == [{ cron = "cron(* 8-17 ? * MON-FRI *)", timeZone = "Europe/Amsterdam", size = 5 }] &&
+      jsondecode(output.lambda_configs.scale_down).pools.linux.warmPool == jsondecode(output.lambda_configs.scale_up).pools.linux.warmPool
+    )
+    error_message = "pool_config reaches scale-up (which tops the pool up) and scale-down (which keeps it) as warmPool."
+  }
+
+  assert {
+    condition     = module.scale_up.warm_pools_schedule_arn != null
+    error_message = "A pool with pool_config gets the one-minute top-up schedule."
+  }
+}
+
 # Upstream's job_retry reaches scale-up's job re-check; `enable = false` turns it off.
 run "config_passes_upstream_job_retry" {
   command = apply

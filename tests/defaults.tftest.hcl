@@ -132,6 +132,11 @@ run "defaults_apply" {
   }
 
   assert {
+    condition     = module.scale_up.warm_pools_schedule_arn == null
+    error_message = "Without pool_config there is no warm-pool schedule."
+  }
+
+  assert {
     condition     = jsondecode(output.lambda_configs.scale_up).pools.linux.launchTemplateName == "ghr-test_linux"
     error_message = "Scale-up's config must name the pool's launch template."
   }

@@ -334,3 +334,44 @@ run "iam_launch_grants_nothing_more_without_them" {
     error_message = "Without AMI parameters, key pairs or EBS keys, no statement grants them."
   }
 }
+
+# Warm pools: with warm_pools, a one-minute schedule invokes exactly this function with the constant
+# input scale-up recognises (WARM_POOL_EVENT), through a role that may invoke nothing else.
+run "warm_pools_schedule_invokes_scale_up" {
+  command = apply
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    warm_pools = true
+  }
+
+  assert {
+    condition = (
+      aws_scheduler_schedule.warm_pools[0].schedule_expression == "rate(1 minute)" &&
+      aws_scheduler_schedule.warm_pools[0].target[0].arn == "arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up" &&
+      jsondecode(aws_scheduler_schedule.warm_pools[0].target[0].input) == { source = "ghr.scheduler", task = "warm-pools" }
+    )
+    error_message = "The warm-pool schedule invokes scale-up every minute with the warm-pool event."
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.warm_pools[0].statement[0].resources == toset(["arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up"])
+    error_message = "The scheduler role may invoke scale-up only."
+  }
+}
+
+run "no_warm_pools_no_schedule" {
+  command = plan
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  assert {
+    condition     = length(aws_scheduler_schedule.warm_pools) == 0 && length(aws_iam_role.warm_pools) == 0
+    error_message = "Without warm pools there is no schedule and no scheduler role."
+  }
+}

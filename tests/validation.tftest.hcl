@@ -189,6 +189,30 @@ run "rejects_pool_idle_config_cron_and_secret_cache_too_long_and_scale_up_timeou
   expect_failures = [var.runner_pools, var.github_app, var.scale_up]
 }
 
+run "rejects_warm_pool_larger_than_the_pool_maximum" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runners_maximum_count = 4, pool_config = [{ schedule_expression = "rate(1 minute)", size = 5 }] }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_warm_pool_schedule_that_is_no_cron" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], pool_config = [{ schedule_expression = "every weekday", size = 1 }] }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
 run "rejects_pool_idle_config_eviction_and_key_not_base64_and_scale_down_schedule" {
   command = plan
 

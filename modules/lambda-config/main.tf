@@ -47,6 +47,11 @@ locals {
       idleCount        = rule.idleCount
       evictionStrategy = rule.evictionStrategy
     } : k => v if v != null }]
+    warmPool = p.warm_pool == null ? null : [for rule in p.warm_pool : { for k, v in {
+      cron     = rule.cron
+      timeZone = rule.time_zone
+      size     = rule.size
+    } : k => v if v != null }]
   } : k => v if v != null } }
 
   common = { for k, v in {

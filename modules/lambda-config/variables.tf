@@ -87,6 +87,11 @@ variable "pools" {
       idleCount        = number
       evictionStrategy = optional(string)
     })))
+    warm_pool = optional(list(object({
+      cron      = string
+      time_zone = optional(string)
+      size      = number
+    })))
   }))
 
   validation {
@@ -181,6 +186,14 @@ variable "pools" {
       (r.evictionStrategy == null || contains(["oldest_first", "newest_first"], coalesce(r.evictionStrategy, "oldest_first")))
     )]]))
     error_message = "idle_config entries need a five-field cron (or upstream's six, seconds first), a whole idleCount >= 0 and evictionStrategy oldest_first or newest_first."
+  }
+
+  validation {
+    condition = alltrue(flatten([for p in values(var.pools) : [for r in coalesce(p.warm_pool, []) : (
+      (contains([5, 6], length(regexall("[^ ]+", r.cron))) || can(regex("^(cron|rate)\\(.+\\)$", r.cron))) &&
+      r.size >= local.limits["pools.*.warmPool[].size"].min && r.size <= p.max_runners && floor(r.size) == r.size
+    )]]))
+    error_message = "warm_pool entries need a cron (five fields, upstream's six with seconds first, or an EventBridge cron(...) or rate(...)) and a whole size from 0 to the pool's max_runners."
   }
 }
 

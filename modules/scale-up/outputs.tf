@@ -68,3 +68,8 @@ output "launch_resources" {
     ebs_kms_keys   = distinct(var.ebs_kms_key_arns)
   }
 }
+
+output "warm_pools_schedule_arn" {
+  description = "ARN of the warm-pool top-up schedule, or null when no pool has warm-pool rules."
+  value       = try(aws_scheduler_schedule.warm_pools[0].arn, null)
+}

@@ -146,3 +146,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "warm_pools" {
+  description = "Whether some pool has warm-pool rules: then a one-minute schedule invokes scale-up to top them up."
+  type        = bool
+  default     = false
+}

@@ -58,6 +58,23 @@ export const idleRuleSchema = z
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
   });
 
+/**
+ * A warm pool (upstream `pool_config`): while the cron matches the current minute, scale-up keeps
+ * `size` runners of the pool ready for jobs (idle or booting), launching what is missing once a
+ * minute, and scale-down keeps that many idle (core/capacity). The cron takes the idle rules'
+ * forms and upstream's EventBridge `cron(...)`/`rate(...)` (config/cron.ts).
+ */
+export const warmRuleSchema = z
+  .strictObject({
+    cron: z.string().min(6),
+    timeZone: z.string().default('UTC'),
+    size: z.number().int().min(0).max(10_000),
+  })
+  .superRefine((rule, ctx) => {
+    const problem = cronProblem(rule.cron, rule.timeZone);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
+  });
+
 const tagMap = z.record(
   z.string().regex(INSTANCE_METADATA_TAG_KEY, 'tag keys must be legal in instance metadata (no "/" or spaces)'),
   z.string().max(256),
@@ -111,6 +128,8 @@ export const poolSchema = z.strictObject({
   runnerGroupId: z.number().int().positive().default(1),
   maxRunners: z.number().int().min(0).max(10_000),
   idleConfig: z.array(idleRuleSchema).default([]),
+  /** Warm-pool rules, the first matching one wins (a size above `maxRunners` is refused below). */
+  warmPool: z.array(warmRuleSchema).max(16).default([]),
   minimumRunningTimeMinutes: z.number().int().min(0).max(1440).default(5),
   bootTimeoutMinutes: z.number().int().min(1).max(120).default(8),
   /** The backstop for silent agents waits quarantine + this long before it terminates. */
@@ -168,6 +187,15 @@ export const commonSchema = {
       for (const [name, pool] of Object.entries(pools)) {
         const problem = matcherProblem(pool);
         if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name, 'labelMatchers'], message: problem });
+        pool.warmPool.forEach((rule, i) => {
+          if (rule.size > pool.maxRunners) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name, 'warmPool', i, 'size'],
+              message: `a warm pool of ${rule.size} does not fit under the pool's maxRunners (${pool.maxRunners})`,
+            });
+          }
+        });
       }
     }),
 };
@@ -272,6 +300,7 @@ export const scaleDownConfigSchema = scaleDownConfigObject.superRefine((config, 
 export type GitHubConfig = z.output<typeof githubSchema>;
 export type PoolConfig = z.output<typeof poolSchema>;
 export type IdleRule = z.output<typeof idleRuleSchema>;
+export type WarmRule = z.output<typeof warmRuleSchema>;
 export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 export type ScaleUpConfig = z.output<typeof scaleUpConfigSchema>;
 export type ScaleDownConfig = z.output<typeof scaleDownConfigSchema>;

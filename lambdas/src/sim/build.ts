@@ -1,4 +1,4 @@
-import { launchRunners } from '../core/scale-up/index.js';
+import { launchRunners, WARM_POOL_EVENT } from '../core/scale-up/index.js';
 import type { ScaleDownStrategy } from '../core/strategy.js';
 import { noMetrics, silentLog } from '../observability/types.js';
 import { SecretRegistry } from '../observability/redact.js';
@@ -136,6 +136,16 @@ export async function buildWorld(scenario: Scenario, options: BuildOptions): Pro
       const c = configs.scaleDown.pools[pool]!;
       world.queues.map(c.queueUrl, FUNCTIONS.scaleUp(mode));
       if (c.recycleQueueUrl !== undefined) world.queues.map(c.recycleQueueUrl, FUNCTIONS.scaleUp(mode));
+    }
+    // The warm-pool schedule (modules/scale-up, warm_pools.tf): every minute, on the minute.
+    for (const [mode, config] of configs.scaleUp) {
+      if (!Object.values(config.pools).some((p) => p.warmPool.length > 0)) continue;
+      world.schedules.every(
+        FUNCTIONS.scaleUp(mode),
+        { firstAtMs: world.startMs, everyMs: 60_000, endMs },
+        undefined,
+        WARM_POOL_EVENT,
+      );
     }
   }
   prelaunch(world, scenario, configs);

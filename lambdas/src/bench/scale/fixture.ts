@@ -45,6 +45,7 @@ function poolConfig(o: BenchOwner): PoolConfig {
     maxRunners: Math.max(1, o.runners),
     // Idle quota 0: every idle runner is surplus.
     idleConfig: [],
+    warmPool: [],
     minimumRunningTimeMinutes: 5,
     bootTimeoutMinutes: 8,
     maxJobDurationMinutes: 360,

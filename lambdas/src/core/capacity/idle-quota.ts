@@ -1,12 +1,13 @@
 import { CronExpressionParser } from 'cron-parser';
 import { minuteCron } from '../../config/cron.js';
-import type { IdleRule } from '../../config/schema.js';
+import type { IdleRule, PoolConfig, WarmRule } from '../../config/schema.js';
 
 /**
  * The idle quota of a pool (upstream `idle_config`): while a rule's cron matches the current
  * minute in its time zone, keep `idleCount` idle runners. The first matching rule wins, as
  * upstream's `getIdleRunnerCount` does; no matching rule means no idle runners are kept.
- * Shared by scale-down (what to keep) and scale-up (what to pre-warm).
+ * A warm pool's size (`warmSize`) counts as a quota too: what scale-up launches ahead of jobs,
+ * scale-down keeps (`keepQuota`).
  */
 export type EvictionStrategy = IdleRule['evictionStrategy'];
 
@@ -34,6 +35,21 @@ export function idleQuota(rules: readonly IdleRule[], nowMs: number): IdleQuota 
     if (ruleMatches(rule, nowMs)) return { idleCount: rule.idleCount, evictionStrategy: rule.evictionStrategy };
   }
   return NO_QUOTA;
+}
+
+/** The size of the pool's first warm rule matching `nowMs`; 0 when none does. */
+export function warmSize(rules: readonly WarmRule[], nowMs: number): number {
+  return rules.find((rule) => ruleMatches(rule, nowMs))?.size ?? 0;
+}
+
+/**
+ * How many idle runners scale-down keeps: the idle quota, or the warm pool's size when larger
+ * (a warm runner scale-down retired would be launched again by the next top-up: paid twice).
+ */
+export function keepQuota(pool: Pick<PoolConfig, 'idleConfig' | 'warmPool'>, nowMs: number): IdleQuota {
+  const idle = idleQuota(pool.idleConfig, nowMs);
+  const warm = warmSize(pool.warmPool, nowMs);
+  return warm > idle.idleCount ? { ...idle, idleCount: warm } : idle;
 }
 
 /**

@@ -1,2 +1,2 @@
-export { idleQuota, ruleMatches, splitByQuota } from './idle-quota.js';
+export { idleQuota, keepQuota, ruleMatches, splitByQuota, warmSize } from './idle-quota.js';
 export type { EvictionStrategy, IdleQuota } from './idle-quota.js';

@@ -1,6 +1,6 @@
 import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
 import type { GitHubRunner } from '../../ports/index.js';
-import { idleQuota, splitByQuota } from '../capacity/idle-quota.js';
+import { keepQuota, splitByQuota } from '../capacity/idle-quota.js';
 import { isPastLifetime } from '../lifetime.js';
 import { TAG, sanitizeJobId } from '../tags.js';
 import {
@@ -220,7 +220,7 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
 
   for (const [pool, idle] of idleByPool) {
     const poolConfig = config.pools[pool]!;
-    const quota = idleQuota(poolConfig.idleConfig, nowMs);
+    const quota = keepQuota(poolConfig, nowMs);
     const { keep, surplus } = splitByQuota(
       idle.map((k) => ({ ...k, instanceId: k.instance.instanceId, launchTimeMs: k.instance.launchTimeMs })),
       quota,

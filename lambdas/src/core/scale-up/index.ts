@@ -24,5 +24,21 @@ export {
   RUNNER_CONFIG_TAG,
   webUrl,
 } from './runner-config.js';
-export { handleScaleUpBatch, type ScaleUpRecord, type ScaleUpResult } from './scale-up.js';
+export {
+  handleScaleUpBatch,
+  handleScaleUpInvocation,
+  type ScaleUpInvocation,
+  type ScaleUpRecord,
+  type ScaleUpResult,
+} from './scale-up.js';
+export {
+  isReadyForWork,
+  isWarmPoolEvent,
+  topUpCount,
+  topUpWarmPools,
+  WARM_POOL_EVENT,
+  WarmPoolError,
+  type TopUpInput,
+  type WarmPoolReport,
+} from './warm-pool.js';
 export type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';

@@ -1,8 +1,9 @@
-import { describeError } from '../../errors.js';
+import { describeError, PermanentError } from '../../errors.js';
 import { outcomeOfError, processJobs, type PendingJob } from './job.js';
 import { decodeMessage, dedupKey, type PoolMessage, type RecycleMessage } from './messages.js';
 import { processRecycle } from './recycle.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
+import { isWarmPoolEvent, topUpWarmPools, WARM_POOL_EVENT, type WarmPoolReport } from './warm-pool.js';
 
 /** The part of an SQS event record scale-up reads (structurally `SQSRecord`). */
 export interface ScaleUpRecord {
@@ -161,4 +162,20 @@ export async function handleScaleUpBatch(
     }
   }
   return { batchItemFailures };
+}
+
+/** What invokes scale-up: its queues' event source mappings, or the warm-pool schedule. */
+export type ScaleUpInvocation = { readonly Records: readonly ScaleUpRecord[] } | typeof WARM_POOL_EVENT;
+
+/** One entry for both triggers, so the handler and the simulator's in-process door dispatch alike. */
+export function handleScaleUpInvocation(
+  event: ScaleUpInvocation,
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+): Promise<ScaleUpResult | WarmPoolReport> {
+  if (isWarmPoolEvent(event)) return topUpWarmPools(deps, ctx);
+  if (!('Records' in event) || !Array.isArray(event.Records)) {
+    return Promise.reject(new PermanentError('scale-up was invoked with neither SQS records nor the warm-pool event'));
+  }
+  return handleScaleUpBatch(event.Records, deps, ctx);
 }

@@ -1,15 +1,21 @@
 import { scaleUpConfigSchema } from '../../config/schema.js';
-import { handleScaleUpBatch, type ScaleUpRecord, type ScaleUpResult } from '../../core/scale-up/index.js';
+import {
+  handleScaleUpInvocation,
+  type ScaleUpInvocation,
+  type ScaleUpResult,
+  type WarmPoolReport,
+} from '../../core/scale-up/index.js';
 import { recentIds } from '../../core/webhook/dedup.js';
 import { secrets, type SecretRegistry } from '../../observability/redact.js';
 import type { Ports } from '../../ports/index.js';
 import { defineHandler, type HandlerOverrides } from '../shared/define-handler.js';
 import { createProductionPorts } from '../shared/production-ports.js';
 
-/** Structurally the `SQSEvent` of an event source mapping: only id and body are read. */
-export interface ScaleUpEvent {
-  readonly Records: readonly ScaleUpRecord[];
-}
+/**
+ * Structurally the `SQSEvent` of an event source mapping (only id, body and source queue are
+ * read), or the warm-pool schedule's constant input (`WARM_POOL_EVENT`).
+ */
+export type ScaleUpEvent = ScaleUpInvocation;
 
 export type ScaleUpPorts = Pick<Ports, 'github' | 'ec2' | 'ssm' | 'sqs' | 'clock'>;
 
@@ -23,7 +29,7 @@ export interface ScaleUpHandlerOptions {
 
 /**
  * The scale-up Lambda on the pools' queues (event source mapping with
- * `ReportBatchItemFailures`). Thin: configuration and ports once per container, then the core.
+ * `ReportBatchItemFailures`) and, when a pool has a warm pool, on a one-minute schedule. Thin: configuration and ports once per container, then the core.
  */
 export function createScaleUpHandler(
   overrides: HandlerOverrides<ScaleUpPorts> = {},
@@ -36,9 +42,9 @@ export function createScaleUpHandler(
       functionName: 'scale-up',
       schema: scaleUpConfigSchema,
       init: (tools): ScaleUpPorts => createProductionPorts(tools),
-      handle: (event: ScaleUpEvent, ports, tools): Promise<ScaleUpResult> =>
-        handleScaleUpBatch(
-          event.Records,
+      handle: (event: ScaleUpEvent, ports, tools): Promise<ScaleUpResult | WarmPoolReport> =>
+        handleScaleUpInvocation(
+          event,
           { ...ports, secrets: registry, processed },
           { config: tools.config, log: tools.log, metrics: tools.metrics },
         ),

@@ -93,10 +93,18 @@ export function buildConfigs(scenario: Scenario, entry: StrategyEntry): ControlP
   };
   const scaleUp = new Map<RegistrationMode, ScaleUpConfig>();
   for (const mode of new Set(Object.values(registration))) {
+    // Each scale-up tops up the warm pools of its own mode only: one launcher per pool.
+    const own = Object.fromEntries(
+      Object.entries(pools).map(([name, pool]) => [
+        name,
+        registration[name] === mode ? pool : { ...pool, warmPool: [] },
+      ]),
+    );
     scaleUp.set(
       mode,
       scaleUpConfigSchema.parse({
         ...common,
+        pools: own,
         ...scenario.scaleUp,
         registration: mode,
         runnerConfigPath: SIM_RUNNER_CONFIG_PATH,

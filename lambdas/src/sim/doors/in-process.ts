@@ -1,5 +1,5 @@
 import type { ScaleUpConfig } from '../../config/schema.js';
-import { handleScaleUpBatch } from '../../core/scale-up/index.js';
+import { handleScaleUpInvocation } from '../../core/scale-up/index.js';
 import { handleWebhook, recentIds, webhookSecretSource } from '../../core/webhook/index.js';
 import { SecretRegistry } from '../../observability/redact.js';
 import { inProcessPorts } from '../ports/index.js';
@@ -38,8 +38,8 @@ function code(world: World, spec: ControlPlaneSpec, registry: SecretRegistry): C
     scaleUp: (config: ScaleUpConfig) => {
       const processed = recentIds();
       return (event, invocation) =>
-        handleScaleUpBatch(
-          event.Records,
+        handleScaleUpInvocation(
+          event,
           { ...inProcessPorts(world, invocation.gate), secrets: registry, processed },
           { config, log: invocation.log, metrics: invocation.metrics },
         );

@@ -5,6 +5,7 @@ import lagHeavy from './lag-heavy.json' with { type: 'json' };
 import staleFlag from './stale-flag.json' with { type: 'json' };
 import staleLabels from './stale-labels.json' with { type: 'json' };
 import steady from './steady.json' with { type: 'json' };
+import warmPool from './warm-pool.json' with { type: 'json' };
 import webhookLoss from './webhook-loss.json' with { type: 'json' };
 
 /** Built-in scenarios, imported as JSON so a bundled CLI carries them. Validated by `loadScenario`. */
@@ -17,4 +18,5 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, unknown>> = {
   'stale-labels': staleLabels,
   chaos,
   'hostile-runner': hostileRunner,
+  'warm-pool': warmPool,
 };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { idleQuota, ruleMatches, splitByQuota } from '../../../src/core/capacity/idle-quota.js';
+import { cronProblem } from '../../../src/config/cron.js';
+import { idleQuota, keepQuota, ruleMatches, splitByQuota, warmSize } from '../../../src/core/capacity/idle-quota.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -27,6 +28,21 @@ describe('ruleMatches', () => {
       '2026-11-24T10:30:00Z',
       true,
     ],
+    // Upstream's pool_config: EventBridge expressions; a firing minute is a matching minute.
+    [
+      'EventBridge cron, weekday names, Tuesday 10:30',
+      'cron(* 9-17 ? * MON-FRI *)',
+      'UTC',
+      '2026-11-24T10:30:00Z',
+      true,
+    ],
+    ['EventBridge cron, weekday names, Saturday', 'cron(* 9-17 ? * MON-FRI *)', 'UTC', '2026-11-28T10:30:00Z', false],
+    // EventBridge counts weekdays 1-7 from Sunday: 2-6 is Monday to Friday, 7 is Saturday.
+    ['EventBridge cron, weekday numbers 2-6 on a Monday', 'cron(0 8 ? * 2-6 *)', 'UTC', '2026-11-23T08:00:00Z', true],
+    ['EventBridge cron, weekday numbers 2-6 on a Sunday', 'cron(0 8 ? * 2-6 *)', 'UTC', '2026-11-29T08:00:00Z', false],
+    ['EventBridge cron, weekday 7 is Saturday', 'cron(0 8 ? * 7 *)', 'UTC', '2026-11-28T08:00:00Z', true],
+    ['EventBridge cron, a day of the month', 'cron(15 6 1 * ? *)', 'UTC', '2026-12-01T06:15:00Z', true],
+    ['EventBridge rate: every minute matches', 'rate(5 minutes)', 'UTC', '2026-11-28T03:07:00Z', true],
   ])('%s', (_name, cron, timeZone, now, expected) => {
     // Prepare / Act
     const matches = ruleMatches({ cron, timeZone }, at(now));
@@ -49,6 +65,47 @@ describe('idleQuota', () => {
   });
   test('no rules keep nothing idle', () => {
     expect(idleQuota([], at('2026-11-28T10:00:00Z')).idleCount).toBe(0);
+  });
+});
+
+describe('cronProblem names what cannot be read, at cold start', () => {
+  test.each([
+    ['* * * *', 'expected five fields'],
+    ['cron(* 9-17 ? * MON-FRI)', 'six fields'],
+    ['cron(* 9-17 ? * MON-FRI 2027)', 'year field'],
+    ['cron(0 8 L * ? *)', 'L, W and #'],
+    ['cron(0 8 ? * 6#3 *)', 'L, W and #'],
+    ['rate(0 minutes)', 'rate('],
+    ['rate(5 fortnights)', 'rate('],
+  ])('%s', (cron, message) => {
+    expect(cronProblem(cron, 'UTC')).toContain(message);
+  });
+  test.each(['cron(* 9-17 ? * WED *)', 'cron(*/5 * * * ? *)', 'rate(1 minute)', '* * 9-17 * * 1-5'])(
+    '%s reads',
+    (cron) => {
+      expect(cronProblem(cron, 'UTC')).toBeUndefined();
+    },
+  );
+});
+
+describe('warm pools: warmSize and keepQuota', () => {
+  const warm = [
+    { cron: '* 9-17 * * 1-5', timeZone: 'UTC', size: 5 },
+    { cron: '* * * * *', timeZone: 'UTC', size: 1 },
+  ];
+  const idle = [{ cron: '* * * * *', timeZone: 'UTC', idleCount: 2, evictionStrategy: 'newest_first' as const }];
+  test('the first matching warm rule gives the size; none, 0', () => {
+    expect(warmSize(warm, at('2026-11-24T10:00:00Z'))).toBe(5);
+    expect(warmSize(warm, at('2026-11-28T10:00:00Z'))).toBe(1);
+    expect(warmSize([], at('2026-11-28T10:00:00Z'))).toBe(0);
+  });
+  test('scale-down keeps the larger of the idle quota and the warm size, with the idle rule eviction order', () => {
+    expect(keepQuota({ idleConfig: idle, warmPool: warm }, at('2026-11-24T10:00:00Z'))).toEqual({
+      idleCount: 5,
+      evictionStrategy: 'newest_first',
+    });
+    expect(keepQuota({ idleConfig: idle, warmPool: warm }, at('2026-11-28T10:00:00Z')).idleCount).toBe(2);
+    expect(keepQuota({ idleConfig: [], warmPool: [] }, at('2026-11-28T10:00:00Z')).idleCount).toBe(0);
   });
 });
 

@@ -137,11 +137,12 @@ export class Schedules {
     functionName: string,
     timing: { readonly firstAtMs: number; readonly everyMs: number; readonly endMs: number },
     overlap?: { readonly offsetSeconds: number; readonly fromMs?: number; readonly toMs?: number },
+    input: unknown = { source: 'scheduler' },
   ): void {
     const tick = (at: number): void => {
       if (at > timing.endMs) return;
       this.ctx.engine.at(at, 'schedule', () => {
-        void this.lambda.invoke(functionName, { source: 'scheduler' }).then((outcome) => {
+        void this.lambda.invoke(functionName, input).then((outcome) => {
           if (outcome.kind === 'throttled') this.skipped.set(functionName, (this.skipped.get(functionName) ?? 0) + 1);
         });
         const inWindow = overlap && at >= (overlap.fromMs ?? 0) && at < (overlap.toMs ?? Number.POSITIVE_INFINITY);
