@@ -55,6 +55,8 @@ module "lambda_config" {
     label_matchers = try(p.matcherConfig.labelMatchers, null)
     exact_match    = try(p.matcherConfig.exactMatch, null)
     priority       = try(p.matcherConfig.priority, null)
+    # Ours: re-run a job lost to a spot reclaim (lambdas/src/core/scale-up/spot.ts).
+    rerun_on_spot_interruption = p.rerun_jobs_lost_to_spot
     # Upstream's pool_config, read as a warm pool (docs/migration.md): its schedule says when.
     warm_pool = p.pool_config == null ? null : [for r in p.pool_config : {
       cron      = r.schedule_expression

@@ -199,6 +199,7 @@ module "scale_up" {
   ebs_kms_key_arns      = compact([for p in module.runner_pool : p.ebs_kms_key_arn])
   runner_role_arns      = [for p in module.runner_pool : p.role_arn]
   warm_pools            = anytrue([for p in values(var.runner_pools) : length(coalesce(p.pool_config, [])) > 0])
+  spot_warnings         = anytrue([for p in values(var.runner_pools) : p.instance_target_capacity_type == "spot"])
   tags                  = local.tags
 }
 

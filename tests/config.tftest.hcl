@@ -250,6 +250,48 @@ run "config_reads_upstream_pool_config_as_a_warm_pool" {
   }
 }
 
+# A spot pool gets EC2's interruption warnings delivered to scale-up; re-running lost jobs is opt-in
+# per pool, and an on-demand-only fleet has no rule at all.
+run "config_spot_pools_get_warnings_and_opt_in_reruns" {
+  command = apply
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["linux-x64"], rerun_jobs_lost_to_spot = true }
+      app   = { owner = "acme", runner_labels = ["on-demand"], instance_target_capacity_type = "on-demand" }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.lambda_configs.scale_up).pools.linux.rerunOnSpotInterruption == true &&
+      jsondecode(output.lambda_configs.webhook).pools.linux.rerunOnSpotInterruption == true &&
+      !can(jsondecode(output.lambda_configs.webhook).pools.app.rerunOnSpotInterruption)
+    )
+    error_message = "rerun_jobs_lost_to_spot reaches the webhook (which asks) and scale-up (which re-runs); unset, it is left to the schema (off)."
+  }
+
+  assert {
+    condition     = module.scale_up.spot_warning_rule_arn != null
+    error_message = "A spot pool gets the spot warning rule."
+  }
+}
+
+run "config_on_demand_only_has_no_spot_rule" {
+  command = apply
+
+  variables {
+    runner_pools = {
+      app = { owner = "acme", runner_labels = ["on-demand"], instance_target_capacity_type = "on-demand" }
+    }
+  }
+
+  assert {
+    condition     = module.scale_up.spot_warning_rule_arn == null
+    error_message = "Without spot pools there is no spot warning rule."
+  }
+}
+
 # Upstream's job_retry reaches scale-up's job re-check; `enable = false` turns it off.
 run "config_passes_upstream_job_retry" {
   command = apply

@@ -375,3 +375,51 @@ run "no_warm_pools_no_schedule" {
     error_message = "Without warm pools there is no schedule and no scheduler role."
   }
 }
+
+# Spot warnings: with spot pools, EC2's interruption warnings reach scale-up (and only EC2's: the
+# pattern names aws.ec2, which only AWS can put on a bus), through a permission scoped to the rule.
+run "spot_warnings_reach_scale_up" {
+  command = apply
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    spot_warnings = true
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.spot_warning[0].event_pattern) == { source = ["aws.ec2"], "detail-type" = ["EC2 Spot Instance Interruption Warning"] } &&
+      aws_cloudwatch_event_target.spot_warning[0].arn == "arn:aws:lambda:eu-west-1:123456789012:function:ghr-test-scale-up"
+    )
+    error_message = "The rule matches EC2's spot interruption warning and targets scale-up."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.spot_warning[0].principal == "events.amazonaws.com" &&
+      aws_lambda_permission.spot_warning[0].source_arn == aws_cloudwatch_event_rule.spot_warning[0].arn
+    )
+    error_message = "Only this rule may invoke scale-up through EventBridge."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.spot_warning[0].retry_policy[0].maximum_event_age_in_seconds <= 120
+    error_message = "A warning older than its two minutes is not delivered."
+  }
+}
+
+run "no_spot_pools_no_spot_rule" {
+  command = plan
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.spot_warning) == 0 && length(aws_lambda_permission.spot_warning) == 0
+    error_message = "Without spot pools there is no spot warning rule."
+  }
+}

@@ -87,6 +87,7 @@ variable "pools" {
       idleCount        = number
       evictionStrategy = optional(string)
     })))
+    rerun_on_spot_interruption = optional(bool)
     warm_pool = optional(list(object({
       cron      = string
       time_zone = optional(string)

@@ -73,3 +73,8 @@ output "warm_pools_schedule_arn" {
   description = "ARN of the warm-pool top-up schedule, or null when no pool has warm-pool rules."
   value       = try(aws_scheduler_schedule.warm_pools[0].arn, null)
 }
+
+output "spot_warning_rule_arn" {
+  description = "ARN of the EventBridge rule that delivers EC2 spot interruption warnings to scale-up, or null when no pool runs spot."
+  value       = try(aws_cloudwatch_event_rule.spot_warning[0].arn, null)
+}

@@ -152,3 +152,9 @@ variable "warm_pools" {
   type        = bool
   default     = false
 }
+
+variable "spot_warnings" {
+  description = "Whether some pool runs spot: then EC2's spot interruption warnings are delivered to scale-up (an EventBridge rule)."
+  type        = bool
+  default     = false
+}

@@ -95,6 +95,12 @@ mock_resource "aws_scheduler_schedule" {
   }
 }
 
+mock_resource "aws_cloudwatch_event_rule" {
+  defaults = {
+    arn = "arn:aws:events:eu-west-1:123456789012:rule/ghr-test-spot-warning"
+  }
+}
+
 mock_resource "aws_apigatewayv2_api" {
   defaults = {
     arn           = "arn:aws:apigateway:eu-west-1::/apis/abc123"

@@ -128,6 +128,11 @@ export const poolSchema = z.strictObject({
   runnerGroupId: z.number().int().positive().default(1),
   maxRunners: z.number().int().min(0).max(10_000),
   idleConfig: z.array(idleRuleSchema).default([]),
+  /**
+   * Re-run a job lost to a spot reclaim (core/scale-up/spot.ts): needs the App's `actions: write`.
+   * Off by default: a re-run repeats the job's side effects (deployments, publishing).
+   */
+  rerunOnSpotInterruption: z.boolean().default(false),
   /** Warm-pool rules, the first matching one wins (a size above `maxRunners` is refused below). */
   warmPool: z.array(warmRuleSchema).max(16).default([]),
   minimumRunningTimeMinutes: z.number().int().min(0).max(1440).default(5),

@@ -28,6 +28,11 @@ export const TAG = {
   agentState: 'ghr:agent-state',
   /** Job evidence from the webhook: `in_progress:<job-id>@<ms>` or `completed:<job-id>@<ms>` (codec below). */
   jobEvidence: 'ghr:job',
+  /**
+   * EC2's two-minute spot interruption warning reached scale-up (decimal ms of the warning): written
+   * by scale-up from the EventBridge event, never by the instance (its role may tag only its agent state).
+   */
+  spotInterruption: 'ghr:spot-interruption',
 } as const;
 
 export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=._:@]{1,128}$/;

@@ -89,6 +89,12 @@ export interface GitHubPort {
   createRegistrationToken(owner: RunnerOwner): Promise<RegistrationToken>;
   generateJitConfig(owner: RunnerOwner, request: JitConfigRequest): Promise<JitConfig>;
   getJob(repo: RepoRef, jobId: number): Promise<WorkflowJob>;
+  /**
+   * Re-runs a completed job (a new attempt of it is queued: "Re-run a job from a workflow run",
+   * which needs the App's `actions: write`). A job not completed, or already re-run, is refused with
+   * a non-retryable error; an unknown one is NotFoundError.
+   */
+  rerunJob(repo: RepoRef, jobId: number): Promise<void>;
   listRunnerGroups(org: string): Promise<RunnerGroup[]>;
   /** Creates a group; `selected` with an empty repository list admits no workflow. */
   createRunnerGroup(

@@ -23,6 +23,8 @@ export interface Accounting {
   /** Every killed job: its cause and which of the two guards of docs/safety.md did not hold. */
   readonly killedJobs: readonly KilledJob[];
   readonly jobsLostToSpot: number;
+  /** Of those, the jobs GitHub re-ran (a new attempt queued) at the control plane's request. */
+  readonly jobsRequeuedAfterSpot: number;
   readonly jobsQueuedAtEnd: number;
   /** Assigned or running when the run ended. */
   readonly jobsRunningAtEnd: number;
@@ -97,6 +99,7 @@ export function account(sim: SimWorld): Accounting {
   const byCause = { terminate: 0, delete: 0, label: 0 };
   let completed = 0;
   let spot = 0;
+  let requeued = 0;
   let queued = 0;
   let running = 0;
   const busyByInstance = new Map<string, number>();
@@ -104,8 +107,10 @@ export function account(sim: SimWorld): Accounting {
     if (job.status === 'completed') completed++;
     else if (job.status === 'queued') queued++;
     else if (job.status === 'killed') {
-      if (job.cause === 'spot') spot++;
-      else if (job.cause === 'delete') byCause.delete++;
+      if (job.cause === 'spot') {
+        spot++;
+        if (job.rerunAs !== undefined) requeued++;
+      } else if (job.cause === 'delete') byCause.delete++;
       else if (job.cause === 'label') byCause.label++;
       // Our own agent shutting an instance down under a job is the control plane too.
       else byCause.terminate++;
@@ -152,6 +157,7 @@ export function account(sim: SimWorld): Accounting {
     jobsKilledByCause: byCause,
     killedJobs: killed,
     jobsLostToSpot: spot,
+    jobsRequeuedAfterSpot: requeued,
     jobsQueuedAtEnd: queued,
     jobsRunningAtEnd: running,
     queueWaitSeconds: queueWait(world),

@@ -147,6 +147,11 @@ export async function buildWorld(scenario: Scenario, options: BuildOptions): Pro
         WARM_POOL_EVENT,
       );
     }
+    // The spot warning rule (modules/scale-up, spot.tf): one target, whichever scale-up is deployed first.
+    const [firstMode] = configs.scaleUp.keys();
+    if (firstMode !== undefined && Object.values(configs.scaleDown.pools).some((p) => p.capacityType === 'spot')) {
+      world.ec2Events.onSpotWarning(FUNCTIONS.scaleUp(firstMode));
+    }
   }
   prelaunch(world, scenario, configs);
   if (ours.scaleDown) {

@@ -53,6 +53,7 @@ export function summaryJson(
     jobsKilled: a.jobsKilled,
     jobsKilledByCause: a.jobsKilledByCause,
     jobsLostToSpot: a.jobsLostToSpot,
+    jobsRequeuedAfterSpot: a.jobsRequeuedAfterSpot,
     jobsQueuedAtEnd: a.jobsQueuedAtEnd,
     instancesLaunched: a.instancesLaunched,
     instancesLeaked: a.instancesLeaked,
@@ -89,7 +90,7 @@ function readable(result: SimulationResult): string {
       '  by cause',
       `terminate ${a.jobsKilledByCause.terminate}, delete ${a.jobsKilledByCause.delete}, label ${a.jobsKilledByCause.label}`,
     ],
-    ['jobs lost to spot', String(a.jobsLostToSpot)],
+    ['jobs lost to spot', `${a.jobsLostToSpot} (${a.jobsRequeuedAfterSpot} re-run)`],
     ['jobs queued / running at end', `${a.jobsQueuedAtEnd} / ${a.jobsRunningAtEnd}`],
     [
       'queue wait p50 / p95 / max',

@@ -12,6 +12,7 @@ function accounting(overrides: Partial<Accounting> = {}): Accounting {
     jobsKilled: 0,
     jobsKilledByCause: { terminate: 0, delete: 0, label: 0 },
     jobsLostToSpot: 0,
+    jobsRequeuedAfterSpot: 0,
     jobsQueuedAtEnd: 2,
     jobsRunningAtEnd: 18,
     instancesLaunched: 40,

@@ -1,5 +1,5 @@
 import { scaleUpConfigSchema, type ScaleUpConfig } from '../../src/config/schema.js';
-import { encodeMessage, type JobMessage, type RecycleMessage } from '../../src/core/scale-up/messages.js';
+import { encodeMessage, type JobMessage, type PoolMessage } from '../../src/core/scale-up/messages.js';
 import type { ScaleUpDeps } from '../../src/core/scale-up/types.js';
 import { TAG } from '../../src/core/tags.js';
 import { recentIds } from '../../src/core/webhook/dedup.js';
@@ -180,11 +180,11 @@ export function queueArnOf(pool: string, kind: 'job' | 'recycle' = 'job'): strin
  * SQS records as the event source mapping delivers them, each from the queue of the pool its
  * message names (a string body: the linux pool's queue), unless `fromPool` says otherwise.
  */
-export function records(...messages: (JobMessage | RecycleMessage | string)[]) {
+export function records(...messages: (PoolMessage | string)[]) {
   return recordsFrom(undefined, ...messages);
 }
 
-export function recordsFrom(fromPool: string | undefined, ...messages: (JobMessage | RecycleMessage | string)[]) {
+export function recordsFrom(fromPool: string | undefined, ...messages: (PoolMessage | string)[]) {
   return messages.map((m, i) => ({
     messageId: `m-${i + 1}`,
     body: typeof m === 'string' ? m : encodeMessage(m),

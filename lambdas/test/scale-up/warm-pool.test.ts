@@ -49,6 +49,7 @@ describe('isReadyForWork: what can take the pool next job', () => {
       { ...agent('idle'), [TAG.lifecycle]: encodeLifecycle({ phase: 'retiring', markMs: NOW }) },
       false,
     ],
+    ['warned of a spot reclaim', ephemeral, { ...agent('idle'), [TAG.spotInterruption]: String(NOW) }, false],
     ['lying idle under a job the webhook saw start', reusable, { ...agent('idle'), ...evidence('in_progress') }, false],
     ['ephemeral whose one job completed', ephemeral, { ...agent('idle'), ...evidence('completed') }, false],
     ['reusable whose last job completed', reusable, { ...agent('idle'), ...evidence('completed') }, true],
@@ -157,7 +158,7 @@ describe('the warm-pool top-up (scale-up on its one-minute schedule)', () => {
     expect(r.lines.some((l) => l.level === 'error' && l.message === 'warm pool top-up failed')).toBe(true);
   });
 
-  it('refuses an event that is neither SQS records nor the warm-pool event', async () => {
+  it('refuses an event that is neither SQS records, the warm-pool event nor a spot warning', async () => {
     const w = world();
     const r = recorder();
     await expect(
@@ -166,6 +167,6 @@ describe('the warm-pool top-up (scale-up on its one-minute schedule)', () => {
         log: r.log,
         metrics: r.metrics,
       }),
-    ).rejects.toThrow('neither SQS records nor the warm-pool event');
+    ).rejects.toThrow('neither SQS records, the warm-pool event nor a spot warning');
   });
 });

@@ -9,6 +9,8 @@ export const JSON_KEYS = [
   'jobsKilled',
   'jobsKilledByCause',
   'jobsLostToSpot',
+  // issue 16: jobs GitHub re-ran after a spot reclaim
+  'jobsRequeuedAfterSpot',
   'jobsQueuedAtEnd',
   'instancesLaunched',
   'instancesLeaked',

@@ -1,5 +1,5 @@
 import { beforeEach, afterEach, describe, expect, test } from '@jest/globals';
-import { ConflictError, NotFoundError } from '../../src/errors.js';
+import { ConflictError, FleetError, NotFoundError } from '../../src/errors.js';
 import type { GitHubPort, RepoRef, RunnerOwner, WorkflowJob } from '../../src/ports/github.js';
 
 /**
@@ -237,6 +237,35 @@ export function describeGitHubContract(name: string, setup: () => Promise<GitHub
         // Assess
         expect(read).toEqual(job);
         await expect(github.getJob(CONTRACT_REPO, 5002)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      test('a completed job is re-run once; one not completed, or re-run already, is refused for good', async () => {
+        // Prepare
+        const base = {
+          runId: 78,
+          conclusion: null,
+          labels: ['self-hosted', 'fleet-a'],
+          runnerId: null,
+          runnerName: null,
+        };
+        await subject.world.addJob(CONTRACT_REPO, { ...base, id: 5101, status: 'completed', conclusion: 'failure' });
+        await subject.world.addJob(CONTRACT_REPO, { ...base, id: 5102, status: 'in_progress' });
+        const refusal = (attempt: Promise<void>) =>
+          attempt.then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+        // Act
+        const first = await refusal(github.rerunJob(CONTRACT_REPO, 5101));
+        const again = await refusal(github.rerunJob(CONTRACT_REPO, 5101));
+        const running = await refusal(github.rerunJob(CONTRACT_REPO, 5102));
+        // Assess
+        expect(first).toBeUndefined();
+        for (const error of [again, running]) {
+          expect(error).toBeInstanceOf(FleetError);
+          expect((error as FleetError).retryable).toBe(false);
+        }
+        await expect(github.rerunJob(CONTRACT_REPO, 5199)).rejects.toBeInstanceOf(NotFoundError);
       });
     });
   });

@@ -20,10 +20,10 @@ const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const app = { id: '123456', key_base64: 'LS0tLS1CRUdJTi0tLS0t', webhook_secret: 'not-a-real-secret' };
 const network = { vpc_id: 'vpc-0123456789abcdef0', subnet_ids: ['subnet-0123456789abcdef0'] };
 
-/** Each example's variables, and how many resources its plan creates. */
+/** Each example's variables, and how many resources its plan creates (spot pools add the spot warning rule, target and permission). */
 const EXAMPLES: Record<string, { vars: Record<string, unknown>; resources: number }> = {
-  default: { vars: { ...network, github_app: app, organization: 'acme' }, resources: 45 },
-  ephemeral: { vars: { ...network, github_app: app, repositories: ['acme/api', 'acme/web'] }, resources: 57 },
+  default: { vars: { ...network, github_app: app, organization: 'acme' }, resources: 48 },
+  ephemeral: { vars: { ...network, github_app: app, repositories: ['acme/api', 'acme/web'] }, resources: 60 },
   'existing-parameters': {
     vars: {
       ...network,
@@ -42,7 +42,7 @@ const EXAMPLES: Record<string, { vars: Record<string, unknown>; resources: numbe
     },
     resources: 45,
   },
-  'ubuntu-docker': { vars: { ...network, github_app: app, organization: 'acme' }, resources: 57 },
+  'ubuntu-docker': { vars: { ...network, github_app: app, organization: 'acme' }, resources: 60 },
 };
 
 /**

@@ -124,6 +124,7 @@ export interface JobPayloadOptions {
   runnerName?: string | null;
   startedAt?: string | null;
   completedAt?: string | null;
+  conclusion?: string | null;
 }
 
 export function jobPayload(o: JobPayloadOptions = {}): Record<string, unknown> {
@@ -141,6 +142,7 @@ export function jobPayload(o: JobPayloadOptions = {}): Record<string, unknown> {
       created_at: '2026-11-28T05:59:00Z',
       started_at: o.startedAt ?? '2026-11-28T05:59:30Z',
       completed_at: o.completedAt ?? null,
+      conclusion: o.conclusion ?? null,
     },
     repository: { id: 1, name: repo, full_name: `${owner}/${repo}`, owner: { login: owner } },
     organization: { login: owner },

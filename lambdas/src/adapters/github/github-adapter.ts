@@ -146,6 +146,17 @@ export class OctokitGitHub implements GitHubPort {
     });
   }
 
+  rerunJob(ref: RepoRef, jobId: number): Promise<void> {
+    const owner: RunnerOwner = { kind: 'repo', owner: ref.owner, repo: ref.repo };
+    return this.call(owner, `re-run job ${jobId} of ${ownerKey(owner)}`, async (kit) => {
+      await kit.request('POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun', {
+        owner: ref.owner,
+        repo: ref.repo,
+        job_id: jobId,
+      });
+    });
+  }
+
   listRunnerGroups(orgName: string): Promise<RunnerGroup[]> {
     const owner: RunnerOwner = { kind: 'org', org: orgName };
     return this.call(owner, `list runner groups of ${orgName}`, async (kit) => {

@@ -46,6 +46,7 @@ function poolConfig(o: BenchOwner): PoolConfig {
     // Idle quota 0: every idle runner is surplus.
     idleConfig: [],
     warmPool: [],
+    rerunOnSpotInterruption: false,
     minimumRunningTimeMinutes: 5,
     bootTimeoutMinutes: 8,
     maxJobDurationMinutes: 360,

@@ -27,10 +27,18 @@ export {
 export {
   handleScaleUpBatch,
   handleScaleUpInvocation,
+  type ScaleUpAnswer,
   type ScaleUpInvocation,
   type ScaleUpRecord,
   type ScaleUpResult,
 } from './scale-up.js';
+export {
+  handleSpotWarning,
+  isSpotWarningEvent,
+  processRerun,
+  type SpotWarningEvent,
+  type SpotWarningReport,
+} from './spot.js';
 export {
   isReadyForWork,
   isWarmPoolEvent,

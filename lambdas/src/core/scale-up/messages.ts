@@ -43,10 +43,28 @@ export const recycleMessageSchema = z.strictObject({
   deliveryId: z.string().min(1).max(100).optional(),
 });
 
-export const poolMessageSchema = z.discriminatedUnion('kind', [jobMessageSchema, recycleMessageSchema]);
+/**
+ * A job lost to a spot reclaim (written by the webhook, on a job queue only): scale-up asks GitHub
+ * to re-run it (spot.ts). `deliveryId` is the `completed` delivery's.
+ */
+export const rerunMessageSchema = z.strictObject({
+  kind: z.literal('rerun'),
+  deliveryId: z.string().min(1).max(100),
+  jobId: z.number().int().positive(),
+  repo: z.strictObject({ owner: z.string().min(1).max(100), repo: z.string().min(1).max(100) }),
+  instanceId,
+  pool: poolName,
+});
+
+export const poolMessageSchema = z.discriminatedUnion('kind', [
+  jobMessageSchema,
+  recycleMessageSchema,
+  rerunMessageSchema,
+]);
 
 export type JobMessage = z.output<typeof jobMessageSchema>;
 export type RecycleMessage = z.output<typeof recycleMessageSchema>;
+export type RerunMessage = z.output<typeof rerunMessageSchema>;
 export type PoolMessage = z.output<typeof poolMessageSchema>;
 
 /**
@@ -57,6 +75,7 @@ export type PoolMessage = z.output<typeof poolMessageSchema>;
 export function dedupKey(message: PoolMessage): string | undefined {
   if (message.deliveryId === undefined) return undefined;
   if (message.kind === 'recycle') return `recycle:${message.deliveryId}`;
+  if (message.kind === 'rerun') return `rerun:${message.deliveryId}`;
   const attempt = message.attempt ?? 0;
   const recheck = message.recheck ?? 0;
   const waits = message.returnWaits ?? 0;

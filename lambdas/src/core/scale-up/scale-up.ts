@@ -1,7 +1,14 @@
 import { describeError, PermanentError } from '../../errors.js';
 import { outcomeOfError, processJobs, type PendingJob } from './job.js';
-import { decodeMessage, dedupKey, type PoolMessage, type RecycleMessage } from './messages.js';
+import { decodeMessage, dedupKey, type PoolMessage, type RecycleMessage, type RerunMessage } from './messages.js';
 import { processRecycle } from './recycle.js';
+import {
+  handleSpotWarning,
+  isSpotWarningEvent,
+  processRerun,
+  type SpotWarningEvent,
+  type SpotWarningReport,
+} from './spot.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 import { isWarmPoolEvent, topUpWarmPools, WARM_POOL_EVENT, type WarmPoolReport } from './warm-pool.js';
 
@@ -32,7 +39,9 @@ function forgeryOf(
   message: PoolMessage,
 ): string | undefined {
   if (queue === undefined) return 'unknown_queue';
-  if (queue.kind !== message.kind) return 'wrong_queue';
+  // A job queue carries jobs and the webhook's re-run requests; a recycle queue recycle requests only.
+  const kind = message.kind === 'rerun' ? 'job' : message.kind;
+  if (queue.kind !== kind) return 'wrong_queue';
   return queue.pool === message.pool ? undefined : 'pool_mismatch';
 }
 
@@ -79,6 +88,16 @@ async function recycleOutcome(message: RecycleMessage, deps: ScaleUpDeps, ctx: S
   }
 }
 
+async function rerunOutcome(message: RerunMessage, deps: ScaleUpDeps, ctx: ScaleUpContext): Promise<Outcome> {
+  try {
+    return await processRerun(message, deps, ctx);
+  } catch (error) {
+    const outcome = outcomeOfError(error, 'recycle');
+    ctx.log.warn('job re-run failed', { jobId: message.jobId, error: describeError(error), outcome: outcome.kind });
+    return outcome;
+  }
+}
+
 /**
  * The SQS batch handler. Each message gets its own outcome (see `Outcome`); only `retry` is
  * reported in `batchItemFailures`, so SQS redelivers just those (`ReportBatchItemFailures`).
@@ -96,6 +115,7 @@ export async function handleScaleUpBatch(
   const inBatch = new Set<string>();
   const jobs: PendingJob[] = [];
   const recycles: { messageId: string; message: RecycleMessage }[] = [];
+  const reruns: { messageId: string; message: RerunMessage }[] = [];
 
   for (const record of records) {
     const decoded = decodeMessage(record.body);
@@ -126,11 +146,13 @@ export async function handleScaleUpBatch(
     }
     if (key !== undefined) inBatch.add(key);
     if (message.kind === 'job') jobs.push({ messageId: record.messageId, message });
+    else if (message.kind === 'rerun') reruns.push({ messageId: record.messageId, message });
     else recycles.push({ messageId: record.messageId, message });
   }
 
   for (const [messageId, outcome] of await processJobs(jobs, deps, ctx)) outcomes.set(messageId, outcome);
   for (const { messageId, message } of recycles) outcomes.set(messageId, await recycleOutcome(message, deps, ctx));
+  for (const { messageId, message } of reruns) outcomes.set(messageId, await rerunOutcome(message, deps, ctx));
 
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of records) {
@@ -164,18 +186,25 @@ export async function handleScaleUpBatch(
   return { batchItemFailures };
 }
 
-/** What invokes scale-up: its queues' event source mappings, or the warm-pool schedule. */
-export type ScaleUpInvocation = { readonly Records: readonly ScaleUpRecord[] } | typeof WARM_POOL_EVENT;
+/** What invokes scale-up: its queues' event source mappings, the warm-pool schedule, EC2's spot warnings. */
+export type ScaleUpInvocation =
+  { readonly Records: readonly ScaleUpRecord[] } | typeof WARM_POOL_EVENT | SpotWarningEvent;
 
-/** One entry for both triggers, so the handler and the simulator's in-process door dispatch alike. */
+/** What an invocation answers: batch item failures to SQS, a report to the schedule and to EventBridge. */
+export type ScaleUpAnswer = ScaleUpResult | WarmPoolReport | SpotWarningReport;
+
+/** One entry for every trigger, so the handler and the simulator's in-process door dispatch alike. */
 export function handleScaleUpInvocation(
   event: ScaleUpInvocation,
   deps: ScaleUpDeps,
   ctx: ScaleUpContext,
-): Promise<ScaleUpResult | WarmPoolReport> {
+): Promise<ScaleUpAnswer> {
   if (isWarmPoolEvent(event)) return topUpWarmPools(deps, ctx);
+  if (isSpotWarningEvent(event)) return handleSpotWarning(event, deps, ctx);
   if (!('Records' in event) || !Array.isArray(event.Records)) {
-    return Promise.reject(new PermanentError('scale-up was invoked with neither SQS records nor the warm-pool event'));
+    return Promise.reject(
+      new PermanentError('scale-up was invoked with neither SQS records, the warm-pool event nor a spot warning'),
+    );
   }
   return handleScaleUpBatch(event.Records, deps, ctx);
 }

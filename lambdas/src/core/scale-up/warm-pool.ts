@@ -23,7 +23,8 @@ export function isWarmPoolEvent(event: unknown): boolean {
 const MINUTE = 60_000;
 
 /**
- * Whether an instance can take the pool's next job: not retiring (scale-down's), no job on it by
+ * Whether an instance can take the pool's next job: not retiring (scale-down's), not warned of a
+ * spot reclaim, no job on it by
  * the webhook's signed evidence (within the pool's longest job: a lost `completed` must not hold it
  * forever) nor by its agent, and on an ephemeral pool no job yet at all. Booting counts as ready:
  * it is on its way. The agent tag is the instance's own word (docs/threat-model.md): a runner lying
@@ -32,6 +33,8 @@ const MINUTE = 60_000;
  */
 export function isReadyForWork(instance: FleetInstance, pool: PoolConfig, nowMs: number): boolean {
   if (decodeLifecycle(instance.tags[TAG.lifecycle]) !== undefined) return false;
+  // EC2 reclaims it within two minutes (spot.ts): its replacement boots now.
+  if (instance.tags[TAG.spotInterruption] !== undefined) return false;
   const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
   if (pool.ephemeral && evidence !== undefined) return false;
   const running = evidence?.status === 'in_progress' && nowMs - evidence.atMs < pool.maxJobDurationMinutes * MINUTE;

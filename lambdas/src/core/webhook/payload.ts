@@ -14,6 +14,7 @@ export const workflowJobPayloadSchema = z.looseObject({
     id: z.number().int().positive(),
     run_id: z.number().int().positive(),
     status: z.string().max(64).optional(),
+    conclusion: z.string().max(64).nullable().optional(),
     labels: z.array(z.string().max(256)).max(100),
     runner_id: z.number().int().nullable().optional(),
     runner_name: z.string().max(256).nullable().optional(),

@@ -4,6 +4,7 @@ import type { Log, Metrics } from '../../observability/types.js';
 import type { Clock, Ec2Port, SqsPort } from '../../ports/index.js';
 import { encodeMessage, type JobMessage } from '../scale-up/messages.js';
 import type { Dedup } from './dedup.js';
+import { queueSpotRerun } from './spot-rerun.js';
 import { recordJobEvidence } from './evidence.js';
 import {
   asHttpEvent,
@@ -166,6 +167,17 @@ async function route(
     context.metrics.count('WebhookAccepted');
     context.metrics.count(`WebhookEvidence_${outcome}`);
     context.log.info('job evidence', { ...base, runnerName: job.runner_name ?? null, outcome });
+    const rerun = await queueSpotRerun(payload, deliveryId, deps, context.config);
+    if (rerun === 'queued') {
+      context.metrics.count('WebhookSpotRerunQueued');
+      context.log.warn('job lost to a spot reclaim: re-run requested', { ...base, runnerName: job.runner_name });
+    } else if (rerun === 'disabled') {
+      context.metrics.count('WebhookSpotJobLost');
+      context.log.warn('job lost to a spot reclaim (the pool does not re-run such jobs)', {
+        ...base,
+        runnerName: job.runner_name,
+      });
+    }
     return respond(200, outcome);
   }
 

@@ -1,10 +1,5 @@
 import { scaleUpConfigSchema } from '../../config/schema.js';
-import {
-  handleScaleUpInvocation,
-  type ScaleUpInvocation,
-  type ScaleUpResult,
-  type WarmPoolReport,
-} from '../../core/scale-up/index.js';
+import { handleScaleUpInvocation, type ScaleUpAnswer, type ScaleUpInvocation } from '../../core/scale-up/index.js';
 import { recentIds } from '../../core/webhook/dedup.js';
 import { secrets, type SecretRegistry } from '../../observability/redact.js';
 import type { Ports } from '../../ports/index.js';
@@ -13,7 +8,8 @@ import { createProductionPorts } from '../shared/production-ports.js';
 
 /**
  * Structurally the `SQSEvent` of an event source mapping (only id, body and source queue are
- * read), or the warm-pool schedule's constant input (`WARM_POOL_EVENT`).
+ * read), the warm-pool schedule's constant input (`WARM_POOL_EVENT`), or EC2's spot interruption
+ * warning from EventBridge.
  */
 export type ScaleUpEvent = ScaleUpInvocation;
 
@@ -29,7 +25,8 @@ export interface ScaleUpHandlerOptions {
 
 /**
  * The scale-up Lambda on the pools' queues (event source mapping with
- * `ReportBatchItemFailures`) and, when a pool has a warm pool, on a one-minute schedule. Thin: configuration and ports once per container, then the core.
+ * `ReportBatchItemFailures`), on a one-minute schedule when a pool has a warm pool, and on EC2's
+ * spot interruption warnings when a pool runs spot. Thin: configuration and ports once per container, then the core.
  */
 export function createScaleUpHandler(
   overrides: HandlerOverrides<ScaleUpPorts> = {},
@@ -42,7 +39,7 @@ export function createScaleUpHandler(
       functionName: 'scale-up',
       schema: scaleUpConfigSchema,
       init: (tools): ScaleUpPorts => createProductionPorts(tools),
-      handle: (event: ScaleUpEvent, ports, tools): Promise<ScaleUpResult | WarmPoolReport> =>
+      handle: (event: ScaleUpEvent, ports, tools): Promise<ScaleUpAnswer> =>
         handleScaleUpInvocation(
           event,
           { ...ports, secrets: registry, processed },

@@ -1,5 +1,5 @@
 import type { ScaleUpConfig } from '../../config/schema.js';
-import type { ScaleUpInvocation, WarmPoolReport } from '../../core/scale-up/index.js';
+import type { ScaleUpAnswer, ScaleUpInvocation } from '../../core/scale-up/index.js';
 import type { ScaleDownReport, ScaleDownStrategy } from '../../core/strategy.js';
 import type { WebhookHttpEvent, WebhookHttpResult } from '../../core/webhook/index.js';
 import type { Settle } from '../engine/engine.js';
@@ -19,8 +19,8 @@ export interface ControlPlaneSpec {
 /** The real control plane's code, as a door hands it to the world's Lambda. */
 export interface ControlPlaneCode {
   readonly webhook: FunctionCode<WebhookHttpEvent, WebhookHttpResult>;
-  /** On the pools' queues (SQS events) and, for warm pools, on the one-minute schedule. */
-  scaleUp(config: ScaleUpConfig): FunctionCode<SqsEvent | ScaleUpInvocation, BatchResult | WarmPoolReport>;
+  /** On the pools' queues (SQS events), the warm-pool schedule and EC2's spot warnings. */
+  scaleUp(config: ScaleUpConfig): FunctionCode<SqsEvent | ScaleUpInvocation, BatchResult | ScaleUpAnswer>;
   readonly scaleDown: FunctionCode<unknown, ScaleDownReport>;
 }
 

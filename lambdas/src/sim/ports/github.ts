@@ -107,6 +107,12 @@ export class InProcessGitHub implements GitHubPort {
     );
   }
 
+  rerunJob(repo: RepoRef, jobId: number): Promise<void> {
+    return this.call(`${repo.owner}/${repo.repo}`, 'POST /repos/{owner}/{repo}/actions/jobs/{id}/rerun', () =>
+      this.world.rest.rerunJob(repo, jobId),
+    );
+  }
+
   listRunnerGroups(org: string): Promise<RunnerGroup[]> {
     return this.call(org, 'GET /orgs/{org}/actions/runner-groups', () => this.world.rest.listRunnerGroups(org));
   }

@@ -4,6 +4,7 @@ import hostileRunner from './hostile-runner.json' with { type: 'json' };
 import lagHeavy from './lag-heavy.json' with { type: 'json' };
 import staleFlag from './stale-flag.json' with { type: 'json' };
 import staleLabels from './stale-labels.json' with { type: 'json' };
+import spotReclaim from './spot-reclaim.json' with { type: 'json' };
 import steady from './steady.json' with { type: 'json' };
 import warmPool from './warm-pool.json' with { type: 'json' };
 import webhookLoss from './webhook-loss.json' with { type: 'json' };
@@ -19,4 +20,5 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, unknown>> = {
   chaos,
   'hostile-runner': hostileRunner,
   'warm-pool': warmPool,
+  'spot-reclaim': spotReclaim,
 };

@@ -13,7 +13,7 @@ import { ownerKey } from '../../ports/github.js';
 import type { WorldContext } from './context.js';
 import { encodeJitConfig } from './runner-config.js';
 import type { GitHubWorld, GroupRecord } from './github.js';
-import type { Registration } from './types.js';
+import type { Job, Registration } from './types.js';
 
 /**
  * GitHub's REST semantics over the world (world-model.md, GitHub table): what both doors
@@ -23,6 +23,10 @@ export class GitHubRest {
   private tokenSeq = 0;
   /** Every JIT config and registration token handed out (the log scan looks for them). */
   readonly issuedSecrets: string[] = [];
+  /** Queues a re-run's next attempt (the world assigns job ids); set by the world. */
+  queueRerun: (job: Job) => void = () => {
+    throw new PermanentError('re-runs are not modelled in this world');
+  };
 
   constructor(
     private readonly ctx: WorldContext,
@@ -152,6 +156,18 @@ export class GitHubRest {
     const encodedJitConfig = encodeJitConfig(registration.id, registration.name, this.ctx.rng('github.jit'));
     this.issuedSecrets.push(encodedJitConfig);
     return { runnerId: registration.id, runnerName: registration.name, encodedJitConfig };
+  }
+
+  /** GitHub refuses a job that has not completed, or one re-run already (its run is running again). */
+  rerunJob(repo: RepoRef, jobId: number): void {
+    const job = this.world.jobs.get(jobId);
+    if (!job || job.repo.owner !== repo.owner || job.repo.repo !== repo.repo) {
+      throw new NotFoundError(`job ${jobId} not found`);
+    }
+    if ((job.status !== 'completed' && job.status !== 'killed') || job.rerunAs !== undefined) {
+      throw new ConflictError(`job ${jobId} is not completed or was re-run already`);
+    }
+    this.queueRerun(job);
   }
 
   getJob(repo: RepoRef, jobId: number): WorkflowJob {

@@ -36,6 +36,8 @@ export interface HostObserver {
   onSurplusIdleEnd(host: Host, surplusMs: number): void;
   /** An instance that never ran a runner went (an orphan): how long it lived, and who ended it. */
   onOrphanEnd(host: Host, lifetimeMs: number, by: TerminatedBy): void;
+  /** EC2 warned of a spot reclaim (EventBridge delivers the warning to whatever subscribed). */
+  onSpotWarning?(instance: Instance): void;
 }
 
 export interface HostModelOptions {
@@ -109,6 +111,7 @@ export class HostModel {
     this.ctx.engine.after(atMs, 'spot-warning', () => {
       if (instance.state !== 'pending' && instance.state !== 'running') return;
       this.ctx.record('ec2.spotWarning', { instance: instance.id });
+      this.options.observer.onSpotWarning?.(instance);
       this.ctx.engine.after(this.ctx.params.ec2.spotWarningSeconds * 1000, 'spot', () =>
         this.ec2.terminate(instance, 'spot'),
       );

@@ -37,6 +37,9 @@ export interface Job {
   deleteRefused?: boolean;
   /** Guard (b): the kind of registration that ran it, and whether a DELETE had gone through while it ran. */
   killedRegistration?: { readonly jit: boolean; readonly deletedWhileAssigned: boolean };
+  /** A re-run: the job it is the next attempt of; on that job, the attempt that re-ran it. */
+  rerunOf?: number;
+  rerunAs?: number;
   /** Scripted timelines: the runner (by instance index) this job must go to. */
   pinnedInstance?: string;
   /** Scripted overrides of the drawn lags, milliseconds. */

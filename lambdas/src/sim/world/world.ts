@@ -13,7 +13,7 @@ import { MarkedDemandWatch } from './marked-demand.js';
 import { HostModel } from './host.js';
 import { HostileModel, type RunnerRoleSettings } from './hostile/model.js';
 import { LambdaService } from './lambda/service.js';
-import { EventSourceMappings, Schedules } from './lambda/triggers.js';
+import { Ec2EventRules, EventSourceMappings, Schedules } from './lambda/triggers.js';
 import type { WorldParams } from './params.js';
 import type { PoolSpec } from './pools.js';
 import { SqsWorld } from './sqs.js';
@@ -91,6 +91,7 @@ export class World {
   readonly lambda: LambdaService;
   readonly queues: EventSourceMappings;
   readonly schedules: Schedules;
+  readonly ec2Events: Ec2EventRules;
   readonly webhooks: WebhookEndpoint;
   readonly hosts: HostModel;
   readonly counters: CallCounters;
@@ -122,6 +123,7 @@ export class World {
     this.github = new GitHubWorld(this.ctx);
     this.tokens = new InstallationTokens(this.ctx);
     this.rest = new GitHubRest(this.ctx, this.github);
+    this.rest.queueRerun = (job) => void this.rerunJob(job);
     this.ec2 = new Ec2World(this.ctx);
     this.ssm = new SsmWorld(this.ctx);
     this.sqs = new SqsWorld(this.ctx);
@@ -129,6 +131,7 @@ export class World {
     const countAws = (action: string): void => this.counters.awsCall(action);
     this.queues = new EventSourceMappings(this.ctx, this.sqs, this.lambda, countAws);
     this.schedules = new Schedules(this.ctx, this.lambda);
+    this.ec2Events = new Ec2EventRules(this.ctx, this.lambda, '123456789012', 'eu-west-1');
     this.webhooks = new WebhookEndpoint(this.ctx, this.github, this.ssm, this.lambda, options.webhookSecretParameter);
     this.pools = new Map(options.pools.map((pool) => [pool.name, pool]));
     this.hosts = new HostModel({
@@ -147,6 +150,7 @@ export class World {
           if (host.agent.alive) this.maxSurplusIdleMs = Math.max(this.maxSurplusIdleMs, surplusMs);
           else this.maxSilentAgentIdleMs = Math.max(this.maxSilentAgentIdleMs, surplusMs);
         },
+        onSpotWarning: (instance) => this.ec2Events.spotWarning(instance.id),
         onOrphanEnd: (_host, lifetimeMs, by) => {
           this.maxOrphanLifetimeMs = Math.max(this.maxOrphanLifetimeMs, lifetimeMs);
           if (by === 'control-plane') this.orphansReaped++;
@@ -241,6 +245,15 @@ export class World {
 
   get now(): number {
     return this.engine.now;
+  }
+
+  /** GitHub's "re-run a job": its next attempt is a new job, queued like any other. */
+  rerunJob(job: Job): Job {
+    const attempt = this.submitJob({ repo: job.repo, labels: job.labels, pool: job.pool, durationMs: job.durationMs });
+    attempt.rerunOf = job.id;
+    job.rerunAs = attempt.id;
+    this.ctx.record('job.rerun', { job: job.id, as: attempt.id });
+    return attempt;
   }
 
   submitJob(spec: JobSpec): Job {

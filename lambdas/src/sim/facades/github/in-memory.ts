@@ -47,6 +47,7 @@ export class InMemoryGitHub implements GitHubPort {
   private readonly runners = new Map<number, RunnerRecord>();
   private readonly groups = new Map<string, RunnerGroup[]>();
   private readonly jobs = new Map<string, WorkflowJob>();
+  private readonly rerun = new Set<string>();
   private readonly faults = new Map<Operation, Error[]>();
   private nextRunnerId = 1;
   private nextGroupId = 2;
@@ -168,6 +169,28 @@ export class InMemoryGitHub implements GitHubPort {
     const job = this.jobs.get(jobKey(repo, jobId));
     if (!job) throw new NotFoundError(`job ${jobId} not found in ${repo.owner}/${repo.repo}`);
     return job;
+  }
+
+  /** Re-run: the job's next attempt, a new job id, is queued; the re-run job stays as it was. */
+  async rerunJob(repo: RepoRef, jobId: number): Promise<void> {
+    this.fault('rerunJob');
+    const key = jobKey(repo, jobId);
+    const job = this.jobs.get(key);
+    if (!job) throw new NotFoundError(`job ${jobId} not found in ${repo.owner}/${repo.repo}`);
+    if (job.status !== 'completed' || this.rerun.has(key)) {
+      throw new ConflictError(`job ${jobId} is not completed or was re-run already`);
+    }
+    this.rerun.add(key);
+    const next = Math.max(...[...this.jobs.values()].map((j) => j.id)) + 1;
+    const attempt: WorkflowJob = {
+      ...job,
+      id: next,
+      status: 'queued',
+      conclusion: null,
+      runnerId: null,
+      runnerName: null,
+    };
+    this.jobs.set(jobKey(repo, next), attempt);
   }
 
   async listRunnerGroups(org: string): Promise<RunnerGroup[]> {

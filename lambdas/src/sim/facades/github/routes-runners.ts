@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunnerOwner } from '../../../ports/github.js';
+import type { RepoRef, RunnerOwner } from '../../../ports/github.js';
 import { encodeJob, encodeLabels, encodeRunner, paginate } from './wire.js';
 import { intParam, invalid, notFound, ownerOf, type Answer, type Route, type RouteContext } from './router.js';
 
@@ -113,6 +113,15 @@ function runnerRoutes(base: string): Route[] {
   ];
 }
 
+/** The repository and job id of a `/repos/{owner}/{repo}/actions/jobs/{job_id}...` path, or undefined. */
+function jobOf(params: Readonly<Record<string, string>>): { repo: RepoRef; jobId: number } | undefined {
+  const { owner, repo } = params;
+  const jobId = intParam(params, 'job_id');
+  return owner === undefined || repo === undefined || jobId === undefined
+    ? undefined
+    : { repo: { owner, repo }, jobId };
+}
+
 export const runnerRoutesAll: readonly Route[] = [
   ...runnerRoutes('/orgs/{org}'),
   ...runnerRoutes('/repos/{owner}/{repo}'),
@@ -121,11 +130,21 @@ export const runnerRoutesAll: readonly Route[] = [
     pattern: '/repos/{owner}/{repo}/actions/jobs/{job_id}',
     auth: 'installation',
     handle: async (ctx) => {
-      const { owner, repo } = ctx.params;
-      const jobId = intParam(ctx.params, 'job_id');
-      if (owner === undefined || repo === undefined || jobId === undefined) return notFound;
-      const job = await ctx.backend.getJob({ owner, repo }, jobId);
-      return { status: 200, body: encodeJob(job, owner, repo, ctx.apiBase) };
+      const target = jobOf(ctx.params);
+      if (target === undefined) return notFound;
+      const job = await ctx.backend.getJob(target.repo, target.jobId);
+      return { status: 200, body: encodeJob(job, target.repo.owner, target.repo.repo, ctx.apiBase) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/repos/{owner}/{repo}/actions/jobs/{job_id}/rerun',
+    auth: 'installation',
+    handle: async (ctx) => {
+      const target = jobOf(ctx.params);
+      if (target === undefined) return notFound;
+      await ctx.backend.rerunJob(target.repo, target.jobId);
+      return { status: 201, body: {} };
     },
   },
 ];

@@ -157,3 +157,40 @@ export class Schedules {
     tick(timing.firstAtMs);
   }
 }
+
+/**
+ * EventBridge rules on the default bus for EC2's events (here: the spot interruption warning,
+ * "EC2 Spot Instance Interruption Warning"): each target function is invoked asynchronously with the
+ * event as EC2 publishes it. Not retried here: the module's rule has no retry policy beyond Lambda's
+ * own async retries, which the world does not model.
+ */
+export class Ec2EventRules {
+  private readonly spotTargets: string[] = [];
+
+  constructor(
+    private readonly ctx: WorldContext,
+    private readonly lambda: LambdaService,
+    private readonly account: string,
+    private readonly region: string,
+  ) {}
+
+  onSpotWarning(functionName: string): void {
+    this.spotTargets.push(functionName);
+  }
+
+  spotWarning(instanceId: string): void {
+    if (this.spotTargets.length === 0) return;
+    const event = {
+      version: '0',
+      id: `spot-${instanceId}-${this.ctx.now}`,
+      'detail-type': 'EC2 Spot Instance Interruption Warning',
+      source: 'aws.ec2',
+      account: this.account,
+      time: new Date(this.ctx.now).toISOString(),
+      region: this.region,
+      resources: [`arn:aws:ec2:${this.region}:${this.account}:instance/${instanceId}`],
+      detail: { 'instance-id': instanceId, 'instance-action': 'terminate' },
+    };
+    for (const target of this.spotTargets) void this.lambda.invoke(target, event, { label: 'spot-warning' });
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals';
+import type { RerunMessage } from '../../src/core/scale-up/messages.js';
+import { handleScaleUpBatch, handleScaleUpInvocation } from '../../src/core/scale-up/scale-up.js';
+import type { SpotWarningEvent, SpotWarningReport } from '../../src/core/scale-up/spot.js';
+import { TAG } from '../../src/core/tags.js';
+import { existingInstance, records, recordsFrom, recorder, scaleUpConfig, world, type World } from './fixtures.js';
+
+const WARNED_AT = '2026-11-28T05:58:00Z';
+const warning = (instanceId: string): SpotWarningEvent => ({
+  source: 'aws.ec2',
+  'detail-type': 'EC2 Spot Instance Interruption Warning',
+  time: WARNED_AT,
+  detail: { 'instance-id': instanceId, 'instance-action': 'terminate' },
+});
+const rerun = (instanceId: string, pool = 'linux'): RerunMessage => ({
+  kind: 'rerun',
+  deliveryId: 'completed-1',
+  jobId: 7,
+  repo: { owner: 'acme', repo: 'widgets' },
+  instanceId,
+  pool,
+});
+const rerunPools = scaleUpConfig({}, { rerunOnSpotInterruption: true });
+
+/** A job at GitHub that completed (failed) on the reclaimed instance. */
+function lostJob(w: World): void {
+  w.github.addJob(
+    { owner: 'acme', repo: 'widgets' },
+    { id: 7, runId: 10, status: 'completed', conclusion: 'failure', labels: ['gpu'], runnerId: null, runnerName: null },
+  );
+}
+
+async function run(w: World, event: Parameters<typeof handleScaleUpInvocation>[0], config = rerunPools) {
+  const r = recorder();
+  const answer = await handleScaleUpInvocation(event, w.deps, { config, log: r.log, metrics: r.metrics });
+  return { answer, r };
+}
+
+describe('spot interruption warnings (EventBridge → scale-up)', () => {
+  it('tag a warned instance of this fleet with the warning time', async () => {
+    const w = world();
+    const id = await existingInstance(w, 'linux');
+    const { answer, r } = await run(w, warning(id));
+    expect(answer).toEqual({ instanceId: id, pool: 'linux', outcome: 'tagged' } satisfies SpotWarningReport);
+    const [instance] = await w.memoryEc2.listInstances({ instanceIds: [id] });
+    expect(instance?.tags[TAG.spotInterruption]).toBe(String(Date.parse(WARNED_AT)));
+    expect(r.counts.get('SpotInterruptionWarnings')).toBe(1);
+  });
+
+  it("leave anyone else's instance alone", async () => {
+    const w = world();
+    const { instanceIds } = await w.memoryEc2.createFleet({
+      launchTemplateName: 'other',
+      overrides: [{ instanceType: 'm7i.large', subnetId: 'subnet-0a' }],
+      targetCapacity: 1,
+      capacityType: 'spot',
+      tags: { Name: 'not-a-runner' },
+    });
+    const id = instanceIds[0]!;
+    const { answer } = await run(w, warning(id));
+    expect(answer).toMatchObject({ outcome: 'not_ours' });
+    const [instance] = await w.memoryEc2.listInstances({ instanceIds: [id] });
+    expect(instance?.tags[TAG.spotInterruption]).toBeUndefined();
+  });
+});
+
+describe('re-run requests (webhook → job queue → scale-up)', () => {
+  it('re-run the lost job at GitHub once the instance was warned', async () => {
+    const w = world();
+    const id = await existingInstance(w, 'linux', { [TAG.spotInterruption]: '1' });
+    lostJob(w);
+    const { answer, r } = await run(w, { Records: records(rerun(id)) });
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(r.counts.get('SpotJobsRerun')).toBe(1);
+    // GitHub refuses a second re-run of the same job: a duplicate message is dropped, not retried
+    const again = await handleScaleUpBatch(recordsFrom('linux', { ...rerun(id), deliveryId: 'completed-2' }), w.deps, {
+      config: rerunPools,
+      log: r.log,
+      metrics: r.metrics,
+    });
+    expect(again.batchItemFailures).toEqual([]);
+    expect(r.counts.get('SpotJobsRerun')).toBe(1);
+    expect(r.counts.get('dropped_rerun_refused')).toBe(1);
+  });
+
+  it.each([
+    ['the pool does not re-run', scaleUpConfig(), { [TAG.spotInterruption]: '1' }, 'dropped_rerun_disabled'],
+    ['the instance was never warned', rerunPools, {}, 'dropped_not_spot_interrupted'],
+  ])('drop the request when %s', async (_name, config, tags, counted) => {
+    const w = world();
+    const id = await existingInstance(w, 'linux', tags);
+    lostJob(w);
+    const { r } = await run(w, { Records: records(rerun(id)) }, config);
+    expect(r.counts.get(counted)).toBe(1);
+    expect(r.counts.get('SpotJobsRerun')).toBeUndefined();
+  });
+
+  it('refuse a re-run request from a recycle queue, where runners write', async () => {
+    const w = world();
+    const id = await existingInstance(w, 'warm', { [TAG.spotInterruption]: '1' });
+    lostJob(w);
+    const records = recordsFrom('warm', rerun(id, 'warm')).map((rec) => ({
+      ...rec,
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ghr-test-warm-recycle',
+    }));
+    const { r } = await run(w, { Records: records });
+    expect(r.counts.get('dropped_wrong_queue')).toBe(1);
+    expect(r.counts.get('SpotJobsRerun')).toBeUndefined();
+  });
+});
