@@ -184,8 +184,8 @@ run "iam_least_privilege" {
     condition = alltrue([for s in data.aws_iam_policy_document.this.statement :
       !contains(s.actions, "ec2:CreateTags") || (!contains(s.resources, "*") &&
         anytrue([for c in s.condition : c.variable == "aws:ResourceTag/ghr:environment" && contains(c.values, "ghr-test")]) &&
-    anytrue([for c in s.condition : c.variable == "aws:TagKeys" && sort(c.values) == sort(["ghr:job"])]))])
-    error_message = "The webhook may only write the ghr:job evidence tag, only on this fleet's instances."
+    anytrue([for c in s.condition : c.variable == "aws:TagKeys" && sort(c.values) == sort(["ghr:job", "ghr:job-repo"])]))])
+    error_message = "The webhook may only write the ghr:job evidence tag (and its job's repository), only on this fleet's instances."
   }
 
   assert {

@@ -91,6 +91,8 @@ locals {
     extraTags         = var.scale_up.extra_tags
     heldJobs          = length(local.held_jobs) == 0 ? null : local.held_jobs
     jobRecheck        = length(local.job_recheck) == 0 ? null : local.job_recheck
+    # Scale-up quarantines a runner EC2 warned of a spot reclaim into the same group (core/scale-up/spot.ts).
+    quarantineGroupName = var.scale_down.quarantine_group_name
   } : k => v if v != null })
 
   scale_down = merge(local.common, { for k, v in {

@@ -39,7 +39,7 @@ data "aws_iam_policy_document" "this" {
     condition {
       test     = "ForAllValues:StringEquals"
       variable = "aws:TagKeys"
-      values   = ["ghr:job"]
+      values   = ["ghr:job", "ghr:job-repo"]
     }
   }
 

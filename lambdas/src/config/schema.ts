@@ -205,6 +205,12 @@ export const commonSchema = {
     }),
 };
 
+/**
+ * Org pools: the runner group with no repository access that quarantined runners move to. Scale-down
+ * quarantines retiring runners there; scale-up, runners EC2 warned of a spot reclaim.
+ */
+const quarantineGroupName = z.string().min(1).max(100).default('ghr-quarantine');
+
 export const webhookConfigSchema = z.strictObject({
   ...commonSchema,
   webhookSecretParameter: ssmParameterName,
@@ -232,6 +238,7 @@ export const scaleUpConfigSchema = z.strictObject({
       'expected arn:<partition>:ec2:<region>:<account>:instance/',
     ),
   extraTags: userTagMap.default({}),
+  quarantineGroupName,
   /**
    * A job that finds its pool at `maxRunners` is acknowledged and sent again to the queue with a
    * delay (SQS DelaySeconds ≤ 900) that doubles per hold up to `maxDelaySeconds`, instead of a
@@ -272,8 +279,7 @@ export const scaleDownConfigObject = z.strictObject({
    * 85 s on, the agent's answer to it is there for the re-check of the same run, else of the next.
    */
   settleSeconds: z.number().int().min(70).max(600).default(90),
-  /** Org pools: the runner group with no repository access that quarantined runners move to. */
-  quarantineGroupName: z.string().min(1).max(100).default('ghr-quarantine'),
+  quarantineGroupName,
   concurrency: z
     .strictObject({
       global: z.number().int().min(1).max(100).default(10),

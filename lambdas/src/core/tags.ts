@@ -28,6 +28,8 @@ export const TAG = {
   agentState: 'ghr:agent-state',
   /** Job evidence from the webhook: `in_progress:<job-id>@<ms>` or `completed:<job-id>@<ms>` (codec below). */
   jobEvidence: 'ghr:job',
+  /** The repository (`owner/repo`) of the job in `ghr:job`, written with it by the webhook: a re-run needs it. */
+  jobRepo: 'ghr:job-repo',
   /**
    * EC2's two-minute spot interruption warning reached scale-up (decimal ms of the warning): written
    * by scale-up from the EventBridge event, never by the instance (its role may tag only its agent state).

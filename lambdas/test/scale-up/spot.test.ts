@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RerunMessage } from '../../src/core/scale-up/messages.js';
 import { handleScaleUpBatch, handleScaleUpInvocation } from '../../src/core/scale-up/scale-up.js';
-import type { SpotWarningEvent, SpotWarningReport } from '../../src/core/scale-up/spot.js';
-import { TAG } from '../../src/core/tags.js';
+import {
+  RERUN_CHECK_DELAY_SECONDS,
+  type SpotWarningEvent,
+  type SpotWarningReport,
+} from '../../src/core/scale-up/spot.js';
+import { encodeJobEvidence, TAG } from '../../src/core/tags.js';
 import { existingInstance, records, recordsFrom, recorder, scaleUpConfig, world, type World } from './fixtures.js';
 
 const WARNED_AT = '2026-11-28T05:58:00Z';
@@ -41,10 +45,71 @@ describe('spot interruption warnings (EventBridge → scale-up)', () => {
     const w = world();
     const id = await existingInstance(w, 'linux');
     const { answer, r } = await run(w, warning(id));
-    expect(answer).toEqual({ instanceId: id, pool: 'linux', outcome: 'tagged' } satisfies SpotWarningReport);
+    expect(answer).toEqual({
+      instanceId: id,
+      pool: 'linux',
+      outcome: 'tagged',
+      quarantined: false,
+    } satisfies SpotWarningReport);
     const [instance] = await w.memoryEc2.listInstances({ instanceIds: [id] });
     expect(instance?.tags[TAG.spotInterruption]).toBe(String(Date.parse(WARNED_AT)));
     expect(r.counts.get('SpotInterruptionWarnings')).toBe(1);
+  });
+
+  it('quarantine its runner at once: an org runner moves to the quarantine group, its registration kept', async () => {
+    // Prepare: a registered, idle runner on the warned instance
+    const w = world();
+    const id = await existingInstance(w, 'linux');
+    const owner = { kind: 'org' as const, org: 'acme' };
+    const { runnerId } = await w.github.generateJitConfig(owner, { name: id, labels: ['gpu'], runnerGroupId: 1 });
+    await w.memoryEc2.createTags([id], { [TAG.runnerId]: String(runnerId) });
+    // Act
+    const { answer } = await run(w, warning(id));
+    // Assess
+    expect(answer).toMatchObject({ outcome: 'tagged', quarantined: true });
+    const groups = await w.github.listRunnerGroups('acme');
+    const quarantine = groups.find((g) => g.name === 'ghr-quarantine');
+    expect(quarantine?.selectedRepositoryIds).toEqual([]);
+    expect((await w.github.getRunner(owner, runnerId)).runnerGroupId).toBe(quarantine?.id);
+  });
+
+  it('quarantine a repository runner by its labels', async () => {
+    const w = world();
+    const config = scaleUpConfig({}, { owner: 'acme/widgets', ownerType: 'repo' });
+    const id = await existingInstance(w, 'linux');
+    const owner = { kind: 'repo' as const, owner: 'acme', repo: 'widgets' };
+    const { runnerId } = await w.github.generateJitConfig(owner, { name: id, labels: ['gpu'], runnerGroupId: 1 });
+    await w.memoryEc2.createTags([id], { [TAG.runnerId]: String(runnerId) });
+    const { answer } = await run(w, warning(id), config);
+    expect(answer).toMatchObject({ quarantined: true });
+    const custom = (await w.github.getRunner(owner, runnerId)).labels.filter((l) => l.type === 'custom');
+    expect(custom.map((l) => l.name)).not.toContain('gpu');
+  });
+
+  it('queue a delayed re-run request for the job the webhook saw start there, since its completed may be lost', async () => {
+    // Prepare: the webhook's evidence of a running job, with its repository
+    const w = world();
+    const id = await existingInstance(w, 'linux', {
+      [TAG.jobEvidence]: encodeJobEvidence({ status: 'in_progress', jobId: '7', atMs: Date.parse(WARNED_AT) - 60_000 }),
+      [TAG.jobRepo]: 'acme/widgets',
+    });
+    // Act
+    const { r } = await run(w, warning(id));
+    // Assess: on the pool's job queue, after the reclaim
+    expect(w.seams.sends).toEqual([
+      {
+        queueUrl: rerunPools.pools['linux']!.queueUrl,
+        body: expect.stringContaining('"kind":"rerun"'),
+        delaySeconds: RERUN_CHECK_DELAY_SECONDS,
+      },
+    ]);
+    expect(JSON.parse(w.seams.sends[0]!.body)).toMatchObject({ jobId: 7, repo: { owner: 'acme', repo: 'widgets' } });
+    expect(r.counts.get('SpotRerunChecksQueued')).toBe(1);
+    // Not for a pool that does not re-run
+    const other = world();
+    const idle = await existingInstance(other, 'linux', { [TAG.jobRepo]: 'acme/widgets' });
+    await run(other, warning(idle), scaleUpConfig());
+    expect(other.seams.sends).toEqual([]);
   });
 
   it("leave anyone else's instance alone", async () => {
@@ -81,6 +146,23 @@ describe('re-run requests (webhook → job queue → scale-up)', () => {
     expect(again.batchItemFailures).toEqual([]);
     expect(r.counts.get('SpotJobsRerun')).toBe(1);
     expect(r.counts.get('dropped_rerun_refused')).toBe(1);
+  });
+
+  it('a job GitHub has not failed yet is asked about again later; one that finished in time is not re-run', async () => {
+    const w = world();
+    const id = await existingInstance(w, 'linux', { [TAG.spotInterruption]: '1' });
+    const job = { runId: 10, labels: ['gpu'], runnerId: null, runnerName: null };
+    w.github.addJob({ owner: 'acme', repo: 'widgets' }, { ...job, id: 7, status: 'in_progress', conclusion: null });
+    w.github.addJob({ owner: 'acme', repo: 'widgets' }, { ...job, id: 8, status: 'completed', conclusion: 'success' });
+    // Act
+    const { answer, r } = await run(w, { Records: records(rerun(id), { ...rerun(id), jobId: 8, deliveryId: 'c-8' }) });
+    // Assess
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(w.seams.sends).toHaveLength(1);
+    expect(JSON.parse(w.seams.sends[0]!.body)).toMatchObject({ kind: 'rerun', jobId: 7, checks: 1 });
+    expect(w.seams.sends[0]!.delaySeconds).toBe(RERUN_CHECK_DELAY_SECONDS);
+    expect(r.counts.get('dropped_job_succeeded')).toBe(1);
+    expect(r.counts.get('SpotJobsRerun')).toBeUndefined();
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { returnToService } from './steps.js';
 import { observeInstance } from './observe.js';
 import { QUARANTINE_EFFECT_MS, confirmationDueMs } from './verdict.js';
 import { encodeLifecycle } from '../tags.js';
+import { mayServeDemand } from './types.js';
 
 /**
  * How often a run waiting out its settle period reads its pools' queues again. A job that arrives
@@ -54,7 +55,7 @@ export async function returnForDemand(
   const remaining: Settling[] = [];
   for (const s of candidates) {
     const waiting = wanted.get(s.action.pool) ?? 0;
-    if (waiting > 0 && s.action.pastLifetime !== true) {
+    if (waiting > 0 && mayServeDemand(s.action)) {
       toReturn.push(s);
       wanted.set(s.action.pool, waiting - 1);
     } else remaining.push(s);

@@ -35,6 +35,11 @@ function registrationOf(runner: GitHubRunner | undefined): { runnerId?: number; 
 
 type Step = PlannedAction | SkippedInstance | 'idle';
 
+/** EC2 warned of a spot reclaim (scale-up's tag): the retirement never gives it back for demand. */
+function spotFlag(instance: ObservedInstance): { spotInterrupted?: true } {
+  return instance.tags[TAG.spotInterruption] === undefined ? {} : { spotInterrupted: true };
+}
+
 function skip(known: Known, reason: SkippedInstance['reason'], signal?: SkippedInstance['signal']): SkippedInstance {
   return { instanceId: known.instance.instanceId, pool: known.pool, reason, ...(signal ? { signal } : {}) };
 }
@@ -47,11 +52,13 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
   const ownerType = poolConfig.ownerType;
   const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
   const pastLifetime = isPastLifetime(instance.launchTimeMs, poolConfig, nowMs);
+  const spotInterrupted = spotFlag(instance).spotInterrupted === true;
   // One writer: scale-down alone returns a quarantined runner to its pool when jobs wait.
   // Without a listed registration there is nothing to restore, but clearing the mark lets
   // scale-up give the instance its next registration (scale-up never touches a retiring one).
-  // Never one past its lifetime: demand that never ends would keep it forever.
-  if (jobsWaiting && !pastLifetime) {
+  // Never one past its lifetime: demand that never ends would keep it forever. Never one EC2 is
+  // about to reclaim: a job given to it would be lost (core/scale-up/spot.ts).
+  if (jobsWaiting && !pastLifetime && !spotInterrupted) {
     return { ...base, kind: 'return-to-service', ownerType, ...(runner === undefined ? {} : { runnerId: runner.id }) };
   }
   const registration = registrationOf(runner);
@@ -61,6 +68,7 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
     ownerType,
     markMs: lifecycle.markMs,
     ...(pastLifetime ? { pastLifetime: true as const } : {}),
+    ...spotFlag(instance),
   };
   // The runner's own state must agree with the tag: a repo runner carries only its quarantine
   // label; an org runner seen in its pool's group is not quarantined (e.g. an instance retired
@@ -197,6 +205,7 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
         from: 'mark',
         ownerType: poolConfig.ownerType,
         pastLifetime: true,
+        ...spotFlag(instance),
         ...registrationOf(instance.runner),
       });
       continue;
@@ -232,6 +241,7 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
         kind: 'retire',
         from: 'mark',
         ownerType: poolConfig.ownerType,
+        ...spotFlag(k.instance),
         ...registrationOf(k.instance.runner),
       });
     }

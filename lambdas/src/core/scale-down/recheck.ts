@@ -5,7 +5,7 @@ import { forEachLimited, type KeyedLimiter } from './limiter.js';
 import { indexRunners, observeInstance, type RunnerIndex } from './observe.js';
 import { Deferred, type RunState } from './run-state.js';
 import { TAG_BATCH, chunk, type Settling } from './prepare.js';
-import type { ObservedInstance } from './types.js';
+import { mayServeDemand, type ObservedInstance } from './types.js';
 import { readDemand } from './demand.js';
 import { returnToService } from './steps.js';
 import { recheckVerdict } from './verdict.js';
@@ -180,9 +180,10 @@ async function decide(
       return undefined;
     }
     case 'retire': {
-      // A candidate that can serve a waiting job goes back to its pool instead (never one past its lifetime).
+      // A candidate that can serve a waiting job goes back to its pool instead (never one past its
+      // lifetime, nor one EC2 is about to reclaim).
       const waiting = demand.get(s.action.pool) ?? 0;
-      if (waiting > 0 && s.action.pastLifetime !== true) {
+      if (waiting > 0 && mayServeDemand(s.action)) {
         demand.set(s.action.pool, waiting - 1);
         await returnToService(run, {
           ...s.action,

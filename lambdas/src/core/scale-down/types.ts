@@ -96,7 +96,14 @@ export type RetireAction = ActionBase & {
    * back for demand, so nothing written on the instance keeps it past the hard bound.
    */
   readonly pastLifetime?: true;
+  /** EC2 warned of a spot reclaim (`ghr:spot-interruption`): never given back for demand either. */
+  readonly spotInterrupted?: true;
 };
+
+/** Whether a retiring runner may go back to its pool for waiting jobs: not past its lifetime, not about to be reclaimed. */
+export function mayServeDemand(action: Pick<RetireAction, 'pastLifetime' | 'spotInterrupted'>): boolean {
+  return action.pastLifetime !== true && action.spotInterrupted !== true;
+}
 
 export type PlannedAction =
   | RetireAction

@@ -54,6 +54,8 @@ export const rerunMessageSchema = z.strictObject({
   repo: z.strictObject({ owner: z.string().min(1).max(100), repo: z.string().min(1).max(100) }),
   instanceId,
   pool: poolName,
+  /** Times the job was found not completed yet and the request sent again, delayed (spot.ts). */
+  checks: z.number().int().nonnegative().optional(),
 });
 
 export const poolMessageSchema = z.discriminatedUnion('kind', [
@@ -75,7 +77,7 @@ export type PoolMessage = z.output<typeof poolMessageSchema>;
 export function dedupKey(message: PoolMessage): string | undefined {
   if (message.deliveryId === undefined) return undefined;
   if (message.kind === 'recycle') return `recycle:${message.deliveryId}`;
-  if (message.kind === 'rerun') return `rerun:${message.deliveryId}`;
+  if (message.kind === 'rerun') return `rerun:${message.deliveryId}#${message.checks ?? 0}`;
   const attempt = message.attempt ?? 0;
   const recheck = message.recheck ?? 0;
   const waits = message.returnWaits ?? 0;

@@ -1,19 +1,62 @@
 import { describeError, isRetryable, NotFoundError } from '../../errors.js';
-import { TAG } from '../tags.js';
-import type { RerunMessage } from './messages.js';
+import type { PoolConfig } from '../../config/schema.js';
+import type { FleetInstance } from '../../ports/index.js';
+// The same soft deregistration scale-down applies: no registration is touched, a running job runs on.
+import { QuarantineGroups, quarantineRunner } from '../scale-down/quarantine.js';
+import { decodeJobEvidence, TAG } from '../tags.js';
+import { encodeMessage, type RerunMessage } from './messages.js';
+import { runnerOwner } from './runner-config.js';
 import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
 
 /**
  * Spot interruptions. EC2 warns two minutes before it reclaims a spot instance ("Spot Instance
  * interruption notices", EC2 user guide); an EventBridge rule (modules/scale-up, spot.tf) delivers
- * the warning to scale-up, which tags the instance `ghr:spot-interruption`. From then on the warm
- * top-up no longer counts it ready (warm-pool.ts), so its pool is refilled before it goes. A job
+ * the warning to scale-up, which tags the instance `ghr:spot-interruption` and quarantines its runner
+ * at once (out of job matching, its registration untouched: a job already running runs on). From
+ * then on the warm top-up no longer counts it ready (warm-pool.ts), so its pool is refilled before
+ * it goes, and scale-down never gives it back for demand (core/scale-down/plan.ts). A job
  * running on it may still finish in time; one that does not is failed by GitHub when its runner
  * disappears, and the webhook's `completed` delivery for it (failure or cancelled, on a runner
  * whose instance carries the tag) becomes a `rerun` message: scale-up asks GitHub to re-run the job
  * (pools with `rerunOnSpotInterruption`, which needs the App's `actions: write`), and the re-run's
- * `queued` delivery launches a runner like any job.
+ * `queued` delivery launches a runner like any job. Webhooks get lost (world-model.md), so the
+ * warning itself also queues a delayed `rerun` for the job the webhook's evidence shows running
+ * (`RERUN_CHECK_DELAY_SECONDS`, after the reclaim): it re-runs the job only if GitHub reports it
+ * failed; GitHub re-runs a job once, so the second request of the two is refused and dropped.
  */
+
+/** After the reclaim (2 min) and GitHub failing the job of a runner that went away. */
+export const RERUN_CHECK_DELAY_SECONDS = 300;
+/**
+ * How often a job still running is asked about again, `RERUN_CHECK_DELAY_SECONDS` apart: GitHub fails
+ * the job of a runner that stopped answering within about ten minutes; past this it is left alone.
+ */
+export const MAX_RERUN_CHECKS = 6;
+
+const REPO = /^([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})$/;
+
+/** The delayed re-run request for the job the evidence shows running on a warned instance, if any. */
+async function queueRerunCheck(
+  instance: FleetInstance,
+  poolName: string,
+  pool: PoolConfig,
+  deps: ScaleUpDeps,
+): Promise<boolean> {
+  const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
+  const repo = REPO.exec(instance.tags[TAG.jobRepo] ?? '');
+  if (!pool.rerunOnSpotInterruption || evidence?.status !== 'in_progress' || repo === null) return false;
+  if (!/^[1-9]\d{0,15}$/.test(evidence.jobId)) return false;
+  const message: RerunMessage = {
+    kind: 'rerun',
+    deliveryId: `spot-warning:${instance.instanceId}`,
+    jobId: Number(evidence.jobId),
+    repo: { owner: repo[1]!, repo: repo[2]! },
+    instanceId: instance.instanceId,
+    pool: poolName,
+  };
+  await deps.sqs.sendMessage(pool.queueUrl, encodeMessage(message), { delaySeconds: RERUN_CHECK_DELAY_SECONDS });
+  return true;
+}
 
 /** The EventBridge event of the warning (source `aws.ec2`), the fields read. */
 export interface SpotWarningEvent {
@@ -42,6 +85,36 @@ export interface SpotWarningReport {
   readonly instanceId: string;
   readonly outcome: 'tagged' | 'not_ours';
   readonly pool?: string;
+  /** Whether its runner was taken out of job matching (none is listed between registrations). */
+  readonly quarantined?: boolean;
+}
+
+/**
+ * Quarantines the instance's registration, if it has one: the runner id is scale-up's own tag
+ * (`ghr:github_runner_id`, which the instance cannot write). Best effort: a failure is logged and
+ * counted, and a job GitHub still assigns is lost with the instance and re-run.
+ */
+async function quarantineWarned(
+  instance: FleetInstance,
+  pool: PoolConfig,
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+): Promise<boolean> {
+  const value = instance.tags[TAG.runnerId];
+  if (value === undefined || !/^\d{1,16}$/.test(value)) return false;
+  const groups = new QuarantineGroups(deps.github, ctx.config.quarantineGroupName);
+  try {
+    await quarantineRunner(deps.github, groups, runnerOwner(pool), Number(value), instance.instanceId);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false; // consumed by its job, or gone: nothing to match
+    ctx.metrics.count('SpotQuarantineFailed');
+    ctx.log.warn('spot-warned runner not quarantined', {
+      instanceId: instance.instanceId,
+      error: describeError(error),
+    });
+    return false;
+  }
 }
 
 /** Tags a warned instance of this fleet; an instance of anyone else's is left alone. */
@@ -58,7 +131,8 @@ export async function handleSpotWarning(
     states: ['pending', 'running'],
   });
   const pool = instance?.tags[TAG.pool];
-  if (instance === undefined || pool === undefined || ctx.config.pools[pool] === undefined) {
+  const poolConfig = pool === undefined ? undefined : ctx.config.pools[pool];
+  if (instance === undefined || pool === undefined || poolConfig === undefined) {
     return { instanceId, outcome: 'not_ours' };
   }
   const warnedMs = Date.parse(event.time ?? '');
@@ -69,9 +143,20 @@ export async function handleSpotWarning(
     if (error instanceof NotFoundError) return { instanceId, outcome: 'not_ours' };
     throw error;
   }
+  const quarantined = await quarantineWarned(instance, poolConfig, deps, ctx);
+  if (await queueRerunCheck(instance, pool, poolConfig, deps)) ctx.metrics.count('SpotRerunChecksQueued');
   ctx.metrics.count('SpotInterruptionWarnings');
-  ctx.log.warn('spot interruption warning', { instanceId, pool, warnedAtMs: atMs });
-  return { instanceId, pool, outcome: 'tagged' };
+  ctx.log.warn('spot interruption warning', { instanceId, pool, warnedAtMs: atMs, quarantined });
+  return { instanceId, pool, outcome: 'tagged', quarantined };
+}
+
+/** GitHub has not failed the job yet: the same request again, later (never a receive spent on it). */
+async function askAgainLater(message: RerunMessage, pool: PoolConfig, deps: ScaleUpDeps): Promise<Outcome> {
+  const checks = (message.checks ?? 0) + 1;
+  if (checks > MAX_RERUN_CHECKS) return { kind: 'drop', reason: 'job_still_running' };
+  const copy: RerunMessage = { ...message, checks };
+  await deps.sqs.sendMessage(pool.queueUrl, encodeMessage(copy), { delaySeconds: RERUN_CHECK_DELAY_SECONDS });
+  return { kind: 'deferred', reason: 'job_not_completed', delaySeconds: RERUN_CHECK_DELAY_SECONDS };
 }
 
 /**
@@ -89,6 +174,11 @@ export async function processRerun(message: RerunMessage, deps: ScaleUpDeps, ctx
   if (instance?.tags[TAG.spotInterruption] === undefined) return { kind: 'drop', reason: 'not_spot_interrupted' };
   const attributes = { jobId: message.jobId, repo: `${message.repo.owner}/${message.repo.repo}`, pool: message.pool };
   try {
+    // A job that finished in time is not re-run; one GitHub has not failed yet is asked about again.
+    const job = await deps.github.getJob(message.repo, message.jobId);
+    if (job.status !== 'completed') return await askAgainLater(message, pool, deps);
+    if (job.conclusion === 'success' || job.conclusion === 'skipped')
+      return { kind: 'drop', reason: 'job_succeeded', quiet: true };
     await deps.github.rerunJob(message.repo, message.jobId);
   } catch (error) {
     if (isRetryable(error)) return { kind: 'retry', reason: describeError(error).name };

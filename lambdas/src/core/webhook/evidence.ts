@@ -43,6 +43,8 @@ export async function recordJobEvidence(
   environment: string,
   runnerName: string | null | undefined,
   evidence: JobEvidence,
+  /** `owner/repo` of the job, written beside the evidence (core/scale-up/spot.ts re-runs by it). */
+  repo?: string,
 ): Promise<EvidenceOutcome> {
   if (runnerName === null || runnerName === undefined || !INSTANCE_ID.test(runnerName)) return 'not_our_runner';
   const [instance] = await ec2.listInstances({
@@ -56,7 +58,10 @@ export async function recordJobEvidence(
   if (instance.tags[TAG.jobEvidence] === value) return 'unchanged';
   if (!shouldWriteEvidence(current, evidence)) return 'stale';
   try {
-    await ec2.createTags([instance.instanceId], { [TAG.jobEvidence]: value });
+    await ec2.createTags([instance.instanceId], {
+      [TAG.jobEvidence]: value,
+      ...(repo === undefined ? {} : { [TAG.jobRepo]: repo }),
+    });
   } catch (error) {
     // Gone between the read and the write: nothing left to record evidence on.
     if (error instanceof NotFoundError) return 'no_instance';

@@ -159,11 +159,13 @@ async function route(
   if (payload.action === 'in_progress' || payload.action === 'completed') {
     const status = payload.action;
     const atMs = parseTime(status === 'completed' ? job.completed_at : job.started_at) ?? now;
-    const outcome = await recordJobEvidence(deps.ec2, context.config.environment, job.runner_name, {
-      status,
-      jobId: String(job.id),
-      atMs,
-    });
+    const outcome = await recordJobEvidence(
+      deps.ec2,
+      context.config.environment,
+      job.runner_name,
+      { status, jobId: String(job.id), atMs },
+      `${payload.repository.owner.login}/${payload.repository.name}`,
+    );
     context.metrics.count('WebhookAccepted');
     context.metrics.count(`WebhookEvidence_${outcome}`);
     context.log.info('job evidence', { ...base, runnerName: job.runner_name ?? null, outcome });

@@ -74,6 +74,21 @@ describe('giving back while the run waits', () => {
     expect(report.retired).toBe(1);
   });
 
+  test('a candidate EC2 warned of a spot reclaim is never given back, even for a job that waits', async () => {
+    // Prepare: scale-up tagged the warning; a job arrives while the run waits
+    const world = new World();
+    await world.addRunner({ id: 'i-1' });
+    await world.setTags('i-1', { [TAG.spotInterruption]: '1' });
+    afterFirstSleep(world, () => jobFor(world));
+
+    // Act
+    const report = await runScaleDown(world.context());
+
+    // Assess: a job given to it would be lost with it
+    expect(report.returnedToService).toBe(0);
+    expect(report.retired).toBe(1);
+  });
+
   test('a mark another run took over meanwhile is not given back by this run', async () => {
     // Prepare: during the wait another run writes its own fence on the mark, and a job arrives
     const world = new World();

@@ -144,6 +144,15 @@ describe('survivors of the mutation run, each a behaviour with no test before', 
     expect(outcomeOf(observe([young]))).not.toHaveProperty('pastLifetime');
   });
 
+  test('a marked instance EC2 warned of a spot reclaim is not given back to waiting jobs, and stays flagged', () => {
+    // Prepare: quarantined by an earlier run, idle; a job waits; EC2 reclaims it within two minutes
+    const marked = inst({ runner: quarantinedLabels, lifecycle: quarantined, agent: acked('idle') });
+    const warned = { ...marked, tags: { [TAG.spotInterruption]: String(NOW - 30_000) } };
+    // Act / Assess: a job given to it would be lost with it; without the warning it would go back
+    expect(outcomeOf(observe([warned], { repo: 1 }))).toMatchObject({ kind: 'retire', spotInterrupted: true });
+    expect(outcomeOf(observe([marked], { repo: 1 }))).toMatchObject({ kind: 'return-to-service' });
+  });
+
   test('a reusable instance still booting, with neither an agent state nor a registration, is left booting', () => {
     const booting = inst({ ageMin: 2, runner: null, agent: null });
     expect(outcomeOf(observe([booting]), 'i-1', reusable)).toMatchObject({ reason: 'booting' });
