@@ -57,6 +57,7 @@ module "lambda_config" {
     priority       = try(p.matcherConfig.priority, null)
     # Ours: re-run a job lost to a spot reclaim (lambdas/src/core/scale-up/spot.ts).
     rerun_on_spot_interruption = p.rerun_jobs_lost_to_spot
+    drain_on_rebalance         = p.drain_on_rebalance
     # Upstream's pool_config, read as a warm pool (docs/migration.md): its schedule says when.
     warm_pool = p.pool_config == null ? null : [for r in p.pool_config : {
       cron      = r.schedule_expression

@@ -200,6 +200,7 @@ module "scale_up" {
   runner_role_arns      = [for p in module.runner_pool : p.role_arn]
   warm_pools            = anytrue([for p in values(var.runner_pools) : length(coalesce(p.pool_config, [])) > 0])
   spot_warnings         = anytrue([for p in values(var.runner_pools) : p.instance_target_capacity_type == "spot"])
+  spot_rebalance        = anytrue([for p in values(var.runner_pools) : p.instance_target_capacity_type == "spot" && p.drain_on_rebalance == true])
   tags                  = local.tags
 }
 

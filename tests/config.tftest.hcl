@@ -257,7 +257,7 @@ run "config_spot_pools_get_warnings_and_opt_in_reruns" {
 
   variables {
     runner_pools = {
-      linux = { owner = "acme", runner_labels = ["linux-x64"], rerun_jobs_lost_to_spot = true }
+      linux = { owner = "acme", runner_labels = ["linux-x64"], rerun_jobs_lost_to_spot = true, drain_on_rebalance = true }
       app   = { owner = "acme", runner_labels = ["on-demand"], instance_target_capacity_type = "on-demand" }
     }
   }
@@ -266,6 +266,7 @@ run "config_spot_pools_get_warnings_and_opt_in_reruns" {
     condition = (
       jsondecode(output.lambda_configs.scale_up).pools.linux.rerunOnSpotInterruption == true &&
       jsondecode(output.lambda_configs.webhook).pools.linux.rerunOnSpotInterruption == true &&
+      jsondecode(output.lambda_configs.scale_up).pools.linux.drainOnRebalanceRecommendation == true &&
       !can(jsondecode(output.lambda_configs.webhook).pools.app.rerunOnSpotInterruption)
     )
     error_message = "rerun_jobs_lost_to_spot reaches the webhook (which asks) and scale-up (which re-runs); unset, it is left to the schema (off)."

@@ -423,3 +423,21 @@ run "no_spot_pools_no_spot_rule" {
     error_message = "Without spot pools there is no spot warning rule."
   }
 }
+
+run "spot_rebalance_recommendations_only_when_a_pool_drains" {
+  command = apply
+
+  module {
+    source = "./modules/scale-up"
+  }
+
+  variables {
+    spot_warnings  = true
+    spot_rebalance = true
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.spot_warning[0].event_pattern)["detail-type"] == ["EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation"]
+    error_message = "A pool that drains on rebalance recommendations gets them delivered too."
+  }
+}

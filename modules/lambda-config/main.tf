@@ -47,7 +47,8 @@ locals {
       idleCount        = rule.idleCount
       evictionStrategy = rule.evictionStrategy
     } : k => v if v != null }]
-    rerunOnSpotInterruption = p.rerun_on_spot_interruption
+    rerunOnSpotInterruption        = p.rerun_on_spot_interruption
+    drainOnRebalanceRecommendation = p.drain_on_rebalance
     warmPool = p.warm_pool == null ? null : [for rule in p.warm_pool : { for k, v in {
       cron     = rule.cron
       timeZone = rule.time_zone

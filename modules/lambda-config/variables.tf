@@ -88,6 +88,7 @@ variable "pools" {
       evictionStrategy = optional(string)
     })))
     rerun_on_spot_interruption = optional(bool)
+    drain_on_rebalance         = optional(bool)
     warm_pool = optional(list(object({
       cron      = string
       time_zone = optional(string)

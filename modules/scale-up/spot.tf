@@ -10,8 +10,9 @@ resource "aws_cloudwatch_event_rule" "spot_warning" {
   name        = "${var.prefix}-spot-warning"
   description = "EC2 spot interruption warnings for the runners of ${var.environment}"
   event_pattern = jsonencode({
-    source        = ["aws.ec2"]
-    "detail-type" = ["EC2 Spot Instance Interruption Warning"]
+    source = ["aws.ec2"]
+    # The rebalance recommendation only when some pool drains on it (drain_on_rebalance_recommendation).
+    "detail-type" = concat(["EC2 Spot Instance Interruption Warning"], var.spot_rebalance ? ["EC2 Instance Rebalance Recommendation"] : [])
   })
   tags = var.tags
 }

@@ -158,3 +158,9 @@ variable "spot_warnings" {
   type        = bool
   default     = false
 }
+
+variable "spot_rebalance" {
+  description = "Whether some pool drains its spot instances at EC2's rebalance recommendation: then the spot rule delivers those too."
+  type        = bool
+  default     = false
+}

@@ -133,6 +133,12 @@ export const poolSchema = z.strictObject({
    * Off by default: a re-run repeats the job's side effects (deployments, publishing).
    */
   rerunOnSpotInterruption: z.boolean().default(false),
+  /**
+   * Drain a spot instance at EC2's rebalance recommendation (core/scale-up/spot.ts): quarantined,
+   * replaced in a warm pool, retired once idle. Off by default: recommendations come often without an
+   * interruption, and each drain costs a replacement's boot.
+   */
+  drainOnRebalanceRecommendation: z.boolean().default(false),
   /** Warm-pool rules, the first matching one wins (a size above `maxRunners` is refused below). */
   warmPool: z.array(warmRuleSchema).max(16).default([]),
   minimumRunningTimeMinutes: z.number().int().min(0).max(1440).default(5),

@@ -35,6 +35,8 @@ export const TAG = {
    * by scale-up from the EventBridge event, never by the instance (its role may tag only its agent state).
    */
   spotInterruption: 'ghr:spot-interruption',
+  /** EC2's rebalance recommendation, in a pool that drains on it (decimal ms); scale-up's, like the warning's. */
+  spotRebalance: 'ghr:spot-rebalance',
 } as const;
 
 export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=._:@]{1,128}$/;

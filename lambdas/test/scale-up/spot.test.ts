@@ -7,7 +7,17 @@ import {
   type SpotWarningReport,
 } from '../../src/core/scale-up/spot.js';
 import { encodeJobEvidence, TAG } from '../../src/core/tags.js';
-import { existingInstance, records, recordsFrom, recorder, scaleUpConfig, world, type World } from './fixtures.js';
+import {
+  existingInstance,
+  jobAtGitHub,
+  jobMessage,
+  records,
+  recordsFrom,
+  recorder,
+  scaleUpConfig,
+  world,
+  type World,
+} from './fixtures.js';
 
 const WARNED_AT = '2026-11-28T05:58:00Z';
 const warning = (instanceId: string): SpotWarningEvent => ({
@@ -112,6 +122,35 @@ describe('spot interruption warnings (EventBridge → scale-up)', () => {
     expect(other.seams.sends).toEqual([]);
   });
 
+  it('a rebalance recommendation drains the runner only in a pool that asks for it, and queues no re-run', async () => {
+    const rebalance = (id: string): SpotWarningEvent => ({
+      ...warning(id),
+      'detail-type': 'EC2 Instance Rebalance Recommendation',
+    });
+    const draining = scaleUpConfig({}, { drainOnRebalanceRecommendation: true, rerunOnSpotInterruption: true });
+    const evidence = {
+      [TAG.jobEvidence]: encodeJobEvidence({ status: 'in_progress', jobId: '7', atMs: Date.parse(WARNED_AT) }),
+      [TAG.jobRepo]: 'acme/widgets',
+    };
+    // Prepare / Act: the same recommendation to a pool that drains and to one that does not
+    const w = world();
+    const id = await existingInstance(w, 'linux', evidence);
+    const drained = await run(w, rebalance(id), draining);
+    const other = world();
+    const kept = await existingInstance(other, 'linux', evidence);
+    const ignored = await run(other, rebalance(kept), rerunPools);
+    // Assess
+    expect(drained.answer).toMatchObject({ outcome: 'tagged' });
+    const [instance] = await w.memoryEc2.listInstances({ instanceIds: [id] });
+    expect(instance?.tags[TAG.spotRebalance]).toBe(String(Date.parse(WARNED_AT)));
+    expect(instance?.tags[TAG.spotInterruption]).toBeUndefined();
+    expect(w.seams.sends).toEqual([]);
+    expect(drained.r.counts.get('SpotRebalanceDrains')).toBe(1);
+    expect(ignored.answer).toMatchObject({ outcome: 'not_draining' });
+    const [untouched] = await other.memoryEc2.listInstances({ instanceIds: [kept] });
+    expect(untouched?.tags[TAG.spotRebalance]).toBeUndefined();
+  });
+
   it("leave anyone else's instance alone", async () => {
     const w = world();
     const { instanceIds } = await w.memoryEc2.createFleet({
@@ -188,5 +227,26 @@ describe('re-run requests (webhook → job queue → scale-up)', () => {
     const { r } = await run(w, { Records: records });
     expect(r.counts.get('dropped_wrong_queue')).toBe(1);
     expect(r.counts.get('SpotJobsRerun')).toBeUndefined();
+  });
+});
+
+describe('re-run attempts launch on-demand when the pool allows', () => {
+  it.each([
+    ['a re-run attempt in a spot pool that re-runs lost jobs', rerunPools, 2, 'on-demand'],
+    ['a first attempt', rerunPools, undefined, 'spot'],
+    ['a re-run in a pool that does not re-run lost jobs', scaleUpConfig(), 2, 'spot'],
+    [
+      'a re-run in a pool without on-demand fallback',
+      scaleUpConfig({}, { rerunOnSpotInterruption: true, onDemandFallback: false }),
+      2,
+      'spot',
+    ],
+  ])('%s → %s', async (_name, config, runAttempt, capacityType) => {
+    const w = world();
+    jobAtGitHub(w, 1);
+    const message = jobMessage(runAttempt === undefined ? {} : { runAttempt });
+    const { answer } = await run(w, { Records: records(message) }, config);
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(w.seams.fleetRequests.map((r) => r.capacityType)).toEqual([capacityType]);
   });
 });

@@ -50,6 +50,7 @@ describe('isReadyForWork: what can take the pool next job', () => {
       false,
     ],
     ['warned of a spot reclaim', ephemeral, { ...agent('idle'), [TAG.spotInterruption]: String(NOW) }, false],
+    ['drained at a rebalance recommendation', ephemeral, { ...agent('idle'), [TAG.spotRebalance]: String(NOW) }, false],
     ['lying idle under a job the webhook saw start', reusable, { ...agent('idle'), ...evidence('in_progress') }, false],
     ['ephemeral whose one job completed', ephemeral, { ...agent('idle'), ...evidence('completed') }, false],
     ['reusable whose last job completed', reusable, { ...agent('idle'), ...evidence('completed') }, true],

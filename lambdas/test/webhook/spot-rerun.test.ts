@@ -29,6 +29,29 @@ async function setup(rerun = true) {
 
 const warned = { [TAG.spotInterruption]: String(Date.UTC(2026, 10, 28, 5, 59, 0)) };
 
+describe('webhook: re-run attempts', () => {
+  it("a queued re-run carries GitHub's run_attempt; a first attempt does not", async () => {
+    const w = await world();
+    const r = recorder();
+    const send = (body: Record<string, unknown>, delivery: string) =>
+      handleWebhook(httpEvent(body, { delivery }), deps(w), {
+        config: webhookConfig(),
+        log: r.log,
+        metrics: r.metrics,
+      });
+    const first = jobPayload();
+    const again = jobPayload({ jobId: 4243 });
+    (again['workflow_job'] as Record<string, unknown>)['run_attempt'] = 2;
+    await send(first, 'q-1');
+    await send(again, 'q-2');
+    const sent = (await w.sqs.receiveMessages(ORG_QUEUE, { maxMessages: 10 })).map((m) => decodeMessage(m.body));
+    expect(sent).toEqual([
+      { ok: true, message: expect.not.objectContaining({ runAttempt: expect.anything() }) },
+      { ok: true, message: expect.objectContaining({ jobId: 4243, runAttempt: 2 }) },
+    ]);
+  });
+});
+
 describe('webhook: jobs lost to a spot reclaim', () => {
   it('a failed job on a warned instance, terminated since, is queued for a re-run', async () => {
     const { w, r, send, messages } = await setup();

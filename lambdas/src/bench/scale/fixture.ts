@@ -47,6 +47,7 @@ function poolConfig(o: BenchOwner): PoolConfig {
     idleConfig: [],
     warmPool: [],
     rerunOnSpotInterruption: false,
+    drainOnRebalanceRecommendation: false,
     minimumRunningTimeMinutes: 5,
     bootTimeoutMinutes: 8,
     maxJobDurationMinutes: 360,

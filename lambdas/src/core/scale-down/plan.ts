@@ -35,9 +35,13 @@ function registrationOf(runner: GitHubRunner | undefined): { runnerId?: number; 
 
 type Step = PlannedAction | SkippedInstance | 'idle';
 
-/** EC2 warned of a spot reclaim (scale-up's tag): the retirement never gives it back for demand. */
+/**
+ * EC2 warned of a spot reclaim, or its pool drains it at a rebalance recommendation (scale-up's tags):
+ * the retirement never gives it back for demand.
+ */
 function spotFlag(instance: ObservedInstance): { spotInterrupted?: true } {
-  return instance.tags[TAG.spotInterruption] === undefined ? {} : { spotInterrupted: true };
+  const doomed = instance.tags[TAG.spotInterruption] !== undefined || instance.tags[TAG.spotRebalance] !== undefined;
+  return doomed ? { spotInterrupted: true } : {};
 }
 
 function skip(known: Known, reason: SkippedInstance['reason'], signal?: SkippedInstance['signal']): SkippedInstance {
@@ -230,12 +234,16 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
   for (const [pool, idle] of idleByPool) {
     const poolConfig = config.pools[pool]!;
     const quota = keepQuota(poolConfig, nowMs);
+    // A doomed runner (quarantined at a spot warning or a drain) takes no job: never one the quota keeps.
+    const doomed = idle.filter((k) => spotFlag(k.instance).spotInterrupted === true);
     const { keep, surplus } = splitByQuota(
-      idle.map((k) => ({ ...k, instanceId: k.instance.instanceId, launchTimeMs: k.instance.launchTimeMs })),
+      idle
+        .filter((k) => !doomed.includes(k))
+        .map((k) => ({ ...k, instanceId: k.instance.instanceId, launchTimeMs: k.instance.launchTimeMs })),
       quota,
     );
     for (const k of keep) skipped.push(skip(k, 'kept-idle'));
-    for (const k of surplus) {
+    for (const k of [...doomed, ...surplus]) {
       actions.push({
         ...k.base,
         kind: 'retire',

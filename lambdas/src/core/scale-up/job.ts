@@ -102,8 +102,39 @@ async function launchForPool(
     }
   }
   if (atMaximum > 0) ctx.metrics.count('ScaleUpAtMaximum', atMaximum);
-  if (served.length === 0) return;
+  // A re-run of a job a spot reclaim killed goes on-demand when the pool allows it (spot.ts).
+  const onDemand = served.filter((job) => launchesOnDemand(pool, job.message));
+  const usual = served.filter((job) => !launchesOnDemand(pool, job.message));
+  if (usual.length > 0) await launchFor(poolName, pool, usual, deps, ctx, outcomes);
+  if (onDemand.length > 0) {
+    ctx.metrics.count('ScaleUpRerunOnDemand', onDemand.length);
+    await launchFor(poolName, { ...pool, capacityType: 'on-demand' }, onDemand, deps, ctx, outcomes);
+  }
+}
 
+/**
+ * Whether a job's runner launches on-demand in a spot pool: a re-run attempt (GitHub's `run_attempt`
+ * above 1) in a pool that re-runs jobs lost to spot and may fall back to on-demand. Any re-run
+ * counts, a user's own included: a job that ran once already is not put at spot's risk again.
+ */
+export function launchesOnDemand(pool: PoolConfig, message: JobMessage): boolean {
+  return (
+    (message.runAttempt ?? 1) > 1 &&
+    pool.capacityType === 'spot' &&
+    pool.onDemandFallback &&
+    pool.rerunOnSpotInterruption
+  );
+}
+
+/** One launch for these jobs of the pool, then each job's outcome by its runner. */
+async function launchFor(
+  poolName: string,
+  pool: PoolConfig,
+  served: readonly PendingJob[],
+  deps: ScaleUpDeps,
+  ctx: ScaleUpContext,
+  outcomes: Map<string, Outcome>,
+): Promise<void> {
   const runners = await launchRunners(poolName, pool, served.length, deps, ctx);
   const configured: JobMessage[] = [];
   for (const [index, job] of served.entries()) {

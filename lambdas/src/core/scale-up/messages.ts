@@ -34,6 +34,8 @@ export const jobMessageSchema = z.strictObject({
   recheck: z.number().int().nonnegative().optional(),
   /** Times the job was held for a runner scale-down could give back to the pool (requeue.ts). */
   returnWaits: z.number().int().nonnegative().optional(),
+  /** GitHub's `run_attempt` when above 1: a re-run (job.ts launches it on-demand in some pools). */
+  runAttempt: z.number().int().min(2).optional(),
 });
 
 export const recycleMessageSchema = z.strictObject({

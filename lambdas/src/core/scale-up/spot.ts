@@ -58,10 +58,19 @@ async function queueRerunCheck(
   return true;
 }
 
-/** The EventBridge event of the warning (source `aws.ec2`), the fields read. */
+const WARNING = 'EC2 Spot Instance Interruption Warning';
+/**
+ * EC2's signal of an elevated interruption risk, often well before any warning ("EC2 instance
+ * rebalance recommendations", EC2 user guide). Pools with `drainOnRebalanceRecommendation` take it
+ * like a warning, minus the re-run: the runner is quarantined, a running job runs on, the warm top-up
+ * replaces the instance and scale-down retires it once idle (`ghr:spot-rebalance`).
+ */
+const REBALANCE = 'EC2 Instance Rebalance Recommendation';
+
+/** The EventBridge event of the warning or the recommendation (source `aws.ec2`), the fields read. */
 export interface SpotWarningEvent {
   readonly source: 'aws.ec2';
-  readonly 'detail-type': 'EC2 Spot Instance Interruption Warning';
+  readonly 'detail-type': typeof WARNING | typeof REBALANCE;
   readonly time?: string;
   readonly detail: { readonly 'instance-id': string; readonly 'instance-action'?: string };
 }
@@ -74,7 +83,7 @@ export function isSpotWarningEvent(event: unknown): event is SpotWarningEvent {
   const detail = e['detail'] as Record<string, unknown> | undefined;
   return (
     e['source'] === 'aws.ec2' &&
-    e['detail-type'] === 'EC2 Spot Instance Interruption Warning' &&
+    (e['detail-type'] === WARNING || e['detail-type'] === REBALANCE) &&
     typeof detail === 'object' &&
     detail !== null &&
     typeof detail['instance-id'] === 'string'
@@ -83,7 +92,7 @@ export function isSpotWarningEvent(event: unknown): event is SpotWarningEvent {
 
 export interface SpotWarningReport {
   readonly instanceId: string;
-  readonly outcome: 'tagged' | 'not_ours';
+  readonly outcome: 'tagged' | 'not_ours' | 'not_draining';
   readonly pool?: string;
   /** Whether its runner was taken out of job matching (none is listed between registrations). */
   readonly quarantined?: boolean;
@@ -135,15 +144,22 @@ export async function handleSpotWarning(
   if (instance === undefined || pool === undefined || poolConfig === undefined) {
     return { instanceId, outcome: 'not_ours' };
   }
+  const rebalance = event['detail-type'] === REBALANCE;
+  if (rebalance && !poolConfig.drainOnRebalanceRecommendation) return { instanceId, pool, outcome: 'not_draining' };
   const warnedMs = Date.parse(event.time ?? '');
   const atMs = Number.isFinite(warnedMs) ? warnedMs : deps.clock.now();
   try {
-    await deps.ec2.createTags([instanceId], { [TAG.spotInterruption]: String(atMs) });
+    await deps.ec2.createTags([instanceId], { [rebalance ? TAG.spotRebalance : TAG.spotInterruption]: String(atMs) });
   } catch (error) {
     if (error instanceof NotFoundError) return { instanceId, outcome: 'not_ours' };
     throw error;
   }
   const quarantined = await quarantineWarned(instance, poolConfig, deps, ctx);
+  if (rebalance) {
+    ctx.metrics.count('SpotRebalanceDrains');
+    ctx.log.info('spot rebalance recommendation: draining', { instanceId, pool, quarantined });
+    return { instanceId, pool, outcome: 'tagged', quarantined };
+  }
   if (await queueRerunCheck(instance, pool, poolConfig, deps)) ctx.metrics.count('SpotRerunChecksQueued');
   ctx.metrics.count('SpotInterruptionWarnings');
   ctx.log.warn('spot interruption warning', { instanceId, pool, warnedAtMs: atMs, quarantined });

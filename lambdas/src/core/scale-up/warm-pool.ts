@@ -33,8 +33,8 @@ const MINUTE = 60_000;
  */
 export function isReadyForWork(instance: FleetInstance, pool: PoolConfig, nowMs: number): boolean {
   if (decodeLifecycle(instance.tags[TAG.lifecycle]) !== undefined) return false;
-  // EC2 reclaims it within two minutes (spot.ts): its replacement boots now.
-  if (instance.tags[TAG.spotInterruption] !== undefined) return false;
+  // EC2 reclaims it within two minutes, or its pool drains it at a rebalance recommendation (spot.ts).
+  if (instance.tags[TAG.spotInterruption] !== undefined || instance.tags[TAG.spotRebalance] !== undefined) return false;
   const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
   if (pool.ephemeral && evidence !== undefined) return false;
   const running = evidence?.status === 'in_progress' && nowMs - evidence.atMs < pool.maxJobDurationMinutes * MINUTE;

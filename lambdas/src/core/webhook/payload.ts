@@ -13,6 +13,7 @@ export const workflowJobPayloadSchema = z.looseObject({
   workflow_job: z.looseObject({
     id: z.number().int().positive(),
     run_id: z.number().int().positive(),
+    run_attempt: z.number().int().positive().optional(),
     status: z.string().max(64).optional(),
     conclusion: z.string().max(64).nullable().optional(),
     labels: z.array(z.string().max(256)).max(100),

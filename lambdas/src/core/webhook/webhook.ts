@@ -143,6 +143,7 @@ async function route(
       deliveryId,
       jobId: job.id,
       runId: job.run_id,
+      ...((job.run_attempt ?? 1) > 1 ? { runAttempt: job.run_attempt } : {}),
       repo: { owner: repository.owner, repo: repository.name },
       labels: [...job.labels],
       ...(payload.installation === undefined ? {} : { installationId: payload.installation.id }),

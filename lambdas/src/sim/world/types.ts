@@ -37,6 +37,8 @@ export interface Job {
   deleteRefused?: boolean;
   /** Guard (b): the kind of registration that ran it, and whether a DELETE had gone through while it ran. */
   killedRegistration?: { readonly jit: boolean; readonly deletedWhileAssigned: boolean };
+  /** GitHub's `run_attempt` (1 when absent): a re-run is the same run's next attempt. */
+  readonly runAttempt?: number;
   /** A re-run: the job it is the next attempt of; on that job, the attempt that re-ran it. */
   rerunOf?: number;
   rerunAs?: number;

@@ -27,7 +27,7 @@ export function workflowJobPayload(delivery: WebhookDelivery, job: Job, installa
     workflow_job: {
       id: job.id,
       run_id: job.runId,
-      run_attempt: 1,
+      run_attempt: job.runAttempt ?? 1,
       workflow_name: 'ci',
       head_branch: 'main',
       html_url: `https://github.com/${job.repo.owner}/${job.repo.repo}/actions/runs/${job.runId}/job/${job.id}`,

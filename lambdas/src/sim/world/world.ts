@@ -61,6 +61,8 @@ export interface JobSpec {
   readonly pinnedInstance?: string;
   readonly pinnedBusyLagMs?: number;
   readonly pinnedStale?: Job['pinnedStale'];
+  /** A re-run: the run it belongs to and its attempt (GitHub keeps the run id). */
+  readonly rerun?: { readonly runId: number; readonly runAttempt: number };
 }
 
 /** The runner role's inputs when the caller names none: the fleet's path is the config path's first segment. */
@@ -249,7 +251,13 @@ export class World {
 
   /** GitHub's "re-run a job": its next attempt is a new job, queued like any other. */
   rerunJob(job: Job): Job {
-    const attempt = this.submitJob({ repo: job.repo, labels: job.labels, pool: job.pool, durationMs: job.durationMs });
+    const attempt = this.submitJob({
+      repo: job.repo,
+      labels: job.labels,
+      ...(job.pool === undefined ? {} : { pool: job.pool }),
+      durationMs: job.durationMs,
+      rerun: { runId: job.runId, runAttempt: (job.runAttempt ?? 1) + 1 },
+    });
     attempt.rerunOf = job.id;
     job.rerunAs = attempt.id;
     this.ctx.record('job.rerun', { job: job.id, as: attempt.id });
@@ -261,7 +269,8 @@ export class World {
     const owner = spec.repo.owner;
     const job: Job = {
       id,
-      runId: 10_000 + id,
+      runId: spec.rerun?.runId ?? 10_000 + id,
+      ...(spec.rerun === undefined ? {} : { runAttempt: spec.rerun.runAttempt }),
       repo: spec.repo,
       repoId: this.github.repoId(spec.repo),
       repoOwnerId: this.github.accountId(owner),

@@ -153,6 +153,27 @@ describe('survivors of the mutation run, each a behaviour with no test before', 
     expect(outcomeOf(observe([marked], { repo: 1 }))).toMatchObject({ kind: 'return-to-service' });
   });
 
+  test('an idle runner being drained is surplus even where the idle quota would keep it, the others kept', () => {
+    // Prepare: a quota of one idle runner; two idle runners, the older drained at a rebalance recommendation
+    const keepOne = {
+      ...config,
+      pools: {
+        ...config.pools,
+        repo: {
+          ...config.pools['repo']!,
+          idleConfig: [{ cron: '* * * * *', timeZone: 'UTC', idleCount: 1, evictionStrategy: 'newest_first' as const }],
+        },
+      },
+    };
+    const drained = { ...inst({ id: 'i-old', ageMin: 60 }), tags: { [TAG.spotRebalance]: String(NOW) } };
+    const fresh = inst({ id: 'i-new', ageMin: 30 });
+    // Act
+    const observation = observe([drained, fresh]);
+    // Assess: newest_first would evict i-new and keep i-old; a drained runner takes no job, so it goes
+    expect(outcomeOf(observation, 'i-old', keepOne)).toMatchObject({ kind: 'retire', spotInterrupted: true });
+    expect(outcomeOf(observation, 'i-new', keepOne)).toMatchObject({ reason: 'kept-idle' });
+  });
+
   test('a reusable instance still booting, with neither an agent state nor a registration, is left booting', () => {
     const booting = inst({ ageMin: 2, runner: null, agent: null });
     expect(outcomeOf(observe([booting]), 'i-1', reusable)).toMatchObject({ reason: 'booting' });
