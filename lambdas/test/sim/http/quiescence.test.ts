@@ -4,18 +4,29 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { Engine } from '../../../src/sim/engine/engine.js';
 import { Quiescence } from '../../../src/sim/http/quiescence.js';
 
-/** A server that answers each request only when the test says so. */
+/**
+ * A server that answers requests only once the test says so: those waiting then, and any arriving
+ * later (on a busy machine the request may reach the server after the release: it must not wait
+ * for a release that already happened).
+ */
 async function heldServer(): Promise<{ server: Server; url: string; release: () => void }> {
   const waiting: (() => void)[] = [];
+  let released = false;
   const server = createServer((_req, res) => {
-    waiting.push(() => {
+    const answer = (): void => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
-    });
+    };
+    if (released) answer();
+    else waiting.push(answer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { server, url: `http://127.0.0.1:${port}/`, release: () => waiting.splice(0).forEach((answer) => answer()) };
+  const release = (): void => {
+    released = true;
+    waiting.splice(0).forEach((answer) => answer());
+  };
+  return { server, url: `http://127.0.0.1:${port}/`, release };
 }
 
 describe('Quiescence (the HTTP door settle)', () => {
