@@ -95,6 +95,11 @@ export interface GitHubPort {
    * a non-retryable error; an unknown one is NotFoundError.
    */
   rerunJob(repo: RepoRef, jobId: number): Promise<void>;
+  /**
+   * The job ids of a run's latest attempt ("List jobs for a workflow run", `filter=latest`): a job
+   * not among them was re-run since.
+   */
+  latestJobIds(repo: RepoRef, runId: number): Promise<number[]>;
   listRunnerGroups(org: string): Promise<RunnerGroup[]>;
   /** Creates a group; `selected` with an empty repository list admits no workflow. */
   createRunnerGroup(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RerunMessage } from '../../src/core/scale-up/messages.js';
-import { handleScaleUpBatch, handleScaleUpInvocation } from '../../src/core/scale-up/scale-up.js';
+import { handleScaleUpInvocation } from '../../src/core/scale-up/scale-up.js';
 import {
   RERUN_CHECK_DELAY_SECONDS,
   type SpotWarningEvent,
@@ -176,15 +176,26 @@ describe('re-run requests (webhook → job queue → scale-up)', () => {
     const { answer, r } = await run(w, { Records: records(rerun(id)) });
     expect(answer).toEqual({ batchItemFailures: [] });
     expect(r.counts.get('SpotJobsRerun')).toBe(1);
-    // GitHub refuses a second re-run of the same job: a duplicate message is dropped, not retried
-    const again = await handleScaleUpBatch(recordsFrom('linux', { ...rerun(id), deliveryId: 'completed-2' }), w.deps, {
-      config: rerunPools,
-      log: r.log,
-      metrics: r.metrics,
-    });
-    expect(again.batchItemFailures).toEqual([]);
-    expect(r.counts.get('SpotJobsRerun')).toBe(1);
-    expect(r.counts.get('dropped_rerun_refused')).toBe(1);
+  });
+
+  it('re-run a lost job once, though the webhook and the warning both ask, and after its re-run finished', async () => {
+    // Prepare: the webhook's request re-ran job 7; its next attempt (job 8, same run) then completed,
+    // so GitHub itself would accept another re-run of the run (it allows up to 50)
+    const w = world();
+    const id = await existingInstance(w, 'linux', { [TAG.spotInterruption]: '1' });
+    lostJob(w);
+    const first = await run(w, { Records: records(rerun(id)) });
+    expect(first.r.counts.get('SpotJobsRerun')).toBe(1);
+    const next = { id: 8, runId: 10, labels: ['gpu'], runnerId: null, runnerName: null };
+    w.github.addJob({ owner: 'acme', repo: 'widgets' }, { ...next, status: 'completed', conclusion: 'success' });
+    // Act: the warning's delayed request for the same job arrives
+    const late = { ...rerun(id), deliveryId: 'spot-warning:late' };
+    const { answer, r } = await run(w, { Records: records(late) });
+    // Assess: dropped, not retried, and GitHub was not asked again
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(r.counts.get('dropped_already_rerun')).toBe(1);
+    expect(r.counts.get('SpotJobsRerun')).toBeUndefined();
+    expect(await w.github.latestJobIds({ owner: 'acme', repo: 'widgets' }, 10)).toEqual([8]);
   });
 
   it('a job GitHub has not failed yet is asked about again later; one that finished in time is not re-run', async () => {

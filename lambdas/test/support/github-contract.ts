@@ -249,7 +249,7 @@ export function describeGitHubContract(name: string, setup: () => Promise<GitHub
           runnerName: null,
         };
         await subject.world.addJob(CONTRACT_REPO, { ...base, id: 5101, status: 'completed', conclusion: 'failure' });
-        await subject.world.addJob(CONTRACT_REPO, { ...base, id: 5102, status: 'in_progress' });
+        await subject.world.addJob(CONTRACT_REPO, { ...base, id: 5102, runId: 79, status: 'in_progress' });
         const refusal = (attempt: Promise<void>) =>
           attempt.then(
             () => undefined,
@@ -266,6 +266,11 @@ export function describeGitHubContract(name: string, setup: () => Promise<GitHub
           expect((error as FleetError).retryable).toBe(false);
         }
         await expect(github.rerunJob(CONTRACT_REPO, 5199)).rejects.toBeInstanceOf(NotFoundError);
+        // The re-run job left its run's latest attempt; its next attempt took its place.
+        const latest = await github.latestJobIds(CONTRACT_REPO, 78);
+        expect(latest).toHaveLength(1);
+        expect(latest).not.toContain(5101);
+        expect(await github.latestJobIds(CONTRACT_REPO, 79)).toEqual([5102]);
       });
     });
   });

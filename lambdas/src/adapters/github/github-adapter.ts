@@ -157,6 +157,20 @@ export class OctokitGitHub implements GitHubPort {
     });
   }
 
+  latestJobIds(ref: RepoRef, runId: number): Promise<number[]> {
+    const owner: RunnerOwner = { kind: 'repo', owner: ref.owner, repo: ref.repo };
+    return this.call(owner, `list the latest jobs of run ${runId} of ${ownerKey(owner)}`, async (kit) => {
+      const jobs = await kit.paginate('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', {
+        owner: ref.owner,
+        repo: ref.repo,
+        run_id: runId,
+        filter: 'latest',
+        per_page: 100,
+      });
+      return jobs.map((job) => Number(job.id));
+    });
+  }
+
   listRunnerGroups(orgName: string): Promise<RunnerGroup[]> {
     const owner: RunnerOwner = { kind: 'org', org: orgName };
     return this.call(owner, `list runner groups of ${orgName}`, async (kit) => {

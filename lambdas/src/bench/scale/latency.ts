@@ -21,6 +21,7 @@ export function withLatency(backend: GitHubPort, latencyMs: number): GitHubPort 
     generateJitConfig: (owner, request) => slow(() => backend.generateJitConfig(owner, request)),
     getJob: (repo, id) => slow(() => backend.getJob(repo, id)),
     rerunJob: (repo, id) => slow(() => backend.rerunJob(repo, id)),
+    latestJobIds: (repo, runId) => slow(() => backend.latestJobIds(repo, runId)),
     listRunnerGroups: (org) => slow(() => backend.listRunnerGroups(org)),
     createRunnerGroup: (org, group) => slow(() => backend.createRunnerGroup(org, group)),
     addRunnerToGroup: (org, groupId, id) => slow(() => backend.addRunnerToGroup(org, groupId, id)),

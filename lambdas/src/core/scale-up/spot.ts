@@ -22,7 +22,8 @@ import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
  * `queued` delivery launches a runner like any job. Webhooks get lost (world-model.md), so the
  * warning itself also queues a delayed `rerun` for the job the webhook's evidence shows running
  * (`RERUN_CHECK_DELAY_SECONDS`, after the reclaim): it re-runs the job only if GitHub reports it
- * failed; GitHub re-runs a job once, so the second request of the two is refused and dropped.
+ * failed, and only if it is still in its run's latest attempt: the second request of the two finds
+ * it re-run already and is dropped.
  */
 
 /** After the reclaim (2 min) and GitHub failing the job of a runner that went away. */
@@ -189,18 +190,24 @@ export async function processRerun(message: RerunMessage, deps: ScaleUpDeps, ctx
   });
   if (instance?.tags[TAG.spotInterruption] === undefined) return { kind: 'drop', reason: 'not_spot_interrupted' };
   const attributes = { jobId: message.jobId, repo: `${message.repo.owner}/${message.repo.repo}`, pool: message.pool };
+  let pending = false;
   try {
     // A job that finished in time is not re-run; one GitHub has not failed yet is asked about again.
     const job = await deps.github.getJob(message.repo, message.jobId);
-    if (job.status !== 'completed') return await askAgainLater(message, pool, deps);
-    if (job.conclusion === 'success' || job.conclusion === 'skipped')
+    if (job.status !== 'completed') pending = true;
+    else if (job.conclusion === 'success' || job.conclusion === 'skipped') {
       return { kind: 'drop', reason: 'job_succeeded', quiet: true };
-    await deps.github.rerunJob(message.repo, message.jobId);
+    } else if (!(await deps.github.latestJobIds(message.repo, job.runId)).includes(job.id)) {
+      // Re-run already (the webhook's request and the warning's both come here, in either order,
+      // and a completed run may be re-run again): one re-run per lost job.
+      return { kind: 'drop', reason: 'already_rerun', quiet: true };
+    } else await deps.github.rerunJob(message.repo, message.jobId);
   } catch (error) {
     if (isRetryable(error)) return { kind: 'retry', reason: describeError(error).name };
     ctx.log.warn('job re-run refused', { ...attributes, error: describeError(error) });
     return { kind: 'drop', reason: 'rerun_refused' };
   }
+  if (pending) return askAgainLater(message, pool, deps);
   ctx.metrics.count('SpotJobsRerun');
   ctx.log.info('job lost to a spot reclaim re-run', { ...attributes, instanceId: message.instanceId });
   return { kind: 'done' };

@@ -44,6 +44,8 @@ function gateGitHub(github: GitHubPort, pass: Pass): GitHubPort {
     generateJitConfig: (owner, request) =>
       pass(step('POST', `${runners(owner)}/generate-jitconfig`), () => github.generateJitConfig(owner, request)),
     getJob: (repo, id) => pass('github.GET /repos/{owner}/{repo}/actions/jobs/{id}', () => github.getJob(repo, id)),
+    latestJobIds: (repo, runId) =>
+      pass('github.GET /repos/{owner}/{repo}/actions/runs/{id}/jobs', () => github.latestJobIds(repo, runId)),
     rerunJob: (repo, id) =>
       pass('github.POST /repos/{owner}/{repo}/actions/jobs/{id}/rerun', () => github.rerunJob(repo, id)),
     listRunnerGroups: (org) => pass('github.GET /orgs/{org}/actions/runner-groups', () => github.listRunnerGroups(org)),

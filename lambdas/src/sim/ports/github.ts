@@ -113,6 +113,12 @@ export class InProcessGitHub implements GitHubPort {
     );
   }
 
+  latestJobIds(repo: RepoRef, runId: number): Promise<number[]> {
+    return this.call(`${repo.owner}/${repo.repo}`, 'GET /repos/{owner}/{repo}/actions/runs/{id}/jobs', () =>
+      this.world.rest.latestJobIds(repo, runId),
+    );
+  }
+
   listRunnerGroups(org: string): Promise<RunnerGroup[]> {
     return this.call(org, 'GET /orgs/{org}/actions/runner-groups', () => this.world.rest.listRunnerGroups(org));
   }

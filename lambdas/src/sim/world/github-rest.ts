@@ -158,16 +158,28 @@ export class GitHubRest {
     return { runnerId: registration.id, runnerName: registration.name, encodedJitConfig };
   }
 
-  /** GitHub refuses a job that has not completed, or one re-run already (its run is running again). */
+  /**
+   * GitHub refuses a job that has not completed, or whose run is running again (its latest attempt
+   * not completed); a completed run may be re-run again.
+   */
   rerunJob(repo: RepoRef, jobId: number): void {
     const job = this.world.jobs.get(jobId);
     if (!job || job.repo.owner !== repo.owner || job.repo.repo !== repo.repo) {
       throw new NotFoundError(`job ${jobId} not found`);
     }
-    if ((job.status !== 'completed' && job.status !== 'killed') || job.rerunAs !== undefined) {
-      throw new ConflictError(`job ${jobId} is not completed or was re-run already`);
-    }
+    const finished = (j: Job): boolean => j.status === 'completed' || j.status === 'killed';
+    const running = this.latestJobIds(repo, job.runId).some((id) => !finished(this.world.jobs.get(id)!));
+    if (!finished(job) || running) throw new ConflictError(`job ${jobId} is not completed or its run is running again`);
     this.queueRerun(job);
+  }
+
+  /** The jobs of the run's latest attempt: those no re-run has superseded. */
+  latestJobIds(repo: RepoRef, runId: number): number[] {
+    return [...this.world.jobs.values()]
+      .filter(
+        (j) => j.runId === runId && j.repo.owner === repo.owner && j.repo.repo === repo.repo && j.rerunAs === undefined,
+      )
+      .map((j) => j.id);
   }
 
   getJob(repo: RepoRef, jobId: number): WorkflowJob {

@@ -171,14 +171,21 @@ export class InMemoryGitHub implements GitHubPort {
     return job;
   }
 
-  /** Re-run: the job's next attempt, a new job id, is queued; the re-run job stays as it was. */
+  /**
+   * Re-run: the job's next attempt, a new job id in the same run, is queued; the re-run job stays as
+   * it was and leaves the run's latest attempt. Refused while the job or its run's latest attempt has
+   * not completed; a completed run may be re-run again (GitHub allows up to 50 re-runs of a run).
+   */
   async rerunJob(repo: RepoRef, jobId: number): Promise<void> {
     this.fault('rerunJob');
     const key = jobKey(repo, jobId);
     const job = this.jobs.get(key);
     if (!job) throw new NotFoundError(`job ${jobId} not found in ${repo.owner}/${repo.repo}`);
-    if (job.status !== 'completed' || this.rerun.has(key)) {
-      throw new ConflictError(`job ${jobId} is not completed or was re-run already`);
+    const running = (await this.latestJobIds(repo, job.runId)).some(
+      (id) => this.jobs.get(jobKey(repo, id))?.status !== 'completed',
+    );
+    if (job.status !== 'completed' || running) {
+      throw new ConflictError(`job ${jobId} is not completed or its run is running again`);
     }
     this.rerun.add(key);
     const next = Math.max(...[...this.jobs.values()].map((j) => j.id)) + 1;
@@ -191,6 +198,15 @@ export class InMemoryGitHub implements GitHubPort {
       runnerName: null,
     };
     this.jobs.set(jobKey(repo, next), attempt);
+  }
+
+  async latestJobIds(repo: RepoRef, runId: number): Promise<number[]> {
+    this.fault('latestJobIds');
+    return [...this.jobs.entries()]
+      .filter(
+        ([key, job]) => job.runId === runId && key.startsWith(`${repo.owner}/${repo.repo}#`) && !this.rerun.has(key),
+      )
+      .map(([, job]) => job.id);
   }
 
   async listRunnerGroups(org: string): Promise<RunnerGroup[]> {

@@ -137,6 +137,27 @@ export const runnerRoutesAll: readonly Route[] = [
     },
   },
   {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
+    auth: 'installation',
+    handle: async (ctx) => {
+      const { owner, repo } = ctx.params;
+      const runId = intParam(ctx.params, 'run_id');
+      if (owner === undefined || repo === undefined || runId === undefined) return notFound;
+      // Only `filter=latest` (GitHub's default) is served: the jobs of the run's latest attempt.
+      if ((ctx.url.searchParams.get('filter') ?? 'latest') !== 'latest')
+        return invalid('only filter=latest is modelled');
+      const ids = await ctx.backend.latestJobIds({ owner, repo }, runId);
+      const jobs = await Promise.all(ids.map((id) => ctx.backend.getJob({ owner, repo }, id)));
+      const { page, link } = paginate(jobs, ctx.url, ctx.origin);
+      return {
+        status: 200,
+        body: { total_count: jobs.length, jobs: page.map((job) => encodeJob(job, owner, repo, ctx.apiBase)) },
+        ...(link ? { headers: { link } } : {}),
+      };
+    },
+  },
+  {
     method: 'POST',
     pattern: '/repos/{owner}/{repo}/actions/jobs/{job_id}/rerun',
     auth: 'installation',
