@@ -39,6 +39,15 @@ export const TAG = {
   spotRebalance: 'ghr:spot-rebalance',
 } as const;
 
+/**
+ * EC2 is about to reclaim the instance (`ghr:spot-interruption`), or its pool drains it at a rebalance
+ * recommendation (`ghr:spot-rebalance`); both written by scale-up from EC2's own events. Its runner is
+ * quarantined: no job should be given to it, and nothing should keep it (core/scale-up/spot.ts).
+ */
+export function isSpotDoomed(tags: Readonly<Record<string, string>>): boolean {
+  return tags[TAG.spotInterruption] !== undefined || tags[TAG.spotRebalance] !== undefined;
+}
+
 export const INSTANCE_METADATA_TAG_KEY = /^[A-Za-z0-9+\-=._:@]{1,128}$/;
 
 /*

@@ -33,10 +33,11 @@ async function run(w: World, message: RecycleMessage, config = scaleUpConfig()) 
 
 describe('decideRecycle', () => {
   it.each([
-    [{ live: 3, maxRunners: 3, pastLifetime: false }, 'reuse'],
-    [{ live: 1, maxRunners: 3, pastLifetime: false }, 'reuse'],
-    [{ live: 4, maxRunners: 3, pastLifetime: false }, 'terminate'],
-    [{ live: 1, maxRunners: 3, pastLifetime: true }, 'terminate'],
+    [{ live: 3, maxRunners: 3, pastLifetime: false, spotDoomed: false }, 'reuse'],
+    [{ live: 1, maxRunners: 3, pastLifetime: false, spotDoomed: false }, 'reuse'],
+    [{ live: 4, maxRunners: 3, pastLifetime: false, spotDoomed: false }, 'terminate'],
+    [{ live: 1, maxRunners: 3, pastLifetime: true, spotDoomed: false }, 'terminate'],
+    [{ live: 1, maxRunners: 3, pastLifetime: false, spotDoomed: true }, 'terminate'],
   ])('%j → %s', (input, expected) => {
     expect(decideRecycle(input)).toBe(expected);
   });
@@ -63,6 +64,19 @@ describe('recycle requests', () => {
       expect.objectContaining({ name: `${CONFIG_PATH}/warm/${id}`, type: 'SecureString' }),
     ]);
     expect(r.counts.get('ScaleUpRecycled')).toBe(1);
+  });
+
+  it('terminates an instance EC2 is about to reclaim instead of giving it another registration', async () => {
+    // Prepare: its last job ended after the spot warning; a fresh registration would not be quarantined
+    const w = world();
+    const id = await existingInstance(w, 'warm', { ...consumed, [TAG.spotInterruption]: String(EXIT_MS - 30_000) });
+    // Act
+    const { result, instance, r } = await run(w, recycle(id));
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(instance?.state).toBe('shutting-down');
+    expect(w.seams.puts).toEqual([]);
+    expect(r.counts.get('ScaleUpRecycleTerminated')).toBe(1);
   });
 
   it('terminates an instance past its maximum lifetime instead of giving it another registration', async () => {

@@ -2,7 +2,7 @@ import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
 import type { GitHubRunner } from '../../ports/index.js';
 import { keepQuota, splitByQuota } from '../capacity/idle-quota.js';
 import { isPastLifetime } from '../lifetime.js';
-import { TAG, sanitizeJobId } from '../tags.js';
+import { TAG, isSpotDoomed, sanitizeJobId } from '../tags.js';
 import {
   evidenceShowsWork,
   hasQuarantineLabels,
@@ -35,13 +35,9 @@ function registrationOf(runner: GitHubRunner | undefined): { runnerId?: number; 
 
 type Step = PlannedAction | SkippedInstance | 'idle';
 
-/**
- * EC2 warned of a spot reclaim, or its pool drains it at a rebalance recommendation (scale-up's tags):
- * the retirement never gives it back for demand.
- */
+/** A retirement of an instance EC2 is about to reclaim or its pool drains never gives it back for demand. */
 function spotFlag(instance: ObservedInstance): { spotInterrupted?: true } {
-  const doomed = instance.tags[TAG.spotInterruption] !== undefined || instance.tags[TAG.spotRebalance] !== undefined;
-  return doomed ? { spotInterrupted: true } : {};
+  return isSpotDoomed(instance.tags) ? { spotInterrupted: true } : {};
 }
 
 function skip(known: Known, reason: SkippedInstance['reason'], signal?: SkippedInstance['signal']): SkippedInstance {
@@ -56,7 +52,7 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
   const ownerType = poolConfig.ownerType;
   const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
   const pastLifetime = isPastLifetime(instance.launchTimeMs, poolConfig, nowMs);
-  const spotInterrupted = spotFlag(instance).spotInterrupted === true;
+  const spotInterrupted = isSpotDoomed(instance.tags);
   // One writer: scale-down alone returns a quarantined runner to its pool when jobs wait.
   // Without a listed registration there is nothing to restore, but clearing the mark lets
   // scale-up give the instance its next registration (scale-up never touches a retiring one).
@@ -235,10 +231,10 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
     const poolConfig = config.pools[pool]!;
     const quota = keepQuota(poolConfig, nowMs);
     // A doomed runner (quarantined at a spot warning or a drain) takes no job: never one the quota keeps.
-    const doomed = idle.filter((k) => spotFlag(k.instance).spotInterrupted === true);
+    const doomed = idle.filter((k) => isSpotDoomed(k.instance.tags));
     const { keep, surplus } = splitByQuota(
       idle
-        .filter((k) => !doomed.includes(k))
+        .filter((k) => !isSpotDoomed(k.instance.tags))
         .map((k) => ({ ...k, instanceId: k.instance.instanceId, launchTimeMs: k.instance.launchTimeMs })),
       quota,
     );

@@ -2,7 +2,7 @@ import type { PoolConfig } from '../../config/schema.js';
 import { describeError, NotFoundError } from '../../errors.js';
 import type { FleetInstance } from '../../ports/index.js';
 import { isPastLifetime } from '../lifetime.js';
-import { decodeAgentState, decodeLifecycle, TAG } from '../tags.js';
+import { decodeAgentState, decodeLifecycle, isSpotDoomed, TAG } from '../tags.js';
 import type { RecycleMessage } from './messages.js';
 import {
   RUNNER_CONFIG_TAG,
@@ -19,8 +19,9 @@ import type { Outcome, ScaleUpContext, ScaleUpDeps } from './types.js';
  * waiting for work is what makes a reusable pool start jobs in seconds, so the answer is a fresh
  * JIT config; scale-down retires surplus warm runners through the protocol when the pool's idle
  * policy says so (minimum running time, idle quota). The answer terminates only what scale-down
- * would end anyway: an instance over the pool's maximum, or past its maximum lifetime (the hard
- * bound: between jobs nothing runs on it, so no protocol is needed). A marked instance is
+ * would end anyway: an instance over the pool's maximum, past its maximum lifetime (the hard
+ * bound), or one EC2 is about to reclaim or its pool drains (spot.ts); between jobs nothing runs on
+ * it, so no protocol is needed. A marked instance is
  * scale-down's alone (one writer): its request is dropped.
  *
  * The request comes from the instance, so it is hostile input (docs/threat-model.md): it is
@@ -37,16 +38,21 @@ export interface RecycleInput {
   readonly maxRunners: number;
   /** Older than the pool's `maximumLifetimeHours` (by EC2's launch time, which the instance cannot write). */
   readonly pastLifetime: boolean;
+  /**
+   * EC2 is about to reclaim it, or its pool drains it (`isSpotDoomed`: scale-up's own tags): a fresh
+   * registration would put a job on it in its last minutes, out of the quarantine given to its last one.
+   */
+  readonly spotDoomed: boolean;
 }
 
 export type RecycleDecision = 'reuse' | 'terminate';
 
 /**
- * Reuse, unless the pool is over its maximum (e.g. the maximum was lowered) or the instance is past
- * its lifetime: then this instance goes.
+ * Reuse, unless the pool is over its maximum (e.g. the maximum was lowered), the instance is past
+ * its lifetime or about to be reclaimed: then this instance goes (between jobs nothing runs on it).
  */
 export function decideRecycle(input: RecycleInput): RecycleDecision {
-  return input.live > input.maxRunners || input.pastLifetime ? 'terminate' : 'reuse';
+  return input.live > input.maxRunners || input.pastLifetime || input.spotDoomed ? 'terminate' : 'reuse';
 }
 
 /**
@@ -111,6 +117,7 @@ export async function processRecycle(
     live: poolInstances.length,
     maxRunners: pool.maxRunners,
     pastLifetime: isPastLifetime(instance.launchTimeMs, pool, deps.clock.now()),
+    spotDoomed: isSpotDoomed(instance.tags),
   };
   const decision = decideRecycle(input);
   log.info('recycle decision', { ...base, decision, ...input });

@@ -2,7 +2,7 @@ import type { PoolConfig } from '../../config/schema.js';
 import { describeError, TransientError } from '../../errors.js';
 import type { FleetInstance } from '../../ports/index.js';
 import { warmSize } from '../capacity/idle-quota.js';
-import { decodeAgentState, decodeJobEvidence, decodeLifecycle, TAG } from '../tags.js';
+import { decodeAgentState, decodeJobEvidence, decodeLifecycle, isSpotDoomed, TAG } from '../tags.js';
 import { launchRunners } from './job.js';
 import type { ScaleUpContext, ScaleUpDeps } from './types.js';
 
@@ -34,7 +34,7 @@ const MINUTE = 60_000;
 export function isReadyForWork(instance: FleetInstance, pool: PoolConfig, nowMs: number): boolean {
   if (decodeLifecycle(instance.tags[TAG.lifecycle]) !== undefined) return false;
   // EC2 reclaims it within two minutes, or its pool drains it at a rebalance recommendation (spot.ts).
-  if (instance.tags[TAG.spotInterruption] !== undefined || instance.tags[TAG.spotRebalance] !== undefined) return false;
+  if (isSpotDoomed(instance.tags)) return false;
   const evidence = decodeJobEvidence(instance.tags[TAG.jobEvidence]);
   if (pool.ephemeral && evidence !== undefined) return false;
   const running = evidence?.status === 'in_progress' && nowMs - evidence.atMs < pool.maxJobDurationMinutes * MINUTE;
