@@ -121,6 +121,22 @@ variable "runner_pools" {
     error_message = "pool_config entries (warm pools) need a schedule_expression — upstream's EventBridge cron(...) or rate(...), or a five- or six-field cron like idle_config's — and a whole size from 0 to the pool's runners_maximum_count. While the schedule matches the minute, scale-up keeps that many runners ready and scale-down keeps them idle."
   }
 
+  # Upstream's EventBridge cron(...) is read per minute (lambdas/src/config/cron.ts); what that
+  # reading cannot express is refused here rather than at the Lambdas' cold start.
+  validation {
+    condition = alltrue(flatten([for p in values(var.runner_pools) : [for r in coalesce(p.pool_config, []) : (
+      !startswith(r.schedule_expression, "cron(") || try(
+        length(regexall("[^ ]+", trimsuffix(trimprefix(r.schedule_expression, "cron("), ")"))) == 6 &&
+        regexall("[^ ]+", trimsuffix(trimprefix(r.schedule_expression, "cron("), ")"))[5] == "*" &&
+        length(regexall("(?i)[LW#]", replace(join(" ", [
+          regexall("[^ ]+", trimsuffix(trimprefix(r.schedule_expression, "cron("), ")"))[2],
+          regexall("[^ ]+", trimsuffix(trimprefix(r.schedule_expression, "cron("), ")"))[4],
+        ]), "/(?i)(SUN|MON|TUE|WED|THU|FRI|SAT)/", ""))) == 0
+      , false)
+    )]]))
+    error_message = "pool_config: an EventBridge cron(...) needs six fields (minutes hours day month weekday year) with year *, and no L, W or # in the day or weekday field (list the days instead)."
+  }
+
   validation {
     condition     = alltrue([for p in values(var.runner_pools) : contains(["spot", "on-demand"], p.instance_target_capacity_type) && (p.instance_types == null || try(length(p.instance_types) > 0, false))])
     error_message = "instance_target_capacity_type must be spot or on-demand, and instance_types must list at least one type (several widen spot capacity)."

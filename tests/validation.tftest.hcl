@@ -201,6 +201,40 @@ run "rejects_warm_pool_larger_than_the_pool_maximum" {
   expect_failures = [var.runner_pools]
 }
 
+run "rejects_warm_pool_eventbridge_cron_with_a_year" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], pool_config = [{ schedule_expression = "cron(* 8-17 ? * MON-FRI 2027)", size = 1 }] }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_warm_pool_eventbridge_cron_with_nth_weekday" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], pool_config = [{ schedule_expression = "cron(0 8 ? * 6#3 *)", size = 1 }] }
+    }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "accepts_warm_pool_eventbridge_cron_with_day_names" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], pool_config = [{ schedule_expression = "cron(* 8-17 ? * WED,SAT *)", size = 1 }, { schedule_expression = "rate(5 minutes)", size = 1 }] }
+    }
+  }
+}
+
 run "rejects_warm_pool_schedule_that_is_no_cron" {
   command = plan
 
