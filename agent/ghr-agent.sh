@@ -270,6 +270,7 @@ start_runner() {
     ) >>"$RUNNER_LOG" 2>&1 &
   fi
   RUNNER_PID=$!
+  ASKED_AHEAD=''
   RUNNER_CONFIG=''
   config_args=()
   log "runner started (pid $RUNNER_PID)"
@@ -391,6 +392,20 @@ tick() {
   observe
   if tag_poll_due; then poll_lifecycle; fi
   sync_state || true
+  ask_ahead
+}
+
+ASKED_AHEAD='' # set once the current registration's job was answered with a request for the next one
+
+# A reusable pool, once `busy` for a new job is on the tag: ask for the next registration now, so
+# scale-up prepares it while the job runs and the runner restarts from it at once after its exit
+# (lambdas/src/core/scale-up/recycle.ts). Once per registration (a one-job runner: once per job; job
+# names repeat, so they cannot say which job was answered); a lost or dropped request costs only
+# the round trip after the exit (await_recycle asks again).
+ask_ahead() {
+  [[ $EPHEMERAL != true && -z $ASKED_AHEAD && $CUR_STATE == busy && $WRITTEN == "busy:$CUR_JOB@"* ]] || return 0
+  ASKED_AHEAD=1
+  if send_recycle_request; then log "next registration asked for ahead (job $CUR_JOB)"; fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -453,6 +468,14 @@ await_recycle() {
   resend=$REPLY
   now_ms
   deadline=$((REPLY + deadline))
+  # A registration prepared while the job ran (ask_ahead) is taken at once, without a request.
+  read_config_mark
+  mark=$REPLY
+  if ((mark > LAST_CONFIG_MARK)) && fetch_config; then
+    LAST_CONFIG_MARK=$mark
+    log "prepared runner config taken"
+    return 0
+  fi
   while now_ms && ((REPLY < deadline)); do
     # Unanswered requests are sent again: scale-up drops one it judged stale, and a duplicate of
     # an answered one is dropped there too (recycleStaleReason in lambdas/src/core/scale-up).

@@ -131,7 +131,8 @@ const ROUTINE_DROPS = new Set([
   'recheck_job_taken',
   'duplicate_delivery',
   'holds_registration',
-  'runner_not_exited',
+  'runner_not_at_work',
+  'no_reuse_ahead',
   'retiring',
   'instance_gone',
 ]);

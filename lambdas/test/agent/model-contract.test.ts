@@ -27,7 +27,8 @@ type Step =
       readonly lifecycle: 'retiring' | 'quarantined';
       readonly mark: number;
     }
-  | { readonly at: number; readonly kind: 'job'; readonly seconds: number }
+  /** `prepared`: scale-up answers the request the agent sends once the job runs (the real agent's harness plays it). */
+  | { readonly at: number; readonly kind: 'job'; readonly seconds: number; readonly prepared?: boolean }
   | { readonly at: number; readonly kind: 'kill' }
   | { readonly kind: 'answer-recycle' };
 
@@ -54,25 +55,26 @@ const SCRIPTS: readonly Script[] = [
     expected: ['idle', 'idle=/ack:M1', 'busy/ack:M1', 'exited/ack:M1', 'shutdown'],
   },
   {
-    name: 'reusable: a job, a recycle answered, a mark and its confirmation, a job, a recycle request',
+    name: 'reusable: a job with its next registration prepared, a mark and its confirmation, a job, recycle requests',
     ephemeral: false,
     horizonSeconds: 1_800,
     steps: [
-      { at: 300, kind: 'job', seconds: 120 },
-      { kind: 'answer-recycle' },
+      { at: 300, kind: 'job', seconds: 120, prepared: true },
       { at: 1_000, kind: 'mark', lifecycle: 'retiring', mark: 1 },
       { at: 1_100, kind: 'mark', lifecycle: 'quarantined', mark: 2 },
+      // Marked: scale-up prepares nothing (the request while the job runs is dropped), so the exit asks again.
       { at: 1_200, kind: 'job', seconds: 120 },
     ],
     expected: [
       'idle',
       'busy',
-      'exited',
       'recycle',
+      'exited',
       'idle',
       'idle=/ack:M1',
       'idle=/ack:M2',
       'busy/ack:M2',
+      'recycle',
       'exited/ack:M2',
       'recycle',
     ],
@@ -260,17 +262,29 @@ async function runReal(script: Script): Promise<string[]> {
           EVENTUALLY_MS,
           'busy',
         );
+        if (!script.ephemeral) {
+          await waitFor(async () => (await receiveRecycle(w)) > 0, EVENTUALLY_MS, 'the request while the job runs');
+          recycles.push(w.writes().length);
+          if (step.prepared === true) await answerRecycle(w);
+        }
+        const exitFrom = w.writes().length;
         w.signal('finish-job');
         await waitFor(() => state() === 'exited', EVENTUALLY_MS, 'exited');
         if (script.ephemeral) await waitFor(() => w.shutdownLog().length > 0, EVENTUALLY_MS, 'the shutdown');
-        else {
+        else if (step.prepared === true) {
+          const restarted = () =>
+            w
+              .writes()
+              .slice(exitFrom)
+              .some((x) => x.value.startsWith('idle'));
+          await waitFor(restarted, EVENTUALLY_MS, 'idle again, from the prepared registration');
+        } else {
           await waitFor(async () => (await receiveRecycle(w)) > 0, EVENTUALLY_MS, 'the recycle request');
           recycles.push(w.writes().length);
         }
       } else {
         const from = w.writes().length;
-        await w.putConfig();
-        await w.setTag('ghr:runner-config', `ready@${Date.now()}`);
+        await answerRecycle(w);
         await waitFor(
           () =>
             w
@@ -292,6 +306,12 @@ async function runReal(script: Script): Promise<string[]> {
   } finally {
     await w.close();
   }
+}
+
+/** Plays scale-up answering a recycle request: the config in SSM, then its signal tag. */
+async function answerRecycle(w: AgentWorld): Promise<void> {
+  await w.putConfig();
+  await w.setTag('ghr:runner-config', `ready@${Date.now()}`);
 }
 
 function isRecycle(body: string): boolean {

@@ -108,11 +108,11 @@ describe('recycle requests', () => {
 
   it.each([
     [
-      'its runner is busy (a stale or duplicated request)',
-      { [TAG.agentState]: encodeAgentState({ state: 'busy', jobId: '9', atMs: EXIT_MS }), [TAG.runnerId]: '41' },
-      'runner_not_exited',
+      'its runner is idle (a stale or duplicated request)',
+      { [TAG.agentState]: encodeAgentState({ state: 'idle', atMs: EXIT_MS }), [TAG.runnerId]: '41' },
+      'runner_not_at_work',
     ],
-    ['its agent never reported', { [TAG.runnerId]: '41' }, 'runner_not_exited'],
+    ['its agent never reported', { [TAG.runnerId]: '41' }, 'runner_not_at_work'],
     [
       'it is retiring (scale-down decides)',
       { ...consumed, [TAG.lifecycle]: encodeLifecycle({ phase: 'retiring', markMs: EXIT_MS }) },

@@ -2,8 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { resolveStrategy, runSimulation } from '../../src/sim/run.js';
 import { buildConfigs } from '../../src/sim/control-plane/configs.js';
-import { benignScenarioNames, loadScenario } from '../../src/sim/scenarios/load.js';
-import { adversarial, withRegistrations } from '../../src/sim/scenarios/variants.js';
+import { benignScenarioNames, loadScenario, parseScenario } from '../../src/sim/scenarios/load.js';
+import { withRegistrations } from '../../src/sim/scenarios/variants.js';
 import { budget } from '../support/budget.js';
 import { mutantStrategy } from './support/mutants.js';
 import { HOURS, violation, worldCases } from './support/retirement-property.js';
@@ -90,19 +90,36 @@ describe('liveness in the default worlds (our own mode)', () => {
   );
 
   // Where agents die, a marked instance whose agent never answers waits for the retirement bound
-  // (hours) unless demand gets it back: there L3 rests on the give-back alone.
+  // (here 30 min + settle + 5) unless demand gets it back: there L3 rests on the give-back alone. A
+  // two-runner reusable pool whose both agents die two minutes in, its runners alive and idle, and
+  // jobs that keep coming: marked, they fill the pool's maximum, so only a give-back serves the jobs.
   test('L3 holds where agents die, and fails there when scale-down does not see waiting demand', async () => {
-    const scenario = adversarial(loadScenario('lag-heavy'), {
-      agentDeathChance: 0.05,
-      latencySeconds: 0,
-      errorRate: 0,
-      propagationSeconds: 60,
-    });
+    const scenario = parseScenario(
+      {
+        name: 'dead-agents-demand',
+        hours: 3,
+        pools: {
+          spare: { ephemeral: false, maxRunners: 2, prelaunch: 2, maxJobDurationMinutes: 30, labels: ['spare'] },
+        },
+        workload: [{ pool: 'spare', ratePerMinute: 0.5, duration: { dist: 'uniform', minMinutes: 1, maxMinutes: 3 } }],
+        faults: {
+          agentKills: [
+            { atMinute: 2, instance: 0 },
+            { atMinute: 2, instance: 1 },
+          ],
+        },
+      },
+      'dead-agents-demand',
+    );
     const boundSeconds = scenario.scaleDown.everyMinutes * 60 + L3_CALLS_SECONDS;
-    const run = async (strategy: Parameters<typeof runSimulation>[0]['strategy']) =>
-      (await runSimulation({ scenario, strategy, seed: 1, hours: HOURS })).accounting.maxMarkedWithDemandSeconds;
-    expect(await run(resolveStrategy('quarantine'))).toBeLessThanOrEqual(boundSeconds);
-    expect(await run(mutantStrategy('blind-to-demand'))).toBeGreaterThan(boundSeconds);
+    const worst = async (strategy: Parameters<typeof runSimulation>[0]['strategy']) => {
+      const seconds: number[] = [];
+      for (const seed of [1, 2, 3])
+        seconds.push((await runSimulation({ scenario, strategy, seed })).accounting.maxMarkedWithDemandSeconds);
+      return Math.max(...seconds);
+    };
+    expect(await worst(resolveStrategy('quarantine'))).toBeLessThanOrEqual(boundSeconds);
+    expect(await worst(mutantStrategy('blind-to-demand'))).toBeGreaterThan(boundSeconds);
   });
 });
 

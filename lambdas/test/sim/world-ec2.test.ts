@@ -94,7 +94,7 @@ describe('EC2 and the host model', () => {
     expect(world.eventLog.all().some((l) => l.includes('ec2.spotWarning'))).toBe(true);
   });
 
-  test('a reusable JIT instance asks its queue for a fresh registration, resends, and ends itself unanswered', async () => {
+  test('a reusable JIT instance asks its queue for the next registration while its job runs and again after it, resends, and ends itself unanswered', async () => {
     // Prepare: no control plane in this world, so nobody answers.
     const { world, pool, instanceIds } = await bootedWorld({
       pool: testPool('linux', { ephemeral: false, maxRunners: 1 }),
@@ -108,10 +108,11 @@ describe('EC2 and the host model', () => {
     await advance(world, 60_000);
     const resent = world.sqs.receive(queue, 10);
     await advance(world, 600_000);
-    // Assess: exited published, a recycle request (and its resend), then the instance ended itself.
+    // Assess: a request once the job ran, exited published, a request (and its resend), then the
+    // instance ended itself.
     expect(job.status).toBe('completed');
     const body = { kind: 'recycle', instanceId: instanceIds[0], pool: 'linux' };
-    expect(first.map((m) => JSON.parse(m.body) as unknown)).toEqual([body]);
+    expect(first.map((m) => JSON.parse(m.body) as unknown)).toEqual([body, body]);
     expect(resent.map((m) => JSON.parse(m.body) as unknown)).toEqual([body]);
     expect(world.ec2.readTags(world.ec2.instances.get(instanceIds[0]!)!)['ghr:agent-state']).toMatch(/^exited@/);
     expect(world.ec2.instances.get(instanceIds[0]!)?.terminatedBy).toBe('self');

@@ -246,13 +246,30 @@ describe('webhook: job evidence', () => {
     expect(await evidenceOf(w, id)).toBe(`in_progress:2@${Date.parse('2026-11-28T06:05:00Z')}`);
   });
 
+  it('finds the instance of a runner prepared ahead, named `<instance-id>-<runner id it follows>`', async () => {
+    const { w, send } = await setup();
+    const id = await launchRunner(w);
+    const at = '2026-11-28T06:05:00Z';
+    const result = await send(
+      httpEvent(jobPayload({ action: 'in_progress', jobId: 7, runnerName: `${id}-41`, startedAt: at }), {
+        delivery: 'prepared',
+      }),
+    );
+    expect(JSON.parse(result.body)).toEqual({ message: 'written' });
+    expect(await evidenceOf(w, id)).toBe(`in_progress:7@${Date.parse(at)}`);
+  });
+
   it('does not tag instances of another fleet, or runners not named after an instance', async () => {
     const { w, send } = await setup();
     const foreign = await launchRunner(w, { [TAG.environment]: 'other-fleet' });
     const a = await send(httpEvent(jobPayload({ action: 'in_progress', runnerName: foreign }), { delivery: 'f' }));
     const b = await send(httpEvent(jobPayload({ action: 'in_progress', runnerName: 'my-laptop' }), { delivery: 'g' }));
+    const c = await send(
+      httpEvent(jobPayload({ action: 'in_progress', runnerName: `${foreign}-x1` }), { delivery: 'h' }),
+    );
     expect(JSON.parse(a.body)).toEqual({ message: 'no_instance' });
     expect(JSON.parse(b.body)).toEqual({ message: 'not_our_runner' });
+    expect(JSON.parse(c.body)).toEqual({ message: 'not_our_runner' });
     expect(w.tagWrites).toEqual([]);
     expect(ENVIRONMENT).not.toBe('other-fleet');
   });

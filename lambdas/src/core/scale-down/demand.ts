@@ -3,7 +3,7 @@ import { FENCE_VISIBLE_MS, TAG_BATCH, chunk, tagBatch, type Settling } from './p
 import { Deferred, type RunState } from './run-state.js';
 import { returnToService } from './steps.js';
 import { observeInstance } from './observe.js';
-import { QUARANTINE_EFFECT_MS, confirmationDueMs } from './verdict.js';
+import { ACK_WINDOW_MS, QUARANTINE_EFFECT_MS, confirmationDueMs } from './verdict.js';
 import { encodeLifecycle } from '../tags.js';
 import { mayServeDemand } from './types.js';
 
@@ -154,12 +154,17 @@ export async function settleWatchingDemand(
   if (starts.length === 0) return remaining;
   const settleMs = run.deps.config.settleSeconds * 1000;
   const fenced = settling.map((s) => (s.fencedMs === undefined ? 0 : s.fencedMs + FENCE_VISIBLE_MS));
-  const until = Math.max(Math.max(...starts) + settleMs, ...fenced);
-  const confirmAt = confirmationDueMs(Math.max(...settling.map((s) => s.quarantinedMs)), settleMs);
+  let until = Math.max(Math.max(...starts) + settleMs, ...fenced);
+  // Its ownership is read back first (stillOwned): not before this run's fence can show (a resumed
+  // re-check past its confirmation time read the fence it had just written as another run's).
+  const confirmAt = Math.max(confirmationDueMs(Math.max(...settling.map((s) => s.quarantinedMs)), settleMs), ...fenced);
   let confirmed = settling.length === 0;
   for (;;) {
     if (!confirmed && run.now() >= confirmAt) {
       confirmed = true;
+      // Its answer gets the window it needs, and the re-check reads the mark back only once it shows:
+      // a re-check resumed long after its settle period confirms and re-checks in the same instant otherwise.
+      until = Math.max(until, run.now() + ACK_WINDOW_MS);
       if (remaining.length > 0 && !run.aborted) {
         try {
           remaining = await confirmMarks(run, remaining);

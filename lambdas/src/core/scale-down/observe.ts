@@ -3,6 +3,7 @@ import { FleetError, describeError } from '../../errors.js';
 import type { Log } from '../../observability/types.js';
 import type { FleetInstance, GitHubRunner, Ports, RunnerOwner } from '../../ports/index.js';
 import { ownerKey, parseOwner } from '../../ports/index.js';
+import { instanceIdOfRunnerName } from '../runner-name.js';
 import { TAG, decodeAgentState, decodeJobEvidence, decodeLifecycle, type AgentState } from '../tags.js';
 import { KeyedLimiter } from './limiter.js';
 import type { FleetObservation, ObservedInstance, ObservedOwner, ObservedPool } from './types.js';
@@ -10,10 +11,17 @@ import type { FleetObservation, ObservedInstance, ObservedOwner, ObservedPool } 
 export interface RunnerIndex {
   readonly byName: ReadonlyMap<string, GitHubRunner>;
   readonly byId: ReadonlyMap<number, GitHubRunner>;
+  /** Every runner named after an instance (core/runner-name.ts), by instance id. */
+  readonly byInstance: ReadonlyMap<string, readonly GitHubRunner[]>;
 }
 
 export function indexRunners(runners: readonly GitHubRunner[]): RunnerIndex {
-  return { byName: new Map(runners.map((r) => [r.name, r])), byId: new Map(runners.map((r) => [r.id, r])) };
+  const byInstance = new Map<string, GitHubRunner[]>();
+  for (const runner of runners) {
+    const instanceId = instanceIdOfRunnerName(runner.name);
+    if (instanceId !== undefined) byInstance.set(instanceId, [...(byInstance.get(instanceId) ?? []), runner]);
+  }
+  return { byName: new Map(runners.map((r) => [r.name, r])), byId: new Map(runners.map((r) => [r.id, r])), byInstance };
 }
 
 function poolOwner(pool: { owner: string; ownerType: 'org' | 'repo' }): RunnerOwner {
@@ -85,8 +93,8 @@ async function queueDepth(ports: Ports, queueUrl: string, pool: string, log: Log
 /**
  * Reads the fleet once per run: instances by environment tag, one paginated runner list per
  * owner (owners from the pools and from `ghr:Owner` tags), each pool's queue depth. Instances
- * are joined to runners by name (the runner is named after its instance) or by the
- * `ghr:github_runner_id` tag. Only the EC2 listing may fail the run: without it there is nothing to plan.
+ * are joined to runners by the `ghr:github_runner_id` tag, else by name (the runner is named after
+ * its instance). Only the EC2 listing may fail the run: without it there is nothing to plan.
  */
 export async function observeFleet(
   ports: Ports,
@@ -143,8 +151,13 @@ export async function observeFleet(
 }
 
 /**
- * Decodes one instance's tags as seen at `nowMs` and joins it to its runner (by name, then by the
- * runner id tag).
+ * Decodes one instance's tags as seen at `nowMs` and joins it to its runner: the registration
+ * scale-up gave it last (`ghr:github_runner_id`, scale-up's own tag), else the one named after it
+ * (no tag: a token registration, an upstream instance). The last one given is the one that can
+ * still take a job: while a job runs, the instance may also hold the next registration, prepared
+ * ahead (scale-up/recycle.ts), and the job's own is consumed — it takes no other job, so quarantining
+ * it would stop nothing. Joined to the prepared one, a busy instance stays busy by its agent and
+ * evidence, and an instance between the two is between registrations.
  */
 export function observeInstance(
   instance: FleetInstance,
@@ -161,7 +174,8 @@ export function observeInstance(
   const index = key === undefined ? undefined : indexOf(key);
   const runnerIdTag = parseNumber(instance.tags[TAG.runnerId]);
   const runner =
-    index?.byName.get(instance.instanceId) ?? (runnerIdTag === undefined ? undefined : index?.byId.get(runnerIdTag));
+    (runnerIdTag === undefined ? undefined : index?.byId.get(runnerIdTag)) ?? index?.byName.get(instance.instanceId);
+  const earlierRunnerBusy = index?.byInstance.get(instance.instanceId)?.some((r) => r.id !== runner?.id && r.busy);
   const lifecycle = decodeLifecycle(instance.tags[TAG.lifecycle]);
   const written = decodeAgentState(instance.tags[TAG.agentState]);
   const clamped = written === undefined ? undefined : clampAgentTime(written, instance.launchTimeMs, nowMs);
@@ -177,6 +191,7 @@ export function observeInstance(
     ...(pool === undefined ? {} : { pool }),
     ...(owner === undefined ? {} : { owner, ownerKey: key }),
     ...(runner === undefined ? {} : { runner }),
+    ...(earlierRunnerBusy === true ? { earlierRunnerBusy: true as const } : {}),
     registrationKnown: index !== undefined,
     ...(runnerIdTag === undefined ? {} : { runnerIdTag }),
     ...(lifecycle === undefined ? {} : { lifecycle }),

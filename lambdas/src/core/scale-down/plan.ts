@@ -4,6 +4,7 @@ import { keepQuota, splitByQuota } from '../capacity/idle-quota.js';
 import { isPastLifetime } from '../lifetime.js';
 import { TAG, isSpotDoomed, sanitizeJobId } from '../tags.js';
 import {
+  agentShowsWork,
   evidenceShowsWork,
   hasQuarantineLabels,
   jobPastQuarantine,
@@ -77,7 +78,9 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
     runner !== undefined &&
     (ownerType === 'repo' ? !hasQuarantineLabels(instance) : runner.runnerGroupId === poolConfig.runnerGroupId);
   const needsQuarantine = lifecycle.phase === 'retiring' || visiblyUnquarantined;
-  if (needsQuarantine) return { ...resume, from: 'quarantine', ...registration };
+  // A quarantine already recorded keeps its time if the runner proves taken (prepare.ts): the bound runs from it.
+  const recorded = lifecycle.phase === 'quarantined' ? { quarantinedMs: lifecycle.quarantinedMs } : {};
+  if (needsQuarantine) return { ...resume, from: 'quarantine', ...registration, ...recorded };
   if (lifecycle.phase !== 'quarantined') return skip(known, 'retiring-wait'); // unreachable: narrowed above
   const quarantinedMs = lifecycle.quarantinedMs;
   const recheck = {
@@ -113,16 +116,23 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
 function planRegistered(known: Known, nowMs: number): Step {
   const { instance, poolConfig, base } = known;
   // An offline registration with no runner behind it on the instance (the agent reports none yet,
-  // or that its last one exited): GitHub assigns no job to an offline runner, so nothing runs on
-  // it. It is a failed boot (JIT registrations are listed, offline, from the moment scale-up creates
-  // them), a reusable instance's next registration not started yet, or one its dead agent never
-  // will start: the rules of an instance without a registration decide (booting, between
-  // registrations, orphan), so none of them stays forever.
-  const runnerless = instance.agent === undefined || instance.agent.state === 'exited';
+  // that its last one exited, or a job older than the longest one): GitHub assigns no job to an
+  // offline runner, so nothing runs on it. It is a failed boot (JIT registrations are listed,
+  // offline, from the moment scale-up creates them), a reusable instance's next registration not
+  // started yet (prepared while a job runs: scale-up/recycle.ts), or one its dead agent never will
+  // start: the rules of an instance without a registration decide (a job shown by REST, the agent
+  // or evidence; booting, between registrations, orphan), so none of them stays forever — and a dead
+  // agent's prepared registration is not given back to jobs it can never take.
+  const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
+  const agent = instance.agent;
+  const runnerless =
+    agent === undefined ||
+    agent.state === 'exited' ||
+    (agent.state === 'busy' && !agentShowsWork(instance, nowMs, maxJobMs));
   if (instance.runner?.status === 'offline' && runnerless) return planUnregistered(known, nowMs);
   if (instance.orphanSinceMs !== undefined) return { ...base, kind: 'clear-orphan' };
   if (nowMs - instance.launchTimeMs < poolConfig.minimumRunningTimeMinutes * MINUTE) return skip(known, 'young');
-  const signal = registeredWorkSignal(instance, nowMs, poolConfig.maxJobDurationMinutes * MINUTE);
+  const signal = registeredWorkSignal(instance, nowMs, maxJobMs);
   // An online runner whose agent never wrote a state, past the boot timeout: the agent died at boot
   // and will never say `idle`. Its silence is no sign of work (REST and evidence still are): it is
   // retired like any other, and as its agent never acknowledges, only by the backstop at the
@@ -130,7 +140,6 @@ function planRegistered(known: Known, nowMs: number): Step {
   const silentSinceBoot =
     instance.agent === undefined && nowMs - instance.launchTimeMs >= poolConfig.bootTimeoutMinutes * MINUTE;
   if (signal === 'agent' && silentSinceBoot) {
-    const maxJobMs = poolConfig.maxJobDurationMinutes * MINUTE;
     return evidenceShowsWork(instance, nowMs, maxJobMs) ? skip(known, 'busy', 'evidence') : 'idle';
   }
   return signal === undefined ? 'idle' : skip(known, 'busy', signal);

@@ -123,6 +123,7 @@ export async function prepareRetirements(
 
   // Step 3: quarantine, concurrently within the limits.
   const quarantined: Marked[] = [];
+  const taken: Marked[] = [];
   const failures = await forEachLimited(
     limiter,
     marked,
@@ -136,10 +137,14 @@ export async function prepareRetirements(
               quarantineRunner(ports.github, run.groups, m.action.owner, runnerId, m.action.instanceId),
             );
           } catch (error) {
-            // Not found: taken by a job (JIT) or gone. The mark stays; the next run decides on the agent's word.
+            // Not found: taken by a job (JIT) or gone; the next run decides on the agent's word. A
+            // consumed or deleted registration takes no job, and scale-up gives a marked instance no
+            // other: it counts as quarantined now, so the retirement bound runs from here and a job
+            // on it (or an agent lying `busy`) cannot defer it (docs/safety.md, guarantee 2).
             if (!(error instanceof NotFoundError)) throw error;
             run.count('taken');
             log.info('runner taken or gone before quarantine', attrs(m.action));
+            taken.push(m);
             return;
           }
         }
@@ -148,10 +153,17 @@ export async function prepareRetirements(
   );
   if (run.aborted) return { settling, failures };
 
-  // Record the quarantine time, one write per mark time and batch.
+  // Taken again after a recorded quarantine: its time stands, and the re-check decides now (the
+  // retirement bound may have passed; a registration that stays listed must not defer it).
+  for (const m of taken) {
+    const recorded = m.action.quarantinedMs;
+    if (recorded !== undefined) settling.push({ action: m.action, markMs: m.markMs, quarantinedMs: recorded });
+  }
+  // Record the quarantine time, one write per mark time and batch; the newly taken ones settle next run.
   const quarantinedMs = run.now();
   const byMark = new Map<number, Marked[]>();
-  for (const m of quarantined) byMark.set(m.markMs, [...(byMark.get(m.markMs) ?? []), m]);
+  const takenNow = taken.filter((m) => m.action.quarantinedMs === undefined);
+  for (const m of [...quarantined, ...takenNow]) byMark.set(m.markMs, [...(byMark.get(m.markMs) ?? []), m]);
   for (const [mark, group] of byMark) {
     for (const batch of chunk(group, TAG_BATCH)) {
       const value = encodeLifecycle({ phase: 'quarantined', markMs: mark, quarantinedMs });
@@ -164,6 +176,7 @@ export async function prepareRetirements(
       )
         continue;
       for (const m of batch) {
+        if (taken.includes(m)) continue;
         run.count('quarantined');
         log.info('runner quarantined', attrs(m.action));
         settling.push({ action: m.action, markMs: mark, quarantinedMs });

@@ -41,7 +41,7 @@ export function registeredWorkSignal(
   maxJobMs: number,
 ): BusySignal | undefined {
   // REST `busy` lags and can read false mid-job (world-model.md): necessary, never sufficient.
-  if (instance.runner?.busy === true) return 'rest';
+  if (instance.runner?.busy === true || instance.earlierRunnerBusy === true) return 'rest';
   const agent = instance.agent;
   if (agent?.state !== 'idle' && (agent?.state !== 'busy' || agentShowsWork(instance, nowMs, maxJobMs))) return 'agent';
   if (evidenceShowsWork(instance, nowMs, maxJobMs)) return 'evidence';
@@ -58,6 +58,7 @@ export function unregisteredWorkSignal(
   nowMs: number,
   maxJobMs: number,
 ): BusySignal | undefined {
+  if (instance.earlierRunnerBusy === true) return 'rest';
   if (agentShowsWork(instance, nowMs, maxJobMs)) return 'agent';
   if (evidenceShowsWork(instance, nowMs, maxJobMs)) return 'evidence';
   return undefined;

@@ -11,8 +11,13 @@ export interface ObservedInstance {
   /** From `ghr:Owner`, else the pool's owner; undefined when neither is known. */
   readonly owner?: RunnerOwner;
   readonly ownerKey?: string;
-  /** The runner joined by name (= instance id) or by `ghr:github_runner_id`. */
+  /** The runner joined by `ghr:github_runner_id` or by name (= instance id). */
   readonly runner?: GitHubRunner;
+  /**
+   * Another listed registration of the instance (named after it) that GitHub holds busy: the job's
+   * own, consumed, while the next one waits prepared ahead (scale-up/recycle.ts). A REST signal of work.
+   */
+  readonly earlierRunnerBusy?: true;
   /** False when the owner's runner list could not be read this run: nothing is known about registration. */
   readonly registrationKnown: boolean;
   readonly runnerIdTag?: number;

@@ -24,6 +24,13 @@ import { runnerLabels } from '../webhook/labels.js';
 /** Written by scale-up when a fresh config waits in SSM; the agent watches it through instance metadata. */
 export const RUNNER_CONFIG_TAG = 'ghr:runner-config';
 
+/**
+ * The registration the instance's current one replaced (scale-up's own tag, beside
+ * `ghr:github_runner_id`): a recycle is answered only once it is gone at GitHub, so an instance never
+ * holds more than two registrations (recycle.ts).
+ */
+export const PREVIOUS_RUNNER_TAG = 'ghr:previous-runner-id';
+
 export function encodeRunnerConfigReady(atMs: number): string {
   return `ready@${atMs}`;
 }
@@ -116,13 +123,15 @@ export async function provisionRunnerConfig(
   poolName: string,
   pool: PoolConfig,
   instanceId: string,
+  /** A registration prepared ahead is named apart (core/runner-name.ts) and records the one it follows. */
+  next?: { readonly runnerName: string; readonly tags: Readonly<Record<string, string>> },
 ): Promise<{ runnerId?: number }> {
   const owner = runnerOwner(pool);
   let runnerId: number | undefined;
   let value: string;
   if (ctx.config.registration === 'jit') {
     const jit = await deps.github.generateJitConfig(owner, {
-      name: instanceId,
+      name: next?.runnerName ?? instanceId,
       labels: runnerLabels(pool),
       runnerGroupId: pool.ownerType === 'org' ? pool.runnerGroupId : 1,
     });
@@ -130,7 +139,7 @@ export async function provisionRunnerConfig(
     runnerId = jit.runnerId;
     value = jit.encodedJitConfig;
   } else {
-    value = await tokenConfig(deps, ctx, pool, instanceId);
+    value = await tokenConfig(deps, ctx, pool, next?.runnerName ?? instanceId);
   }
   const name = configParameterName(ctx.config.runnerConfigPath, poolName, instanceId);
   let stored = false;
@@ -142,6 +151,7 @@ export async function provisionRunnerConfig(
     });
     stored = true;
     await deps.ec2.createTags([instanceId], {
+      ...next?.tags,
       [RUNNER_CONFIG_TAG]: encodeRunnerConfigReady(deps.clock.now()),
       ...(runnerId === undefined ? {} : { [TAG.runnerId]: String(runnerId) }),
     });

@@ -1,14 +1,14 @@
 import { NotFoundError } from '../../errors.js';
 import type { Ec2Port } from '../../ports/index.js';
+import { instanceIdOfRunnerName } from '../runner-name.js';
 import { TAG, decodeJobEvidence, encodeJobEvidence, type JobEvidence } from '../tags.js';
 
 /**
  * Job evidence for scale-down: `in_progress` / `completed` of a job, written as the `ghr:job`
  * tag of the runner's instance (architecture.md §6). Our runners are named after their instance
- * id (scale-up registers them so), so `runner_name` finds the instance without a lookup table.
+ * id (scale-up registers them so; core/runner-name.ts), so `runner_name` finds the instance without
+ * a lookup table.
  */
-
-export const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 /**
  * Whether `next` may replace `current`. Webhooks arrive late and out of order (world-model.md:
@@ -46,9 +46,10 @@ export async function recordJobEvidence(
   /** `owner/repo` of the job, written beside the evidence (core/scale-up/spot.ts re-runs by it). */
   repo?: string,
 ): Promise<EvidenceOutcome> {
-  if (runnerName === null || runnerName === undefined || !INSTANCE_ID.test(runnerName)) return 'not_our_runner';
+  const instanceId = instanceIdOfRunnerName(runnerName);
+  if (instanceId === undefined) return 'not_our_runner';
   const [instance] = await ec2.listInstances({
-    instanceIds: [runnerName],
+    instanceIds: [instanceId],
     tags: { [TAG.environment]: environment },
     states: ['pending', 'running', 'stopping', 'stopped'],
   });

@@ -1,5 +1,5 @@
 export { recentIds, type Dedup } from './dedup.js';
-export { recordJobEvidence, shouldWriteEvidence, INSTANCE_ID, type EvidenceOutcome } from './evidence.js';
+export { recordJobEvidence, shouldWriteEvidence, type EvidenceOutcome } from './evidence.js';
 export * from './http.js';
 export {
   architectureOf,

@@ -2,7 +2,7 @@ import type { WebhookConfig } from '../../config/schema.js';
 import type { Ec2Port, SqsPort } from '../../ports/index.js';
 import { encodeMessage, type RerunMessage } from '../scale-up/messages.js';
 import { TAG } from '../tags.js';
-import { INSTANCE_ID } from './evidence.js';
+import { instanceIdOfRunnerName } from '../runner-name.js';
 import type { WorkflowJobPayload } from './payload.js';
 
 /**
@@ -25,9 +25,10 @@ export async function queueSpotRerun(
   const job = payload.workflow_job;
   const runner = job.runner_name;
   if (payload.action !== 'completed' || !LOST.has(job.conclusion ?? '')) return 'not_lost';
-  if (runner === null || runner === undefined || !INSTANCE_ID.test(runner)) return 'not_spot';
+  const instanceId = instanceIdOfRunnerName(runner);
+  if (instanceId === undefined) return 'not_spot';
   const [instance] = await deps.ec2.listInstances({
-    instanceIds: [runner],
+    instanceIds: [instanceId],
     tags: { [TAG.environment]: config.environment },
   });
   const poolName = instance?.tags[TAG.pool];
@@ -41,7 +42,7 @@ export async function queueSpotRerun(
     deliveryId,
     jobId: job.id,
     repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
-    instanceId: runner,
+    instanceId,
     pool: poolName,
   };
   await deps.sqs.sendMessage(pool.queueUrl, encodeMessage(message));

@@ -1,6 +1,6 @@
 import { configParameterName, decodeRunnerConfigReady, RUNNER_CONFIG_TAG } from '../../core/scale-up/runner-config.js';
 import { encodeMessage } from '../../core/scale-up/messages.js';
-import { TAG, decodeLifecycle, encodeAgentState, type AgentState } from '../../core/tags.js';
+import { TAG, decodeAgentState, decodeLifecycle, encodeAgentState, type AgentState } from '../../core/tags.js';
 import type { QueuedEvent } from '../engine/queue.js';
 import type { WorldContext } from './context.js';
 import type { Ec2World } from './ec2.js';
@@ -31,6 +31,8 @@ export interface AgentMemory {
   /** The `ready@<ms>` of the config the current (or last) runner started from. */
   lastConfigMarkMs: number;
   recycle?: { resend?: QueuedEvent; timeout?: QueuedEvent };
+  /** The current registration's job was answered with a request for the next one (ASKED_AHEAD). */
+  askedAhead?: boolean;
   configWait?: QueuedEvent;
 }
 
@@ -93,6 +95,7 @@ export class AgentModel {
       if (!this.active(host)) return;
       const config = this.fetchConfig(host);
       if (config !== undefined) {
+        host.agent.askedAhead = false;
         if (this.callbacks.startRunner(host, config)) return;
         this.ctx.record('agent.badConfig', { instance: host.instance.id });
       }
@@ -188,6 +191,7 @@ export class AgentModel {
           }
         }
         this.ec2.writeTags(host.instance, { [TAG.agentState]: value }, 'agent');
+        this.askAhead(host, honest);
         this.observe(host);
         if (this.encoded(host) !== honest) {
           this.write(host);
@@ -225,20 +229,39 @@ export class AgentModel {
     this.publish(host);
   }
 
+  /** SendMessage of a recycle request to the pool's recycle queue (GHR_QUEUE_URL, the only queue a runner may send to). */
+  private sendRecycle(host: Host): void {
+    const body = encodeMessage({ kind: 'recycle', instanceId: host.instance.id, pool: host.pool.name });
+    this.count('sqs:SendMessage');
+    this.sqs.send(
+      host.pool.config.recycleQueueUrl ?? host.pool.config.queueUrl,
+      body,
+      AGENT_DEFAULTS.recycleDelaySeconds,
+    );
+  }
+
+  /**
+   * A reusable pool's agent, once its `busy` for a new job is on the tag, asks for the next
+   * registration (ask_ahead): scale-up prepares it while the job runs (core/scale-up/recycle.ts).
+   */
+  private askAhead(host: Host, written: string): void {
+    const state = decodeAgentState(written);
+    if (host.pool.config.ephemeral || state?.state !== 'busy' || host.agent.askedAhead === true) return;
+    host.agent.askedAhead = true;
+    this.sendRecycle(host);
+    this.ctx.record('agent.recycle.ahead', { instance: host.instance.id });
+  }
+
   private requestRecycle(host: Host): void {
     this.stopRecycle(host);
     const waiting: NonNullable<AgentMemory['recycle']> = {};
     host.agent.recycle = waiting;
+    // A registration prepared while the job ran is taken at once: no request (await_recycle).
+    this.readConfigSignal(host);
+    if (host.agent.recycle !== waiting) return;
     const send = (): void => {
       if (!this.active(host) || host.agent.recycle !== waiting) return;
-      const body = encodeMessage({ kind: 'recycle', instanceId: host.instance.id, pool: host.pool.name });
-      this.count('sqs:SendMessage');
-      // GHR_QUEUE_URL: the pool's recycle queue (modules/runner-pool), the only queue a runner may send to.
-      this.sqs.send(
-        host.pool.config.recycleQueueUrl ?? host.pool.config.queueUrl,
-        body,
-        AGENT_DEFAULTS.recycleDelaySeconds,
-      );
+      this.sendRecycle(host);
       this.ctx.record('agent.recycle.request', { instance: host.instance.id });
       waiting.resend = this.ctx.engine.after(AGENT_DEFAULTS.recycleResendSeconds * 1000, 'agent-recycle-resend', send);
     };
@@ -269,6 +292,7 @@ export class AgentModel {
     // run.sh starting from the new config takes the reconfigure time.
     const startMs = this.ctx.drawMs('runner.reconfigure', this.ctx.params.runner.reconfigureSeconds);
     this.ctx.engine.after(startMs, 'reconfigure', () => {
+      host.agent.askedAhead = false;
       if (this.active(host) && !this.callbacks.startRunner(host, config)) {
         this.ctx.record('agent.badConfig', { instance: host.instance.id });
       }

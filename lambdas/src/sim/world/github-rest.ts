@@ -12,6 +12,7 @@ import type {
 import { ownerKey } from '../../ports/github.js';
 import type { WorldContext } from './context.js';
 import { encodeJitConfig } from './runner-config.js';
+import { instanceIdOfRunnerName } from '../../core/runner-name.js';
 import type { GitHubWorld, GroupRecord } from './github.js';
 import type { Job, Registration } from './types.js';
 
@@ -150,8 +151,8 @@ export class GitHubRest {
       customLabels: request.labels,
       groupId: request.runnerGroupId,
       jit: true,
-      // Runners are named after their instance (as upstream names them); the instance finds its config by it.
-      instanceId: request.name,
+      // Runners are named after their instance (as upstream names them; core/runner-name.ts).
+      instanceId: instanceIdOfRunnerName(request.name) ?? request.name,
     });
     const encodedJitConfig = encodeJitConfig(registration.id, registration.name, this.ctx.rng('github.jit'));
     this.issuedSecrets.push(encodedJitConfig);

@@ -190,7 +190,12 @@ export class World {
         runnerConfigPath: options.runnerConfigPath,
         role: options.runnerRole ?? defaultRunnerRole(options),
         awsCall: (action) => this.counters.awsCall(action),
-        waitingForRegistration: (id) => this.hosts.hosts.get(id)?.agent.recycle !== undefined,
+        // Due a registration: waiting after its exit, or a job runs on it (its registration is
+        // consumed; its agent asks for the next one as soon as its `busy` is on the tag).
+        waitingForRegistration: (id) => {
+          const host = this.hosts.hosts.get(id);
+          return host?.agent.recycle !== undefined || host?.job !== undefined;
+        },
       });
     }
     const queue = options.queue ?? MODULE_QUEUE;

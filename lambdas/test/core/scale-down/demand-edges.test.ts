@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runScaleDown } from '../../../src/core/scale-down/index.js';
-import { QUARANTINE_EFFECT_MS, confirmationDueMs } from '../../../src/core/scale-down/verdict.js';
+import { FENCE_VISIBLE_MS } from '../../../src/core/scale-down/prepare.js';
+import { ACK_WINDOW_MS, QUARANTINE_EFFECT_MS, confirmationDueMs } from '../../../src/core/scale-down/verdict.js';
 import { RateLimitedError, TransientError } from '../../../src/errors.js';
 import { TAG, decodeLifecycle } from '../../../src/core/tags.js';
 import { MIN, makeConfig, World } from '../world.js';
@@ -210,6 +211,44 @@ describe('the confirmation mark', () => {
 
     // Assess
     expect(report.retired).toBe(2);
+  });
+
+  // Found by the hostile-runner scenario: a re-check resumed past its retirement bound confirmed and
+  // re-read in the same instant, read its own fence and mark as another run's (tag reads lag writes),
+  // and left the instance a period past its hard bound.
+  test('a re-check resumed long after its settle period confirms once its fence shows, and re-checks an answer window later', async () => {
+    // Prepare: a run quarantined i-1 but could not confirm (EC2 refused the write); 20 minutes
+    // pass; the agent answers the first mark, which earns the confirmation mark
+    const world = new World();
+    world.ackAgents = false;
+    await world.addRunner({ id: 'i-1' });
+    let lifecycleWrites = 0;
+    const unhook = world.spy.ec2.before('createTags', ({ args: [, tags] }) => {
+      if (tags[TAG.lifecycle] !== undefined && ++lifecycleWrites === 3) throw new TransientError('EC2 500');
+    });
+    await runScaleDown(world.context());
+    unhook();
+    world.clock.advance(20 * MIN);
+    world.ackAgents = true;
+    await world.ack('i-1');
+    const startMs = world.clock.now();
+    const marks: number[] = [];
+    let terminatedMs = NaN;
+    world.spy.ec2.after('createTags', ({ args: [, tags] }) => {
+      if (tags[TAG.lifecycle] !== undefined) marks.push(world.clock.now());
+    });
+    world.spy.ec2.before('terminateInstances', () => {
+      terminatedMs = world.clock.now();
+    });
+
+    // Act
+    const report = await runScaleDown(world.context());
+
+    // Assess
+    expect(report.retired).toBe(1);
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toBeGreaterThanOrEqual(startMs + FENCE_VISIBLE_MS);
+    expect(terminatedMs).toBeGreaterThanOrEqual(marks[0]! + ACK_WINDOW_MS);
   });
 
   test('a confirmation that EC2 refuses leaves the first marks: the run ends normally and retires nobody on them', async () => {

@@ -89,15 +89,32 @@ describe('observeInstance', () => {
     });
   });
 
-  test('the runner named after the instance wins over the runner id tag', () => {
-    const index = indexRunners([runner(1, 'i-1'), runner(2, 'x')]);
-    const observed = observeInstance(
-      fleetInstance({ [TAG.pool]: 'repo', [TAG.runnerId]: '2' }),
-      config,
-      () => index,
-      T0,
-    );
-    expect(observed.runner?.id).toBe(1);
+  // The tag names the registration scale-up gave last: while a job runs on the one named after the
+  // instance (consumed), the next one may wait, prepared ahead, and only it can take a job.
+  test('the runner id tag wins over the runner named after the instance; without the tag the name joins', () => {
+    const index = indexRunners([runner(1, 'i-1'), runner(2, 'i-1-1')]);
+    const join = (tags: Record<string, string>) =>
+      observeInstance(fleetInstance({ [TAG.pool]: 'repo', ...tags }), config, () => index, T0).runner?.id;
+    expect(join({ [TAG.runnerId]: '2' })).toBe(2);
+    expect(join({})).toBe(1);
+    expect(join({ [TAG.runnerId]: '3' })).toBe(1);
+  });
+
+  test('a busy registration of the instance other than the joined one is a REST sign of work; another instance’s is not', () => {
+    const id = 'i-0123456789abcdef0';
+    const own = { ...runner(1, id), busy: true };
+    const next = { ...runner(2, `${id}-1`), status: 'offline' as const };
+    const stranger = { ...runner(3, 'i-0fedcba987654321f'), busy: true };
+    const seen = (runners: GitHubRunner[]) =>
+      observeInstance(
+        fleetInstance({ [TAG.pool]: 'repo', [TAG.runnerId]: '2' }, id),
+        config,
+        () => indexRunners(runners),
+        T0,
+      );
+    expect(seen([own, next, stranger])).toMatchObject({ runner: next, earlierRunnerBusy: true });
+    expect(seen([{ ...own, busy: false }, next, stranger]).earlierRunnerBusy).toBeUndefined();
+    expect(seen([next, stranger]).earlierRunnerBusy).toBeUndefined();
   });
 
   test.each([

@@ -201,3 +201,29 @@ describe('survivors of the mutation run, each a behaviour with no test before', 
     expect(outcomeOf(observe([idle]))).toMatchObject({ kind: 'retire', from: 'mark', runnerId: 7 });
   });
 });
+
+// A reusable instance whose next registration was prepared while its job runs (scale-up/recycle.ts):
+// joined to the prepared one (offline), the job shows in the agent, in the job's own busy registration,
+// or — once both are stale — nowhere, and then it is a dead agent's instance: an orphan, never a runner
+// given back to jobs it could never take.
+describe('a registration prepared while the job runs', () => {
+  const maxJob = config.pools['repo']!.maxJobDurationMinutes * MIN;
+  const prepared = (busySinceMs: number, over: Partial<ObservedInstance> = {}): ObservedInstance =>
+    aged(maxJob + 60 * MIN, {
+      runner: runner({ id: 9, status: 'offline', busy: false }),
+      agent: { state: 'busy', jobId: '7', atMs: NOW - busySinceMs },
+      ...over,
+    });
+
+  test('busy by the agent while its job can run, by REST when the job\u2019s own registration is busy', () => {
+    expect(outcomeOf(observe([prepared(maxJob - 1)]))).toMatchObject({ reason: 'busy', signal: 'agent' });
+    expect(outcomeOf(observe([prepared(maxJob, { earlierRunnerBusy: true })]))).toMatchObject({
+      reason: 'busy',
+      signal: 'rest',
+    });
+  });
+
+  test('past the longest job with no other sign of work: an orphan (the agent is dead), not a candidate', () => {
+    expect(outcomeOf(observe([prepared(maxJob)]))).toMatchObject({ kind: 'tag-orphan' });
+  });
+});

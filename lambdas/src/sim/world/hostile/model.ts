@@ -31,7 +31,7 @@ export interface HostileWorld {
   readonly runnerConfigPath: string;
   readonly role: RunnerRoleSettings;
   readonly awsCall: (action: string) => void;
-  /** Whether the instance's own agent is waiting for a fresh registration (it asked for one). */
+  /** Whether the instance is due a fresh registration: its agent waits for one, or a job consumed its current one. */
   readonly waitingForRegistration: (instanceId: string) => boolean;
 }
 
