@@ -96,6 +96,8 @@ export async function buildWorld(scenario: Scenario, options: BuildOptions): Pro
     },
     organizations: [scenario.org],
     keepLog: options.keepLog ?? false,
+    // A baseline is the upstream module's system: its runners do not prepare registrations ahead.
+    agentsAskAhead: entry.ours,
     ...(options.queue ? { queue: options.queue } : {}),
     ...(door.settle ? { settle: door.settle } : {}),
   });

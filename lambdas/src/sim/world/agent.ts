@@ -71,6 +71,8 @@ export class AgentModel {
     private readonly runnerConfigPath: string,
     private readonly counters: AgentCounters,
     private readonly callbacks: AgentCallbacks,
+    /** Asks for the next registration once a job runs (false: a baseline's world, sim/build.ts). */
+    private readonly asksAhead = true,
   ) {}
 
   private count(action: string): void {
@@ -246,7 +248,8 @@ export class AgentModel {
    */
   private askAhead(host: Host, written: string): void {
     const state = decodeAgentState(written);
-    if (host.pool.config.ephemeral || state?.state !== 'busy' || host.agent.askedAhead === true) return;
+    if (!this.asksAhead || host.pool.config.ephemeral || state?.state !== 'busy' || host.agent.askedAhead === true)
+      return;
     host.agent.askedAhead = true;
     this.sendRecycle(host);
     this.ctx.record('agent.recycle.ahead', { instance: host.instance.id });

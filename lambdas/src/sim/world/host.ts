@@ -48,6 +48,8 @@ export interface HostModelOptions {
   readonly sqs: SqsWorld;
   readonly runnerConfigPath: string;
   readonly counters: AgentCounters;
+  /** The agents ask for their next registration once a job runs (AgentModel). */
+  readonly asksAhead: boolean;
   readonly observer: HostObserver;
   /** What a hostile job writes instead of the agent's state (sim/world/hostile). */
   readonly forge?: (host: Host, honest: string) => string | undefined;
@@ -78,6 +80,7 @@ export class HostModel {
         observe: (host) => this.observedState(host),
         forge: (host, honest) => options.forge?.(host, honest),
       },
+      options.asksAhead,
     );
   }
 

@@ -51,6 +51,11 @@ export interface WorldOptions {
   readonly settle?: Settle;
   /** What the runner role is rendered from (the hostile-runner scenario's IAM checks). */
   readonly runnerRole?: RunnerRoleSettings;
+  /**
+   * Agents ask for their next registration once a job runs (agent/ghr-agent.sh, `ask_ahead`); a
+   * baseline's world says no: the upstream module's runners never do (default: yes).
+   */
+  readonly agentsAskAhead?: boolean;
 }
 
 export interface JobSpec {
@@ -144,6 +149,7 @@ export class World {
       sqs: this.sqs,
       runnerConfigPath: options.runnerConfigPath,
       counters: this.counters,
+      asksAhead: options.agentsAskAhead ?? true,
       forge: (host, honest) => this.hostile?.forge(host, honest),
       observer: {
         onSurplusIdleEnd: (host, surplusMs) => {
