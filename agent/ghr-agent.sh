@@ -271,6 +271,8 @@ start_runner() {
   fi
   RUNNER_PID=$!
   ASKED_AHEAD=''
+  # A token registration (long-lived) serves job after job: there is no next one to prepare.
+  [[ $RUNNER_CONFIG == --* ]] && ASKED_AHEAD=token
   RUNNER_CONFIG=''
   config_args=()
   log "runner started (pid $RUNNER_PID)"

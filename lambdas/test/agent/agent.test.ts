@@ -170,53 +170,113 @@ describe(`ghr-agent.sh (AWS calls via ${AWS === 'cli' ? 'the AWS CLI' : 'aws-shi
     }),
   );
 
-  test.concurrent('reusable pool: asks for a fresh registration after each job and runs it', () =>
+  test.concurrent(
+    'reusable pool: asks for the next registration once the job runs and again after it, and runs it',
+    () =>
+      withWorld(async (w) => {
+        // Prepare: the recycle timeout and resend are out of reach: this test answers each request
+        // once, however long it takes
+        const first = await w.putConfig();
+        w.launchAgent({
+          ...FAST,
+          ephemeral: false,
+          recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
+          recycleResendSeconds: OUT_OF_REACH_SECONDS,
+        });
+        await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+        // Act: one job, then the one-job runner exits (nobody prepares the next registration)
+
+        const firstRequests = await jobWithRequests(w);
+
+        // Assess: a recycle request while the job ran and one after it, no shutdown
+
+        const request = { kind: 'recycle', instanceId: w.instanceId, pool: POOL };
+
+        expect(firstRequests).toEqual([[request], [request]]);
+        expect(w.shutdownLog()).toEqual([]);
+
+        // Act: scale-up answers with a fresh config and the signal the agent reads through IMDS
+        const second = await w.putConfig();
+        await w.setTag('ghr:runner-config', `ready@${Date.now()}`);
+        await waitFor(() => w.runs().length === 2, EVENTUALLY_MS, 'the second runner');
+        const exitedIndex = heads(w).lastIndexOf('exited');
+        await waitFor(() => heads(w).slice(exitedIndex).includes('idle'), EVENTUALLY_MS, 'idle again');
+
+        // Assess: the new runner got the new config, which is deleted; the tag went back to idle
+        expect(w.runs().map((r) => r.configDigest)).toEqual([sha256(first), sha256(second)]);
+        expect(await w.configExists()).toBe(false);
+
+        // Act: a second job, and its recycle requests
+
+        const secondRequests = await jobWithRequests(w);
+
+        // Assess
+
+        expect(secondRequests).toEqual([[request], [request]]);
+        expect(w.shutdownLog()).toEqual([]);
+        expect(heads(w).join(' ')).toMatch(
+          /^(idle )+(busy:build )+(idle )*(exited )+(idle )+(busy:build )+(idle )*exited$/,
+        );
+        expect(w.runs()).toHaveLength(2);
+        expect(w.output).not.toContain(first);
+        expect(w.output).not.toContain(second);
+      }),
+  );
+
+  test.concurrent(
+    'reusable pool: a registration prepared while the job ran is taken at the exit, with no request',
+    () =>
+      withWorld(async (w) => {
+        // Prepare
+        const first = await w.putConfig();
+        w.launchAgent({
+          ...FAST,
+          ephemeral: false,
+          recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
+          recycleResendSeconds: OUT_OF_REACH_SECONDS,
+        });
+        await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+
+        // Act: a job; its request comes while it runs; scale-up prepares the next registration
+        w.signal('start-job');
+        const ahead = await receiveAll(w, 1);
+        const prepared = await w.putConfig();
+        await w.setTag('ghr:runner-config', `ready@${Date.now()}`);
+        w.signal('finish-job');
+        await waitFor(() => w.runs().length === 2, EVENTUALLY_MS, 'the runner from the prepared registration');
+        const exitedIndex = heads(w).lastIndexOf('exited');
+        await waitFor(() => heads(w).slice(exitedIndex).includes('idle'), EVENTUALLY_MS, 'idle again');
+
+        // Assess: one request only (the exit sent none), the prepared config used and deleted
+        expect(ahead).toEqual([{ kind: 'recycle', instanceId: w.instanceId, pool: POOL }]);
+        const depth = await w.sqs.getQueueDepth(QUEUE_URL);
+        expect(depth.visible + depth.inFlight + depth.delayed).toBe(0);
+        expect(w.runs().map((r) => r.configDigest)).toEqual([sha256(first), sha256(prepared)]);
+        expect(await w.configExists()).toBe(false);
+      }),
+  );
+
+  test.concurrent('reusable pool with a long-lived (token) registration: no request while its jobs run', () =>
     withWorld(async (w) => {
-      // Prepare: the recycle timeout and resend are out of reach: this test answers each request
-      // once, however long it takes
-      const first = await w.putConfig();
-      w.launchAgent({
-        ...FAST,
-        ephemeral: false,
-        recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
-        recycleResendSeconds: OUT_OF_REACH_SECONDS,
-      });
+      // Prepare: scale-up's token format, no --ephemeral: the runner serves job after job
+      const args = `--url https://ghes.example.com/acme --token AABBCC --name ${w.instanceId} --labels linux --unattended --no-default-labels`;
+      await w.putConfig(args);
+      w.launchAgent({ ...FAST, ephemeral: false, keepListening: true, recycleTimeoutSeconds: OUT_OF_REACH_SECONDS });
       await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
 
-      // Act: one job, then the one-job runner exits
-      await runJob(w);
-      await waitFor(() => heads(w).includes('exited'), EVENTUALLY_MS, 'the exited state');
-      const firstRequests = await receiveAll(w, 1);
-
-      // Assess: a recycle request on the pool's queue, no shutdown
-      expect(firstRequests).toEqual([{ kind: 'recycle', instanceId: w.instanceId, pool: POOL }]);
-      expect(w.shutdownLog()).toEqual([]);
-
-      // Act: scale-up answers with a fresh config and the signal the agent reads through IMDS
-      const second = await w.putConfig();
-      await w.setTag('ghr:runner-config', `ready@${Date.now()}`);
-      await waitFor(() => w.runs().length === 2, EVENTUALLY_MS, 'the second runner');
-      const exitedIndex = heads(w).lastIndexOf('exited');
-      await waitFor(() => heads(w).slice(exitedIndex).includes('idle'), EVENTUALLY_MS, 'idle again');
-
-      // Assess: the new runner got the new config, which is deleted; the tag went back to idle
-      expect(w.runs().map((r) => r.configDigest)).toEqual([sha256(first), sha256(second)]);
-      expect(await w.configExists()).toBe(false);
-
-      // Act: a second job, and its recycle request
-      await runJob(w);
-      const secondRequests = await receiveAll(w, 1);
-      await waitFor(() => heads(w).at(-1) === 'exited', EVENTUALLY_MS, 'exited again');
+      // Act: a job that runs while the agent goes round its loop a few more times (it would ask
+      // right after its busy write)
+      const from = w.writes().length;
+      w.signal('start-job');
+      await waitFor(() => heads(w).slice(from).includes('busy:build'), EVENTUALLY_MS, 'the busy state');
+      await w.lifecycleReadsMore(3, EVENTUALLY_MS);
+      const depth = await w.sqs.getQueueDepth(QUEUE_URL);
+      w.signal('finish-job');
 
       // Assess
-      expect(secondRequests).toEqual([{ kind: 'recycle', instanceId: w.instanceId, pool: POOL }]);
+      expect(depth.visible + depth.inFlight + depth.delayed).toBe(0);
       expect(w.shutdownLog()).toEqual([]);
-      expect(heads(w).join(' ')).toMatch(
-        /^(idle )+(busy:build )+(idle )*(exited )+(idle )+(busy:build )+(idle )*exited$/,
-      );
-      expect(w.runs()).toHaveLength(2);
-      expect(w.output).not.toContain(first);
-      expect(w.output).not.toContain(second);
     }),
   );
 
@@ -357,6 +417,16 @@ async function runJob(w: AgentWorld, jobId = 'build'): Promise<void> {
   w.signal('start-job');
   await waitFor(() => heads(w).slice(from).includes(`busy:${jobId}`), EVENTUALLY_MS, 'the busy state');
   w.signal('finish-job');
+}
+
+/** A job that runs until its request comes, then ends; the requests while it ran and after its runner exited. */
+async function jobWithRequests(w: AgentWorld): Promise<[unknown[], unknown[]]> {
+  const from = w.writes().length;
+  w.signal('start-job');
+  const ahead = await receiveAll(w, 1);
+  w.signal('finish-job');
+  await waitFor(() => heads(w).slice(from).includes('exited'), EVENTUALLY_MS, 'the exited state');
+  return [ahead, await receiveAll(w, 1)];
 }
 
 /** Waits for `count` messages on the pool's queue and deletes them. */

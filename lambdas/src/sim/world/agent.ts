@@ -97,7 +97,8 @@ export class AgentModel {
       if (!this.active(host)) return;
       const config = this.fetchConfig(host);
       if (config !== undefined) {
-        host.agent.askedAhead = false;
+        // A token registration (long-lived: `config.sh` arguments) has no next one to prepare.
+        host.agent.askedAhead = config.startsWith('--');
         if (this.callbacks.startRunner(host, config)) return;
         this.ctx.record('agent.badConfig', { instance: host.instance.id });
       }
@@ -295,7 +296,7 @@ export class AgentModel {
     // run.sh starting from the new config takes the reconfigure time.
     const startMs = this.ctx.drawMs('runner.reconfigure', this.ctx.params.runner.reconfigureSeconds);
     this.ctx.engine.after(startMs, 'reconfigure', () => {
-      host.agent.askedAhead = false;
+      host.agent.askedAhead = config.startsWith('--');
       if (this.active(host) && !this.callbacks.startRunner(host, config)) {
         this.ctx.record('agent.badConfig', { instance: host.instance.id });
       }
