@@ -154,3 +154,18 @@ export function decodeJobEvidence(value: string | undefined): JobEvidence | unde
   if (!match) return undefined;
   return { status: match[1] as JobEvidence['status'], jobId: match[2]!, atMs: Number(match[3]) };
 }
+
+/**
+ * Written by scale-up when a fresh runner config waits in SSM (`ready@<ms>`, its clock); the agent
+ * watches it through instance metadata, scale-down reads when the instance's newest registration came.
+ */
+export const RUNNER_CONFIG_TAG = 'ghr:runner-config';
+
+export function encodeRunnerConfigReady(atMs: number): string {
+  return `ready@${atMs}`;
+}
+
+export function decodeRunnerConfigReady(value: string | undefined): number | undefined {
+  const match = value === undefined ? null : /^ready@(\d{1,16})$/.exec(value);
+  return match ? Number(match[1]) : undefined;
+}

@@ -2,7 +2,7 @@ import type { PoolConfig, ScaleDownConfig } from '../../config/schema.js';
 import type { GitHubRunner } from '../../ports/index.js';
 import { keepQuota, splitByQuota } from '../capacity/idle-quota.js';
 import { isPastLifetime } from '../lifetime.js';
-import { TAG, isSpotDoomed, sanitizeJobId } from '../tags.js';
+import { RUNNER_CONFIG_TAG, TAG, decodeRunnerConfigReady, isSpotDoomed, sanitizeJobId } from '../tags.js';
 import {
   agentShowsWork,
   evidenceShowsWork,
@@ -78,8 +78,15 @@ function planRetiring(known: Known, jobsWaiting: boolean, nowMs: number, settleM
     runner !== undefined &&
     (ownerType === 'repo' ? !hasQuarantineLabels(instance) : runner.runnerGroupId === poolConfig.runnerGroupId);
   const needsQuarantine = lifecycle.phase === 'retiring' || visiblyUnquarantined;
-  // A quarantine already recorded keeps its time if the runner proves taken (prepare.ts): the bound runs from it.
-  const recorded = lifecycle.phase === 'quarantined' ? { quarantinedMs: lifecycle.quarantinedMs } : {};
+  // A quarantine already recorded keeps its time if the runner proves taken (prepare.ts): the bound
+  // runs from it. Not when scale-up gave the instance its registration after that time (a prepared
+  // one whose request read the tags before the mark showed): a job on it may have started after it,
+  // unquarantined, so the quarantine time starts again (`ghr:runner-config`, scale-up's own tag).
+  const readyMs = decodeRunnerConfigReady(instance.tags[RUNNER_CONFIG_TAG]) ?? 0;
+  const recorded =
+    lifecycle.phase === 'quarantined' && readyMs <= lifecycle.quarantinedMs
+      ? { quarantinedMs: lifecycle.quarantinedMs }
+      : {};
   if (needsQuarantine) return { ...resume, from: 'quarantine', ...registration, ...recorded };
   if (lifecycle.phase !== 'quarantined') return skip(known, 'retiring-wait'); // unreachable: narrowed above
   const quarantinedMs = lifecycle.quarantinedMs;

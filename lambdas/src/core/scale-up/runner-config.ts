@@ -4,7 +4,7 @@ import type { SecretRegistry } from '../../observability/redact.js';
 import type { Log } from '../../observability/types.js';
 import type { Clock, Ec2Port, GitHubPort, RunnerOwner, SsmPort } from '../../ports/index.js';
 import { parseOwner } from '../../ports/index.js';
-import { TAG } from '../tags.js';
+import { RUNNER_CONFIG_TAG, TAG, encodeRunnerConfigReady } from '../tags.js';
 import { runnerLabels } from '../webhook/labels.js';
 
 /**
@@ -21,8 +21,8 @@ import { runnerLabels } from '../webhook/labels.js';
  *   None of the values contains a space (labels are validated without spaces or commas).
  */
 
-/** Written by scale-up when a fresh config waits in SSM; the agent watches it through instance metadata. */
-export const RUNNER_CONFIG_TAG = 'ghr:runner-config';
+// The `ghr:runner-config` signal lives in core/tags.ts: scale-down reads it too (plan.ts).
+export { RUNNER_CONFIG_TAG, decodeRunnerConfigReady, encodeRunnerConfigReady } from '../tags.js';
 
 /**
  * The registration the instance's current one replaced (scale-up's own tag, beside
@@ -30,15 +30,6 @@ export const RUNNER_CONFIG_TAG = 'ghr:runner-config';
  * holds more than two registrations (recycle.ts).
  */
 export const PREVIOUS_RUNNER_TAG = 'ghr:previous-runner-id';
-
-export function encodeRunnerConfigReady(atMs: number): string {
-  return `ready@${atMs}`;
-}
-
-export function decodeRunnerConfigReady(value: string | undefined): number | undefined {
-  const match = value === undefined ? null : /^ready@(\d{1,16})$/.exec(value);
-  return match ? Number(match[1]) : undefined;
-}
 
 export function runnerOwner(pool: Pick<PoolConfig, 'owner'>): RunnerOwner {
   return parseOwner(pool.owner);

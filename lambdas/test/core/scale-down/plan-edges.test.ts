@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { planScaleDown } from '../../../src/core/scale-down/plan.js';
 import type { ObservedInstance } from '../../../src/core/scale-down/types.js';
-import { TAG } from '../../../src/core/tags.js';
+import { RUNNER_CONFIG_TAG, TAG } from '../../../src/core/tags.js';
 import { MIN } from '../world.js';
 import {
   NOW,
@@ -225,5 +225,26 @@ describe('a registration prepared while the job runs', () => {
 
   test('past the longest job with no other sign of work: an orphan (the agent is dead), not a candidate', () => {
     expect(outcomeOf(observe([prepared(maxJob)]))).toMatchObject({ kind: 'tag-orphan' });
+  });
+});
+
+// A quarantine recorded when the runner proved taken (prepare.ts) keeps its time while the instance's
+// registration stays the one it had then; a registration scale-up gave it after that time (a request
+// that read its tags before the mark showed) may have taken a job unquarantined: the time starts again.
+describe('a recorded quarantine time on an instance quarantined again', () => {
+  const again = (readyMs: number) =>
+    outcomeOf(
+      observe([
+        {
+          ...inst({ lifecycle: quarantined }),
+          tags: { [RUNNER_CONFIG_TAG]: `ready@${readyMs}` },
+        },
+      ]),
+    );
+
+  test('kept for the registration it had then, not for one given after it', () => {
+    expect(again(quarantinedAt)).toMatchObject({ kind: 'retire', from: 'quarantine', quarantinedMs: quarantinedAt });
+    expect(again(quarantinedAt + 1)).toMatchObject({ kind: 'retire', from: 'quarantine' });
+    expect(again(quarantinedAt + 1)).not.toHaveProperty('quarantinedMs');
   });
 });
