@@ -4,7 +4,7 @@
  * long-lived (token) registration that needs none, resends and the recycle timeout.
  */
 import { describe, expect, test } from '@jest/globals';
-import { POOL, QUEUE_URL, STATE_TAG, sha256, waitFor } from '../../src/bench/agent/world.js';
+import { AgentWorld, POOL, QUEUE_URL, STATE_TAG, sha256, waitFor } from '../../src/bench/agent/world.js';
 import {
   AWS,
   EVENTUALLY_MS,
@@ -22,25 +22,14 @@ describe(`ghr-agent.sh in a reusable pool (AWS calls via ${AWS === 'cli' ? 'the 
     'reusable pool: asks for the next registration once the job runs and again after it, and runs it',
     () =>
       withWorld(async (w) => {
-        // Prepare: the recycle timeout and resend are out of reach: this test answers each request
-        // once, however long it takes
-        const first = await w.putConfig();
-        w.launchAgent({
-          ...FAST,
-          ephemeral: false,
-          recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
-          recycleResendSeconds: OUT_OF_REACH_SECONDS,
-        });
-        await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+        // Prepare
+        const first = await startReusable(w);
 
         // Act: one job, then the one-job runner exits (nobody prepares the next registration)
-
         const firstRequests = await jobWithRequests(w);
 
         // Assess: a recycle request while the job ran and one after it, no shutdown
-
         const request = { kind: 'recycle', instanceId: w.instanceId, pool: POOL };
-
         expect(firstRequests).toEqual([[request], [request]]);
         expect(w.shutdownLog()).toEqual([]);
 
@@ -56,11 +45,9 @@ describe(`ghr-agent.sh in a reusable pool (AWS calls via ${AWS === 'cli' ? 'the 
         expect(await w.configExists()).toBe(false);
 
         // Act: a second job, and its recycle requests
-
         const secondRequests = await jobWithRequests(w);
 
         // Assess
-
         expect(secondRequests).toEqual([[request], [request]]);
         expect(w.shutdownLog()).toEqual([]);
         expect(heads(w).join(' ')).toMatch(
@@ -77,14 +64,7 @@ describe(`ghr-agent.sh in a reusable pool (AWS calls via ${AWS === 'cli' ? 'the 
     () =>
       withWorld(async (w) => {
         // Prepare
-        const first = await w.putConfig();
-        w.launchAgent({
-          ...FAST,
-          ephemeral: false,
-          recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
-          recycleResendSeconds: OUT_OF_REACH_SECONDS,
-        });
-        await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+        const first = await startReusable(w);
 
         // Act: a job; its request comes while it runs; scale-up prepares the next registration
         w.signal('start-job');
@@ -179,3 +159,19 @@ describe(`ghr-agent.sh in a reusable pool (AWS calls via ${AWS === 'cli' ? 'the 
     }),
   );
 });
+
+/**
+ * A reusable pool's agent started from a first config and idle; its recycle timeout and resend are
+ * out of reach: the test answers each request once, however long that takes. Returns that config.
+ */
+async function startReusable(w: AgentWorld): Promise<string> {
+  const first = await w.putConfig();
+  w.launchAgent({
+    ...FAST,
+    ephemeral: false,
+    recycleTimeoutSeconds: OUT_OF_REACH_SECONDS,
+    recycleResendSeconds: OUT_OF_REACH_SECONDS,
+  });
+  await waitFor(() => heads(w).includes('idle'), EVENTUALLY_MS, 'the idle state');
+  return first;
+}
