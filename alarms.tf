@@ -1,9 +1,9 @@
 locals {
-  functions = {
+  functions = merge({
     webhook    = module.webhook.function_name
     scale-up   = module.scale_up.function_name
     scale-down = module.scale_down.function_name
-  }
+  }, var.runner_binary_cache.enabled ? { runner-cache = module.artifacts.function_name } : {})
   alarm_functions = var.alarms.enabled ? local.functions : {}
   alarm_dlqs      = var.alarms.enabled ? module.webhook.dlq_names : {}
 }
@@ -114,6 +114,28 @@ resource "aws_cloudwatch_metric_alarm" "scale_down_guard" {
   period              = var.alarms.period_seconds
   evaluation_periods  = 1
   threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarms.actions
+  ok_actions          = var.alarms.actions
+  tags                = local.tags
+}
+
+# A pool pins an actions/runner release that GitHub superseded long ago: GitHub stops sending jobs to
+# a runner that has not installed a release within 30 days of its publication. The runner-cache
+# function counts the days since the first release newer than the oldest pin came out.
+resource "aws_cloudwatch_metric_alarm" "pinned_runner_behind" {
+  count = var.alarms.enabled && var.runner_binary_cache.enabled && length(local.cache_pinned) > 0 ? 1 : 0
+
+  alarm_name          = "${var.prefix}-runner-cache-pinned-runner-behind"
+  alarm_description   = "A pool pins an actions/runner release older than a release published 21 or more days ago: update runner_version (GitHub refuses jobs after 30 days), or use \"latest\"."
+  namespace           = var.alarms.metrics_namespace
+  metric_name         = "PinnedRunnerDaysBehind"
+  dimensions          = { service = "runner-cache", environment = local.environment }
+  statistic           = "Maximum"
+  period              = 86400
+  evaluation_periods  = 1
+  threshold           = 21
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarms.actions

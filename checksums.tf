@@ -17,9 +17,25 @@ locals {
 
   runner_checksums = merge(local.pinned_runner_checksums, var.runner_checksums)
 
-  runner_sha256 = { for name, p in var.runner_pools :
-    name => try(local.runner_checksums[p.runner_version][p.runner_architecture], null)
+  # What a pool on "latest" installs when the cache cannot serve it (not filled yet, unreachable):
+  # the module's pinned release from GitHub, which the runner then updates itself from.
+  fallback_runner_version = "2.329.0"
+
+  runner_download_version = { for name, p in var.runner_pools :
+    name => p.runner_version == "latest" ? local.fallback_runner_version : p.runner_version
   }
+  runner_sha256 = { for name, p in var.runner_pools :
+    name => try(local.runner_checksums[local.runner_download_version[name]][p.runner_architecture], null)
+  }
+
+  # What the runner-cache function keeps: the architectures of "latest" pools, and each pinned
+  # (version, architecture) with its checksum.
+  cache_latest_archs = sort(distinct([for p in values(var.runner_pools) : p.runner_architecture if p.runner_version == "latest" && p.image_profile != "prebuilt"]))
+  cache_pinned = [for key in sort(distinct([for p in values(var.runner_pools) : "${p.runner_version}/${p.runner_architecture}" if p.runner_version != "latest" && p.image_profile != "prebuilt"])) : {
+    version = split("/", key)[0]
+    arch    = split("/", key)[1]
+    sha256  = local.runner_checksums[split("/", key)[0]][split("/", key)[1]]
+  }]
 }
 
 variable "runner_checksums" {

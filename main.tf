@@ -35,7 +35,7 @@ locals {
   }
 
   # Unset packages default to this module's own `npm run build` output.
-  zips = { for fn, file in { webhook = "webhook", scale_up = "scale-up", scale_down = "scale-down" } : fn => merge(var.lambda_zips[fn], {
+  zips = { for fn, file in { webhook = "webhook", scale_up = "scale-up", scale_down = "scale-down", runner_cache = "runner-cache" } : fn => merge(var.lambda_zips[fn], {
     path = var.lambda_zips[fn].s3_bucket == null ? coalesce(var.lambda_zips[fn].path, "${path.module}/dist/lambdas/${file}.zip") : null
   }) }
 
@@ -102,9 +102,34 @@ module "webhook" {
   tags                         = local.tags
 }
 
+# The agent, its unit and the runner binary cache, which runner instances fetch at boot.
+module "artifacts" {
+  source = "./modules/artifacts"
+
+  prefix      = var.prefix
+  environment = local.environment
+  log_level   = var.log_level
+  lambda      = local.lambda_common
+  zip         = local.zips.runner_cache
+  runner_cache = var.runner_binary_cache.enabled ? {
+    latest              = local.cache_latest_archs
+    pinned              = local.cache_pinned
+    schedule_expression = var.runner_binary_cache.schedule_expression
+    timeout             = var.runner_binary_cache.timeout
+    memory_size         = var.runner_binary_cache.memory_size
+  } : null
+  tags = local.tags
+}
+
 module "runner_pool" {
   source   = "./modules/runner-pool"
   for_each = var.runner_pools
+
+  artifacts = merge(module.artifacts.agent, {
+    bucket       = module.artifacts.bucket
+    bucket_arn   = module.artifacts.bucket_arn
+    runner_cache = var.runner_binary_cache.enabled
+  })
 
   prefix             = var.prefix
   environment        = local.environment
@@ -145,6 +170,7 @@ module "runner_pool" {
     install_git                 = each.value.install_git
     runner_version              = each.value.runner_version
     runner_sha256               = local.runner_sha256[each.key]
+    runner_fallback_version     = local.runner_download_version[each.key]
     runner_run_as               = coalesce(each.value.runner_run_as, each.value.image_profile == "ubuntu" ? "ubuntu" : "ec2-user")
     enable_ssm_on_runners       = each.value.enable_ssm_on_runners
     userdata_pre_install        = each.value.userdata_pre_install

@@ -95,5 +95,16 @@ output "alarm_arns" {
     { for a in aws_cloudwatch_metric_alarm.lambda_throttles : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.dlq_depth : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.scale_down_skipped_busy : a.alarm_name => a.arn },
+    { for a in aws_cloudwatch_metric_alarm.pinned_runner_behind : a.alarm_name => a.arn },
   )
+}
+
+output "artifact_bucket" {
+  description = "The artifact bucket runner instances fetch the agent and (with the runner binary cache) actions/runner from."
+  value       = module.artifacts.bucket
+}
+
+output "runner_cache_function_name" {
+  description = "Name of the runner-cache function (null when runner_binary_cache.enabled is false)."
+  value       = module.artifacts.function_name
 }

@@ -35,7 +35,7 @@ variable "runner_pools" {
     ebs_kms_key_arn                 = optional(string)
     install_docker                  = optional(bool, true)
     install_git                     = optional(bool, true)
-    runner_version                  = optional(string, "2.329.0")
+    runner_version                  = optional(string, "latest")
     runner_run_as                   = optional(string)
     enable_ssm_on_runners           = optional(bool, false)
     userdata_pre_install            = optional(string, "")
@@ -158,15 +158,21 @@ variable "runner_pools" {
   }
 
   validation {
-    condition     = alltrue([for p in values(var.runner_pools) : contains(["x64", "arm64"], p.runner_architecture) && can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", p.runner_version))])
-    error_message = "runner_architecture must be x64 or arm64 and runner_version an actions/runner release such as 2.329.0 (no leading v)."
+    condition     = alltrue([for p in values(var.runner_pools) : contains(["x64", "arm64"], p.runner_architecture) && (p.runner_version == "latest" || can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", p.runner_version)))])
+    error_message = "runner_architecture must be x64 or arm64 and runner_version \"latest\" or an actions/runner release such as 2.329.0 (no leading v)."
+  }
+
+  # "latest" is what the runner binary cache keeps current; without the cache a pool pins a release.
+  validation {
+    condition     = var.runner_binary_cache.enabled || alltrue([for p in values(var.runner_pools) : p.runner_version != "latest" || p.image_profile == "prebuilt"])
+    error_message = "runner_version \"latest\" (the default) needs the runner binary cache (runner_binary_cache.enabled = true): set an exact release such as 2.329.0 on each pool, or enable the cache."
   }
 
   # User data installs only a tarball whose SHA-256 it knows (checksums.tf): a version without
   # one is refused here rather than at boot, where every instance would fail to register.
   validation {
-    condition     = alltrue([for p in values(var.runner_pools) : try(local.runner_checksums[p.runner_version][p.runner_architecture] != null, false)])
-    error_message = "Each pool's runner_version needs a pinned SHA-256 for its runner_architecture: the module pins 2.329.0; add other versions with runner_checksums (both values from the actions/runner release notes)."
+    condition     = alltrue([for p in values(var.runner_pools) : p.runner_version == "latest" || try(local.runner_checksums[p.runner_version][p.runner_architecture] != null, false)])
+    error_message = "Each pool's runner_version (other than \"latest\") needs a pinned SHA-256 for its runner_architecture: the module pins 2.329.0; add other versions with runner_checksums (both values from the actions/runner release notes)."
   }
 
   validation {

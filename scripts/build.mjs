@@ -14,6 +14,7 @@ export const FUNCTIONS = {
   webhook: 'lambdas/src/functions/webhook/handler.ts',
   'scale-up': 'lambdas/src/functions/scale-up/handler.ts',
   'scale-down': 'lambdas/src/functions/scale-down/handler.ts',
+  'runner-cache': 'lambdas/src/functions/runner-cache/handler.ts',
 };
 
 async function zipFile(source, entryName, target) {

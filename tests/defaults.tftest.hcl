@@ -26,9 +26,10 @@ variables {
     webhook_secret = "not-a-real-secret"
   }
   lambda_zips = {
-    webhook    = { path = "tests/fixtures/lambda.zip" }
-    scale_up   = { path = "tests/fixtures/lambda.zip" }
-    scale_down = { path = "tests/fixtures/lambda.zip" }
+    webhook      = { path = "tests/fixtures/lambda.zip" }
+    scale_up     = { path = "tests/fixtures/lambda.zip" }
+    scale_down   = { path = "tests/fixtures/lambda.zip" }
+    runner_cache = { path = "tests/fixtures/lambda.zip" }
   }
   runner_pools = {
     linux = {
@@ -52,8 +53,8 @@ run "defaults_plan" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.lambda_errors) == 3 && length(aws_cloudwatch_metric_alarm.lambda_throttles) == 3
-    error_message = "Each of the three Lambdas needs an errors and a throttles alarm by default."
+    condition     = length(aws_cloudwatch_metric_alarm.lambda_errors) == 4 && length(aws_cloudwatch_metric_alarm.lambda_throttles) == 4
+    error_message = "Each of the four Lambdas (the runner cache's included) needs an errors and a throttles alarm by default."
   }
 
   assert {
@@ -127,8 +128,8 @@ run "defaults_apply" {
   }
 
   assert {
-    condition     = output.scale_down_schedule_arn != null && length(output.alarm_arns) == 8
-    error_message = "The schedule and all eight default alarms must be outputs."
+    condition     = output.scale_down_schedule_arn != null && length(output.alarm_arns) == 10
+    error_message = "The schedule and all ten default alarms must be outputs."
   }
 
   assert {

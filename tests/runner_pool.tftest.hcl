@@ -30,6 +30,15 @@ variables {
   fleet_parameter_path  = "/github-action-runners/ghr-test"
   github_parameter_arns = ["arn:aws:ssm:eu-west-1:123456789012:parameter/shared/gh/key", "arn:aws:ssm:eu-west-1:123456789012:parameter/github-action-runners/ghr-test/app/id"]
   instance_tags         = { "ghr:environment" = "ghr-test", "ghr:Type" = "Org" }
+  artifacts = {
+    bucket        = "ghr-test-artifacts"
+    bucket_arn    = "arn:aws:s3:::ghr-test-artifacts"
+    script_key    = "agent/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/ghr-agent.sh"
+    script_sha256 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    unit_key      = "agent/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/ghr-agent.service"
+    unit_sha256   = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+    runner_cache  = true
+  }
   pool = {
     owner                       = "acme"
     enable_organization_runners = true
@@ -97,8 +106,8 @@ run "launch_template" {
   }
 
   assert {
-    condition     = strcontains(output.user_data, "actions-runner-linux-x64-2.329.0.tar.gz") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent") && strcontains(output.user_data, "echo pre-install-marker") && strcontains(output.user_data, "packages=\"libicu tar gzip git docker\"") && strcontains(output.user_data, "usermod -aG docker ec2-user")
-    error_message = "User data must install actions/runner, the agent with its settings, the pre-install hook, and by default git and Docker with the runner user in the docker group."
+    condition     = strcontains(output.user_data, "version=2.329.0\n") && strcontains(output.user_data, "actions-runner-linux-x64-$version.tar.gz") && strcontains(output.user_data, "fetch_verified \"agent/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/ghr-agent.sh\" \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" /usr/local/bin/ghr-agent 5") && strcontains(output.user_data, "echo pre-install-marker") && strcontains(output.user_data, "packages=\"libicu tar gzip git docker\"") && strcontains(output.user_data, "usermod -aG docker ec2-user")
+    error_message = "User data must install actions/runner, fetch the agent from the artifact bucket against its SHA-256, write its settings, run the pre-install hook, and by default install git and Docker with the runner user in the docker group."
   }
 
   # The agent reads <GHR_CONFIG_PATH>/<instance-id>: its own pool's path.
@@ -109,7 +118,7 @@ run "launch_template" {
 
   # The tarball is checked against the pinned SHA-256 before it is unpacked.
   assert {
-    condition     = strcontains(output.user_data, "echo \"194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d  runner.tar.gz\" | sha256sum --check --strict -\ntar xzf runner.tar.gz")
+    condition     = strcontains(output.user_data, "sum=194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d\n") && strcontains(output.user_data, "echo \"$sum  runner.tar.gz\" | sha256sum --check --strict -\nfi\necho \"actions/runner $version (x64) from the $source\"\ntar xzf runner.tar.gz")
     error_message = "User data must verify the runner tarball's SHA-256, then unpack it."
   }
 
@@ -133,6 +142,62 @@ run "launch_template" {
 }
 
 # An Ubuntu AMI pinned by id, its root device, a tuned volume under a customer-managed key, a key pair.
+# The runner binary cache: a "latest" pool reads the cache's pointer, then the tarball from the
+# bucket, and falls back to the pinned release from GitHub; without the cache, GitHub only.
+run "latest_pool_reads_the_cache_and_falls_back_to_the_pinned_release" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    pool = merge(var.pool, { runner_version = "latest", runner_fallback_version = "2.329.0" })
+  }
+
+  assert {
+    condition = alltrue([for needle in [
+      "aws s3 cp --only-show-errors --region eu-west-1 \"s3://ghr-test-artifacts/runners/latest/linux-x64\" latest.txt",
+      "fetch_verified \"runners/$version/actions-runner-linux-x64-$version.tar.gz\" \"$sum\" runner.tar.gz 1 && source=cache",
+      "version=2.329.0\nsum=194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d\n",
+      "https://github.com/actions/runner/releases/download/v$version/actions-runner-linux-x64-$version.tar.gz",
+    ] : strcontains(output.user_data, needle)])
+    error_message = "A latest pool reads the cache's pointer and tarball, and falls back to the module's pinned release from GitHub."
+  }
+}
+
+run "without_the_cache_the_runner_comes_from_github" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    artifacts = merge(var.artifacts, { runner_cache = false })
+  }
+
+  assert {
+    condition     = !strcontains(output.user_data, "fetch_verified \"runners/") && !strcontains(output.user_data, "runners/latest") && strcontains(output.user_data, "source=GitHub\nif [ \"$source\" = GitHub ]; then") && strcontains(output.user_data, "/ghr-agent.sh\" \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" /usr/local/bin/ghr-agent 5")
+    error_message = "Without the cache user data downloads actions/runner from GitHub only; the agent still comes from the bucket."
+  }
+}
+
+run "rejects_latest_without_the_cache" {
+  command = plan
+
+  module {
+    source = "./modules/runner-pool"
+  }
+
+  variables {
+    artifacts = merge(var.artifacts, { runner_cache = false })
+    pool      = merge(var.pool, { runner_version = "latest", runner_fallback_version = "2.329.0" })
+  }
+
+  expect_failures = [aws_launch_template.this]
+}
+
 run "launch_template_follows_the_ami_and_volume_settings" {
   command = apply
 
@@ -236,6 +301,12 @@ run "runner_role_touches_only_itself" {
       anytrue([for c in s.condition : c.variable == "aws:TagKeys" && sort(c.values) == sort(["ghr:agent-state"])])
     ])
     error_message = "The runner may tag only itself (aws:ARN == ec2:SourceInstanceARN), and only its agent-state tag."
+  }
+
+  # The artifact bucket: read only, the agent's and the runner tarballs' prefixes only.
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.runner.statement : s if s.sid == "ReadArtifacts"]).actions == toset(["s3:GetObject"]) && one([for s in data.aws_iam_policy_document.runner.statement : s if s.sid == "ReadArtifacts"]).resources == toset(["arn:aws:s3:::ghr-test-artifacts/agent/*", "arn:aws:s3:::ghr-test-artifacts/runners/*"]) && alltrue([for s in data.aws_iam_policy_document.runner.statement : !anytrue([for a in s.actions : startswith(a, "s3:") && a != "s3:GetObject"]) if s.effect != "Deny"])
+    error_message = "The runner may only read the artifact bucket's agent/ and runners/ objects: no write, no listing."
   }
 
   assert {
@@ -362,7 +433,7 @@ run "reusable_pool_may_request_recycle" {
   }
 
   assert {
-    condition     = strcontains(output.user_data, "actions-runner-linux-arm64-2.329.0.tar.gz") && strcontains(output.user_data, "56768348b3d643a6a29d4ad71e9bdae0dc0ef1eb01afe0f7a8ee097b039bfaaf  runner.tar.gz")
+    condition     = strcontains(output.user_data, "actions-runner-linux-arm64-$version.tar.gz") && strcontains(output.user_data, "sum=56768348b3d643a6a29d4ad71e9bdae0dc0ef1eb01afe0f7a8ee097b039bfaaf\n")
     error_message = "An arm64 pool installs the arm64 tarball and checks the arm64 checksum."
   }
 }
@@ -407,7 +478,7 @@ run "ubuntu_profile" {
       strcontains(output.user_data, "apt-get -o DPkg::Lock::Timeout=600 install -y -q $packages") && strcontains(output.user_data, "packages=\"curl tar gzip git docker.io\"") &&
       strcontains(output.user_data, "command -v aws >/dev/null || snap install aws-cli --classic") &&
       !strcontains(output.user_data, "dnf install") && strcontains(output.user_data, "usermod -aG docker ubuntu") &&
-      strcontains(output.user_data, "actions-runner-linux-arm64-2.329.0.tar.gz")
+      strcontains(output.user_data, "actions-runner-linux-arm64-$version.tar.gz")
     )
     error_message = "Ubuntu user data installs with apt (git, docker.io), adds the AWS CLI snap, puts the runner user in the docker group and downloads the runner."
   }
@@ -446,7 +517,7 @@ run "prebuilt_profile" {
       aws_launch_template.this.image_id == "ami-0123456789abcdef0" && aws_launch_template.this.block_device_mappings[0].device_name == "/dev/nvme0n1" &&
       !strcontains(output.user_data, "dnf install") && !strcontains(output.user_data, "apt-get") && !strcontains(output.user_data, "curl -fsSL") &&
       !strcontains(output.user_data, "systemctl enable --now docker") &&
-      strcontains(output.user_data, "test -x \"$runner_dir/run.sh\" || {") && strcontains(output.user_data, "cat >/usr/local/bin/ghr-agent")
+      strcontains(output.user_data, "test -x \"$runner_dir/run.sh\" || {") && strcontains(output.user_data, "fetch_verified \"agent/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/ghr-agent.sh\"") && !strcontains(output.user_data, "runners/latest")
     )
     error_message = "A prebuilt pool's user data downloads and installs nothing but the agent, checks the image has the runner, and uses the pool's AMI and root device."
   }
@@ -582,8 +653,8 @@ run "user_data_over_the_ec2_limit_is_refused_at_plan" {
   }
 
   variables {
-    # Incompressible: 24 KB of SHA-256 digests.
-    pool = merge(var.pool, { userdata_pre_install = join("\n", [for i in range(384) : "# ${sha256(tostring(i))}"]) })
+    # Hex digests barely compress below half: 43 KB of them is over 16 KB gzip-compressed.
+    pool = merge(var.pool, { userdata_pre_install = join("\n", [for i in range(640) : "# ${sha256(tostring(i))}"]) })
   }
 
   expect_failures = [aws_launch_template.this]

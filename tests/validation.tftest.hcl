@@ -17,9 +17,10 @@ variables {
     webhook_secret = "not-a-real-secret"
   }
   lambda_zips = {
-    webhook    = { path = "tests/fixtures/lambda.zip" }
-    scale_up   = { path = "tests/fixtures/lambda.zip" }
-    scale_down = { path = "tests/fixtures/lambda.zip" }
+    webhook      = { path = "tests/fixtures/lambda.zip" }
+    scale_up     = { path = "tests/fixtures/lambda.zip" }
+    scale_down   = { path = "tests/fixtures/lambda.zip" }
+    runner_cache = { path = "tests/fixtures/lambda.zip" }
   }
   runner_pools = {
     linux = {
@@ -359,6 +360,69 @@ run "accepts_a_runner_version_added_with_its_checksum" {
   assert {
     condition     = local.runner_sha256["linux"] == "0000000000000000000000000000000000000000000000000000000000000000"
     error_message = "A pool on an added version installs the tarball with that version's checksum for its architecture."
+  }
+}
+
+# The runner binary cache: "latest" (the default) is what it serves; without it a pool pins a release.
+run "rejects_latest_without_the_cache" {
+  command = plan
+
+  variables {
+    runner_binary_cache = { enabled = false }
+  }
+
+  expect_failures = [var.runner_pools]
+}
+
+run "rejects_a_cache_schedule_that_is_no_expression_and_a_cache_too_small" {
+  command = plan
+
+  variables {
+    runner_binary_cache = { schedule_expression = "hourly", memory_size = 128 }
+  }
+
+  expect_failures = [var.runner_binary_cache]
+}
+
+run "accepts_pinned_pools_without_the_cache" {
+  command = plan
+
+  variables {
+    runner_binary_cache = { enabled = false }
+    runner_pools = {
+      linux = { owner = "acme", runner_labels = ["l"], runner_version = "2.329.0" }
+    }
+  }
+
+  assert {
+    condition     = module.artifacts.function_name == null
+    error_message = "Without the cache there is no runner-cache function (runner_pool \"without_the_cache_the_runner_comes_from_github\": user data downloads from GitHub)."
+  }
+}
+
+# What the cache keeps: the architectures of "latest" pools, and each pinned release with its checksum.
+run "cache_keeps_what_the_pools_use" {
+  command = plan
+
+  variables {
+    runner_pools = {
+      a = { owner = "acme", runner_labels = ["a"] }
+      b = { owner = "acme", runner_labels = ["b"], runner_architecture = "arm64" }
+      c = { owner = "acme", runner_labels = ["c"], runner_version = "2.329.0" }
+      d = { owner = "acme", runner_labels = ["d"], runner_version = "2.329.0", runner_architecture = "arm64", image_profile = "prebuilt", ami_id = "ami-0123456789abcdef0" }
+    }
+  }
+
+  assert {
+    condition = jsonencode(local.cache_latest_archs) == jsonencode(["arm64", "x64"]) && jsonencode(local.cache_pinned) == jsonencode([
+      { arch = "x64", sha256 = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d", version = "2.329.0" },
+    ])
+    error_message = "The cache keeps the newest release for each architecture of a latest pool, and each pinned release (a prebuilt pool's runner is in its AMI)."
+  }
+
+  assert {
+    condition     = local.runner_download_version["a"] == "2.329.0" && local.runner_sha256["a"] == "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d"
+    error_message = "A latest pool falls back to the module's pinned release and its checksum."
   }
 }
 

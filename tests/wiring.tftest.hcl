@@ -71,9 +71,10 @@ variables {
     webhook_secret = "not-a-real-secret"
   }
   lambda_zips = {
-    webhook    = { path = "tests/fixtures/lambda.zip" }
-    scale_up   = { path = "tests/fixtures/lambda.zip" }
-    scale_down = { path = "tests/fixtures/lambda.zip" }
+    webhook      = { path = "tests/fixtures/lambda.zip" }
+    scale_up     = { path = "tests/fixtures/lambda.zip" }
+    scale_down   = { path = "tests/fixtures/lambda.zip" }
+    runner_cache = { path = "tests/fixtures/lambda.zip" }
   }
   runner_pools = {
     linux = { owner = "acme", runner_labels = ["linux-x64"] }

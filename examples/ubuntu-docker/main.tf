@@ -9,6 +9,9 @@ module "runners" {
 
   github_app_secrets = var.github_app
 
+  # The newest actions/runner from the module's artifact bucket, SHA-256 checked (the defaults, spelled out).
+  runner_binary_cache = { enabled = true, schedule_expression = "rate(6 hours)" }
+
   runner_pools = {
     # Canonical's Ubuntu 24.04, resolved at each launch; user data installs git, docker.io and the
     # AWS CLI snap, and puts the `ubuntu` user (the runner's) in the docker group.

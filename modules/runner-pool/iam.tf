@@ -120,6 +120,15 @@ data "aws_iam_policy_document" "runner" {
     resources = concat(["${local.ssm_arn}/", "${local.ssm_arn}${var.fleet_parameter_path}/*"], local.ancestor_arns)
   }
 
+  # What user data fetches at boot: the agent and its unit, and the cached runner tarballs. Read
+  # only: Terraform and the runner-cache function write the bucket, so no job can plant a file
+  # another instance would run. No ListBucket: a runner need not enumerate the bucket.
+  statement {
+    sid       = "ReadArtifacts"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.artifacts.bucket_arn}/agent/*", "${var.artifacts.bucket_arn}/runners/*"]
+  }
+
   # Reusable pools: after each job the agent asks its pool's recycle queue for a fresh JIT
   # registration. That queue only: never the job queue (whose messages drive launches and whose
   # depth is demand), another pool's queue or a DLQ. What it sends is untrusted: scale-up answers

@@ -41,13 +41,23 @@ locals {
   # A pool's own template (upstream's `userdata_template`) replaces ours whole and gets the same
   # variables: docs/terraform.md, "Your own user data", says what it must do with them.
   user_data = templatefile(coalesce(var.pool.userdata_template, "${path.module}/templates/user-data.sh.tftpl"), {
-    # The agent ships once, in agent/ (tested there against the simulator's facades).
-    agent_script          = trimspace(file("${path.module}/../../agent/ghr-agent.sh"))
-    agent_unit            = trimspace(file("${path.module}/../../agent/ghr-agent.service"))
-    agent_settings        = local.agent_settings
-    runner_version        = var.pool.runner_version
+    # The agent ships once, in agent/, and reaches instances through the artifact bucket. Its text
+    # stays available to a pool's own userdata_template, which earlier versions inlined.
+    agent_script   = trimspace(file("${path.module}/../../agent/ghr-agent.sh"))
+    agent_unit     = trimspace(file("${path.module}/../../agent/ghr-agent.service"))
+    agent_settings = local.agent_settings
+    # "latest" reads the cache's pointer first; the pinned release below is what it falls back to.
+    runner_latest         = var.pool.runner_version == "latest"
+    runner_version        = var.pool.runner_version == "latest" ? var.pool.runner_fallback_version : var.pool.runner_version
     runner_arch           = var.pool.runner_architecture
     runner_sha256         = var.pool.runner_sha256
+    runner_cache          = var.artifacts.runner_cache
+    artifact_bucket       = var.artifacts.bucket
+    agent_key             = var.artifacts.script_key
+    agent_sha256          = var.artifacts.script_sha256
+    unit_key              = var.artifacts.unit_key
+    unit_sha256           = var.artifacts.unit_sha256
+    region                = local.region
     run_as                = var.pool.runner_run_as
     image_profile         = var.pool.image_profile
     install_docker        = var.pool.install_docker
@@ -100,6 +110,10 @@ resource "aws_launch_template" "this" {
   # EC2 limits user data to 16 KB before base64 (EC2 user guide, "Run commands when you launch an
   # EC2 instance with user data input"): a longer script would fail every launch, at scale-up.
   lifecycle {
+    precondition {
+      condition     = var.pool.runner_version != "latest" || (var.artifacts.runner_cache && var.pool.runner_fallback_version != null)
+      error_message = "runner_version \"latest\" is served by the runner binary cache (runner_binary_cache.enabled) and needs the pinned release user data falls back to (runner_fallback_version)."
+    }
     precondition {
       condition     = length(base64gzip(local.user_data)) * 3 / 4 <= 16384
       error_message = "The pool's user data is over EC2's 16 KB limit once gzip-compressed: shorten userdata_pre_install / userdata_post_install or the userdata_template, or bake the steps into a prebuilt AMI."

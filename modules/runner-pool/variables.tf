@@ -36,8 +36,9 @@ variable "pool" {
     ebs_kms_key_arn             = optional(string)
     install_docker              = optional(bool, true)
     install_git                 = optional(bool, true)
-    runner_version              = string
-    runner_sha256               = string
+    runner_version              = string # a release (2.329.0) or "latest" (the cache's newest; needs artifacts.runner_cache)
+    runner_sha256               = string # of runner_version, or for "latest" of the pinned release user data falls back to
+    runner_fallback_version     = optional(string)
     runner_run_as               = string
     enable_ssm_on_runners       = bool
     userdata_pre_install        = string
@@ -73,6 +74,24 @@ variable "pool" {
   validation {
     condition     = can(regex("^[0-9a-f]{64}$", var.pool.runner_sha256))
     error_message = "runner_sha256 must be the lowercase hex SHA-256 of the runner tarball: user data refuses to unpack a tarball that does not match it."
+  }
+}
+
+variable "artifacts" {
+  description = "The module's artifact bucket (modules/artifacts): the agent and its unit user data fetches, and whether the bucket holds the runner binary cache."
+  type = object({
+    bucket        = string
+    bucket_arn    = string
+    script_key    = string
+    script_sha256 = string
+    unit_key      = string
+    unit_sha256   = string
+    runner_cache  = bool
+  })
+
+  validation {
+    condition     = alltrue([for sum in [var.artifacts.script_sha256, var.artifacts.unit_sha256] : can(regex("^[0-9a-f]{64}$", sum))])
+    error_message = "artifacts.script_sha256 and unit_sha256 are the lowercase hex SHA-256 of the agent files: user data refuses files that do not match."
   }
 }
 

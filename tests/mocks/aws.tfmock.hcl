@@ -120,3 +120,4 @@ mock_resource "aws_cloudwatch_metric_alarm" {
     arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:mock"
   }
 }
+

@@ -5,6 +5,7 @@ import { USAGE, parseBenchArgs, type BenchOptions } from './options.js';
 import { Progress, type BenchIo } from './progress.js';
 import { readable, type BenchResult } from './report.js';
 import { costOfSafety, runSafety } from './safety.js';
+import { runBoot } from './boot.js';
 import { runScale } from './scale/run.js';
 import { httpHours, runFaults } from './faults.js';
 import { measureAgentLatency } from './agent/latency.js';
@@ -27,6 +28,14 @@ async function collect(options: BenchOptions, progress: Progress, env: BenchIo['
     if (parts.has('safety')) result.safety = rows;
     if (parts.has('cost')) result.cost = costOfSafety(rows);
     result.notes.safety = SAME_MODE_NOTE;
+  }
+  if (parts.has('boot')) {
+    result.boot = await runBoot({
+      seeds: options.seeds,
+      hours: options.hours,
+      onProgress: (done, total) => progress.step('boot: simulations', done, total),
+    });
+    progress.end();
   }
   if (parts.has('faults')) {
     const http = options.faultDoors === 'both' ? ` + HTTP door seed 1 x ${httpHours(options.hours)} h` : '';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
 
-export const PARTS = ['safety', 'cost', 'faults', 'scale', 'speed', 'bundles', 'agent'] as const;
+export const PARTS = ['safety', 'cost', 'boot', 'faults', 'scale', 'speed', 'bundles', 'agent'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -23,7 +23,9 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--json] [--only PARTS] [--seeds N] [--hours H] [--quick]
   --only       comma-separated parts: ${PARTS.join(', ')}; default all
-  --seeds N    seeds per scenario and strategy in the safety matrix; default 3
+               (boot: queue wait and instance-hours of ours in the burst scenario with the runner from the
+               module's S3 cache, from GitHub or baked into an AMI; 3 rows x --seeds x --hours)
+  --seeds N    seeds per scenario and strategy in the safety matrix, and per row of the boot table; default 3
   --hours H    simulated hours per run; default 24
   --quick      1 seed x 6 h; scale run over 100 instances in 4 owners at 5 ms; short speed run; 1 import sample;
                1 agent run

@@ -2,6 +2,7 @@ import type { FaultMatrixRow } from '../sim/faults/index.js';
 import { faultTable } from './faults.js';
 import type { SpeedMeasurement } from '../sim/bench-speed.js';
 import type { BundleRow } from './bundles.js';
+import { bootTable, type BootRow } from './boot.js';
 import type { AgentLatency } from './agent/latency.js';
 import { COMPARISONS, type CostRow, type RegistrationComparison, type SafetyRow } from './safety.js';
 import type { ScaleResult } from './scale/run.js';
@@ -11,6 +12,8 @@ import { table } from './table.js';
 export interface BenchResult {
   safety?: SafetyRow[];
   cost?: CostRow[];
+  /** Issue 15: ours with the runner from the cache, GitHub or the AMI. */
+  boot?: BootRow[];
   faults?: FaultMatrixRow[];
   scale?: ScaleResult['rows'];
   scaleSummary?: Omit<ScaleResult, 'rows'> & { readonly callsOverFloor: Readonly<Record<string, number>> };
@@ -185,6 +188,7 @@ export function readable(result: BenchResult): string {
   const parts: string[] = [];
   if (result.safety) parts.push(...safetyTables(result.safety));
   if (result.cost) parts.push(costTable(result.cost));
+  if (result.boot) parts.push(bootTable(result.boot));
   if (result.faults) parts.push(faultTable(result.faults));
   if (result.scale) parts.push(scaleTable(result));
   if (result.speed) parts.push(speedTable(result.speed));

@@ -23,19 +23,21 @@ const runnerLabel = z
   .max(100)
   .regex(/^[^,\s]+$/, 'a label has no spaces or commas');
 
+/** https, or http to a loopback host (the simulator's facades, a local test server), which never leaves the machine. */
+export const httpsOrLoopbackUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine(
+    (url) => url.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url),
+    'expected an https URL (http only for a loopback host)',
+  );
+
 export const githubSchema = z.strictObject({
   /**
    * https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. Installation
    * tokens and the App's JWT travel here: https only, but for a loopback host (the simulator's
    * GitHub facade, a local test server), which never leaves the machine.
    */
-  apiUrl: z
-    .url({ protocol: /^https?$/ })
-    .refine(
-      (url) => url.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url),
-      'expected an https URL (http only for a loopback host)',
-    )
-    .default('https://api.github.com'),
+  apiUrl: httpsOrLoopbackUrl.default('https://api.github.com'),
   appIdParameter: ssmParameterName,
   privateKeyParameter: ssmParameterName,
   /** Owner (org or owner/repo) → installation id. Unlisted owners are looked up and cached. */
@@ -321,3 +323,31 @@ export type WarmRule = z.output<typeof warmRuleSchema>;
 export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 export type ScaleUpConfig = z.output<typeof scaleUpConfigSchema>;
 export type ScaleDownConfig = z.output<typeof scaleDownConfigSchema>;
+
+const runnerArch = z.enum(['x64', 'arm64']);
+
+/**
+ * The runner-cache function (modules/runner-cache): which actions/runner tarballs the artifact
+ * bucket must hold. `latest` lists the architectures of pools on `runner_version = "latest"`;
+ * `pinned` the exact versions other pools use, with the module's checksums (checksums.tf).
+ */
+export const runnerCacheConfigSchema = z.strictObject({
+  environment: commonSchema.environment,
+  logLevel: commonSchema.logLevel,
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+  latest: z.array(runnerArch).default([]),
+  pinned: z
+    .array(
+      z.strictObject({
+        version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected an actions/runner version such as 2.329.0'),
+        arch: runnerArch,
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'),
+      }),
+    )
+    .default([]),
+  /** actions/runner lives on github.com for GHES users too; only tests point these elsewhere. */
+  releasesApiUrl: httpsOrLoopbackUrl.default('https://api.github.com'),
+  releasesDownloadUrl: httpsOrLoopbackUrl.default('https://github.com/actions/runner/releases/download'),
+});
+
+export type RunnerCacheFunctionConfig = z.output<typeof runnerCacheConfigSchema>;

@@ -1,4 +1,5 @@
 import type { SimWorld } from './build.js';
+import type { RunnerSource } from './world/boot.js';
 import type { World } from './world/world.js';
 
 export interface Percentiles {
@@ -21,12 +22,33 @@ export function percentiles(values: readonly number[]): Percentiles {
  * still queued at the end counts with what it waited so far, so a queue that never drains shows.
  */
 export function queueWait(world: World): Percentiles {
+  return percentiles(queueWaitsMs(world));
+}
+
+/** Every job's queue wait in milliseconds (the bench pools them over seeds). */
+export function queueWaitsMs(world: World): number[] {
   const waits: number[] = [];
   for (const job of world.github.jobs.values()) {
     if (job.workerStartMs !== undefined) waits.push(job.workerStartMs - job.arrivalMs);
     else if (job.status === 'queued') waits.push(world.now - job.arrivalMs);
   }
-  return percentiles(waits);
+  return waits;
+}
+
+/** How long instances took to boot, and from where their runner came (issue 15). */
+export interface BootAccounting {
+  readonly runnerSource: RunnerSource;
+  /** CreateFleet to runner online, over the instances whose runner came online. */
+  readonly seconds: Percentiles;
+}
+
+export function bootAccounting(world: World): BootAccounting {
+  return { runnerSource: world.ctx.params.boot.runnerSource, seconds: percentiles(bootTimesMs(world)) };
+}
+
+/** CreateFleet to runner online in milliseconds, per instance whose runner came online. */
+export function bootTimesMs(world: World): number[] {
+  return [...world.ec2.instances.values()].flatMap((i) => (i.everOnline && i.boot ? [i.boot.totalMs] : []));
 }
 
 /**

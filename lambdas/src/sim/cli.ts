@@ -3,6 +3,8 @@ import { progressLine } from './progress.js';
 import type { World } from './world/world.js';
 import { ConfigError } from '../errors.js';
 import { builtinScenarioNames, loadScenario } from './scenarios/load.js';
+import { withRunnerSource } from './scenarios/variants.js';
+import { RUNNER_SOURCES, type RunnerSource } from './world/boot.js';
 import { resolveStrategy, runSimulation, STRATEGIES, type SimulationResult } from './run.js';
 import { ALL_OURS, type OurFunctions } from './build.js';
 import { finishReport, runCompare, TimelineRecorder, wantsReport } from './report/cli.js';
@@ -15,11 +17,13 @@ export interface CliIo {
 /** Simulated hours of a sandbox run through the HTTP door when `--hours` is not given: well under a minute. */
 const SANDBOX_HOURS = 4;
 
-const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--hours N] [--seed N] [--door D] [--json]
+const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--hours N] [--seed N] [--runner-source S] [--door D] [--json]
   --scenario  built-in (${builtinScenarioNames().join(', ')}) or a JSON file; default steady
   --strategy  ${Object.keys(STRATEGIES).join(', ')}; default quarantine (ours)
   --hours     simulated hours; default: the scenario's (${SANDBOX_HOURS} with the http door)
   --seed      RNG seed (integer); default 1
+  --runner-source  where instances get actions/runner: ${RUNNER_SOURCES.join(', ')} (the module's S3 cache,
+              github.com's release download, a prebuilt AMI); default: the scenario's (cache)
   --door      http: the real Lambda handlers and production adapters through the simulator's
               HTTP facades (the default for a readable run: the sandbox); in-process: the ports
               over the world, byte-for-byte deterministic and ~100x faster (the default with
@@ -40,7 +44,7 @@ const USAGE = `usage: npm start -- [--scenario NAME|FILE] [--strategy NAME] [--h
 
 /** The keys `--json` prints, in this order (issue 3, then issue 12's and issue 13's additions). */
 export function summaryJson(
-  result: Pick<SimulationResult, 'scenario' | 'strategy' | 'seed' | 'simulatedHours' | 'accounting'>,
+  result: Pick<SimulationResult, 'scenario' | 'strategy' | 'seed' | 'simulatedHours' | 'accounting' | 'boot'>,
 ): Record<string, unknown> {
   const a = result.accounting;
   return {
@@ -75,6 +79,8 @@ export function summaryJson(
     maxMarkedWithDemandSeconds: a.maxMarkedWithDemandSeconds,
     // issue 14: what hostile runners tried and what stopped them (null: no attackers in the scenario)
     hostileAttempts: a.hostile ?? null,
+    // issue 15: where the runner binary came from, and CreateFleet to runner online
+    boot: result.boot,
   };
 }
 
@@ -95,6 +101,10 @@ function readable(result: SimulationResult): string {
     [
       'queue wait p50 / p95 / max',
       `${a.queueWaitSeconds.p50} / ${a.queueWaitSeconds.p95} / ${a.queueWaitSeconds.max} s`,
+    ],
+    [
+      'boot p50 / p95 (runner source)',
+      `${result.boot.seconds.p50} / ${result.boot.seconds.p95} s (${result.boot.runnerSource})`,
     ],
     ['returned to service / backstops', `${a.returnedToService} / ${a.backstops}`],
     [
@@ -141,6 +151,15 @@ function oursOf(value: string | undefined, withControlPlane: boolean): OurFuncti
   };
 }
 
+/** `--runner-source`: one of RUNNER_SOURCES, or undefined for the scenario's own. */
+function runnerSourceOf(value: string | undefined): RunnerSource | undefined {
+  if (value === undefined) return undefined;
+  const source = RUNNER_SOURCES.find((s) => s === value);
+  if (source === undefined)
+    throw new ConfigError(`--runner-source: expected one of ${RUNNER_SOURCES.join(', ')}, got "${value}"`);
+  return source;
+}
+
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -162,6 +181,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         strategy: { type: 'string', default: 'quarantine' },
         hours: { type: 'string' },
         seed: { type: 'string', default: '1' },
+        'runner-source': { type: 'string' },
         json: { type: 'boolean', default: false },
         door: { type: 'string' },
         report: { type: 'string' },
@@ -183,7 +203,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    const scenario = loadScenario(values.scenario);
+    const loaded = loadScenario(values.scenario);
+    const source = runnerSourceOf(values['runner-source']);
+    const scenario = source === undefined ? loaded : withRunnerSource(loaded, source);
     const strategy = resolveStrategy(values.strategy);
     // The sandbox (a readable run) shows the real handlers at work; machine output stays on the
     // deterministic door, so `--json` twice gives the same bytes (issue 3).

@@ -1,5 +1,6 @@
 import type { ScaleDownReport, ScaleDownStrategy } from '../core/strategy.js';
 import { account, type Accounting } from './accounting.js';
+import { bootAccounting, type BootAccounting } from './accounting-detail.js';
 import { buildWorld, type BuildOptions, type SimWorld } from './build.js';
 import { FUNCTIONS } from './control-plane/configs.js';
 import type { StrategyEntry } from './control-plane/strategies.js';
@@ -31,6 +32,8 @@ export interface SimulationResult {
   readonly seed: number;
   readonly simulatedHours: number;
   readonly accounting: Accounting;
+  /** CreateFleet to runner online, and where the runner came from (issue 15). */
+  readonly boot: BootAccounting;
   readonly reports: readonly ScaleDownReport[];
   /** The scale-down function's log lines (every level). */
   readonly strategyLog: readonly string[];
@@ -77,6 +80,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       seed: options.seed,
       simulatedHours: (sim.endMs - sim.world.startMs) / 3_600_000,
       accounting: account(sim),
+      boot: bootAccounting(sim.world),
       reports,
       strategyLog: sim.world.lambda.record(FUNCTIONS.scaleDown)?.lines ?? [],
       eventLogDigest: sim.world.eventLog.digest(),

@@ -55,7 +55,7 @@ describe('npm run build', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('builds one zip per Lambda', () => {
-    expect(first.map((b) => b.name)).toEqual(['webhook', 'scale-up', 'scale-down']);
+    expect(first.map((b) => b.name)).toEqual(['webhook', 'scale-up', 'scale-down', 'runner-cache']);
     for (const b of first) expect(b.bytes).toBeGreaterThan(10_000);
   });
 
@@ -63,22 +63,28 @@ describe('npm run build', () => {
     expect(second.map((b) => b.sha256)).toEqual(first.map((b) => b.sha256));
   });
 
-  it.each(['webhook', 'scale-up', 'scale-down'])('%s: a missing configuration fails with a clear error', (name) => {
-    const bundle = first.find((b) => b.name === name)!.zip.replace(/\.zip$/, '/index.mjs');
-    const result = invokeBundle(bundle, undefined);
-    expect(result).toContain('ConfigError');
-    expect(result).toContain('FLEET_CONFIG is not set');
-  });
+  it.each(['webhook', 'scale-up', 'scale-down', 'runner-cache'])(
+    '%s: a missing configuration fails with a clear error',
+    (name) => {
+      const bundle = first.find((b) => b.name === name)!.zip.replace(/\.zip$/, '/index.mjs');
+      const result = invokeBundle(bundle, undefined);
+      expect(result).toContain('ConfigError');
+      expect(result).toContain('FLEET_CONFIG is not set');
+    },
+  );
 
-  it.each(['webhook', 'scale-up', 'scale-down'])('%s: a bad configuration names every bad key', (name) => {
-    const bundle = first.find((b) => b.name === name)!.zip.replace(/\.zip$/, '/index.mjs');
-    const result = invokeBundle(bundle, JSON.stringify({ environment: 'bad env', logLevel: 'LOUD' }));
-    expect(result).toContain('ConfigError');
-    expect(result).toContain('environment: expected 1-64 letters');
-    expect(result).toContain('logLevel:');
-    expect(result).toContain('github:');
-    expect(result).not.toContain('undefined');
-  });
+  it.each(['webhook', 'scale-up', 'scale-down', 'runner-cache'])(
+    '%s: a bad configuration names every bad key',
+    (name) => {
+      const bundle = first.find((b) => b.name === name)!.zip.replace(/\.zip$/, '/index.mjs');
+      const result = invokeBundle(bundle, JSON.stringify({ environment: 'bad env', logLevel: 'LOUD' }));
+      expect(result).toContain('ConfigError');
+      expect(result).toContain('environment: expected 1-64 letters');
+      expect(result).toContain('logLevel:');
+      expect(result).toContain(name === 'runner-cache' ? 'bucket:' : 'github:');
+      expect(result).not.toContain('undefined');
+    },
+  );
 
   it('ships only our protocol: no baseline strategy is in any bundle', () => {
     // The baselines live in lambdas/src/sim/baselines and are injected by the simulator (issue 12).

@@ -109,6 +109,7 @@ test('a release is the module tarball, each Lambda zip and SHA256SUMS, all match
     `webhook-${VERSION}.zip`,
     `scale-up-${VERSION}.zip`,
     `scale-down-${VERSION}.zip`,
+    `runner-cache-${VERSION}.zip`,
     'SHA256SUMS',
   ]);
   const check = run('sha256sum', ['--check', '--strict', 'SHA256SUMS'], join(work, 'a'));
@@ -135,6 +136,7 @@ test('the tarball holds exactly the tracked module files and the zips: nothing l
   );
   const expected = [
     ...z.array(z.string()).parse(JSON.parse(tracked.stdout)),
+    'dist/lambdas/runner-cache.zip',
     'dist/lambdas/scale-down.zip',
     'dist/lambdas/scale-up.zip',
     'dist/lambdas/webhook.zip',
@@ -172,7 +174,12 @@ test('a file a checkout has but git does not track is never selected (a develope
 
 test('the tarball holds the module and its zips, and none of the sources, tests or local state', () => {
   const root = join(unpacked, NAME);
-  expect(readdirSync(join(root, 'dist', 'lambdas')).sort()).toEqual(['scale-down.zip', 'scale-up.zip', 'webhook.zip']);
+  expect(readdirSync(join(root, 'dist', 'lambdas')).sort()).toEqual([
+    'runner-cache.zip',
+    'scale-down.zip',
+    'scale-up.zip',
+    'webhook.zip',
+  ]);
   for (const present of ['main.tf', 'variables-runner-pools.tf', 'modules/runner-pool/main.tf', 'agent/ghr-agent.sh']) {
     expect(existsSync(join(root, present))).toBe(true);
   }

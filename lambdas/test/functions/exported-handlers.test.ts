@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { handler as runnerCache } from '../../src/functions/runner-cache/handler.js';
 import { handler as scaleDown } from '../../src/functions/scale-down/handler.js';
 import { handler as scaleUp } from '../../src/functions/scale-up/handler.js';
 import { handler as webhook } from '../../src/functions/webhook/handler.js';
@@ -11,6 +12,7 @@ const exported: [string, { use: unknown; before: unknown; after: unknown }, Invo
   ['webhook', webhook, (context) => webhook({ headers: {}, body: '' } as never, context)],
   ['scale-up', scaleUp, (context) => scaleUp({ Records: [] } as never, context)],
   ['scale-down', scaleDown, (context) => scaleDown({}, context)],
+  ['runner-cache', runnerCache, (context) => runnerCache({}, context)],
 ];
 
 describe.each(exported)('%s handler export', (name, handler, invoke) => {

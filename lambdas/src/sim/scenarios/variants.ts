@@ -1,3 +1,4 @@
+import type { RunnerSource } from '../world/boot.js';
 import type { Scenario } from './schema.js';
 
 /**
@@ -65,4 +66,9 @@ export function adversarial(scenario: Scenario, options: AdversarialOptions): Sc
       runner: { ...scenario.world.runner, agentDeathChance: options.agentDeathChance },
     },
   };
+}
+
+/** The same scenario with the runner binary from another source (issue 15): every strategy boots alike. */
+export function withRunnerSource(scenario: Scenario, runnerSource: RunnerSource): Scenario {
+  return { ...scenario, world: { ...scenario.world, boot: { ...scenario.world.boot, runnerSource } } };
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bootAccounting } from '../accounting-detail.js';
 import { summaryJson } from '../cli.js';
 import type { OurFunctions } from '../build.js';
 import { resolveStrategy, type StrategyEntry } from '../run.js';
@@ -75,6 +76,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       seed,
       simulatedHours: Math.round((session.elapsedSeconds / 3600) * 1000) / 1000,
       accounting: full,
+      boot: bootAccounting(session.world),
     });
     // The `--json` keys first, then the whole accounting and what each facade answered.
     return { ...summary, accounting: full, facadeCalls: facadeCalls() };

@@ -1,6 +1,7 @@
 import { TAG, type AgentState } from '../../core/tags.js';
 import type { QueuedEvent } from '../engine/queue.js';
 import { AgentModel, type AgentCounters, type AgentMemory } from './agent.js';
+import { drawBoot } from './boot.js';
 import type { WorldContext } from './context.js';
 import type { Ec2World, TerminatedBy } from './ec2.js';
 import type { GitHubWorld } from './github.js';
@@ -97,7 +98,8 @@ export class HostModel {
     this.hosts.set(instance.id, host);
     const r = this.ctx.params.runner;
     instance.bootFailed = this.ctx.rng('ec2.bootFailure').chance(this.ctx.params.ec2.bootFailureRate);
-    this.ctx.engine.after(this.ctx.drawMs('ec2.boot', this.ctx.params.ec2.bootSeconds), 'boot', () => this.boot(host));
+    instance.boot = drawBoot(this.ctx);
+    this.ctx.engine.after(instance.boot.totalMs, 'boot', () => this.boot(host));
     this.scheduleSpot(instance);
     if (this.ctx.rng('agent.death').chance(r.agentDeathChance)) {
       const at = Math.round(this.ctx.rng('agent.death').uniform(0, 4 * 3_600_000));
@@ -132,6 +134,9 @@ export class HostModel {
       this.ctx.record('host.bootFailed', { instance: host.instance.id });
       return;
     }
+    // Where the runner came from and how long the boot took (issue 15), for the report and accounting.
+    const boot = host.instance.boot;
+    this.ctx.record('host.booted', { instance: host.instance.id, source: boot?.source, ms: boot?.totalMs });
     this.agent.boot(host);
   }
 

@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { bootParamsSchema } from './boot.js';
 import { hostileParamsSchema } from './hostile/params.js';
+import { range } from './range.js';
 
 /**
  * Every behaviour of world-model.md as a parameter with its default, in one place.
  * Ranges are `[min, max]` in seconds, drawn uniformly.
  */
-const range = (min: number, max: number) =>
-  z
-    .tuple([z.number().min(0), z.number().min(0)])
-    .refine(([a, b]) => a <= b, 'expected [min, max] with min <= max')
-    .default([min, max]);
 
 const share = (value: number) => z.number().min(0).max(1).default(value);
 
@@ -70,8 +67,7 @@ export const githubParamsSchema = z.strictObject({
 export const ec2ParamsSchema = z.strictObject({
   /** `pending` to `running`. */
   runningSeconds: range(5, 20),
-  /** CreateFleet (instant) to runner online: peers' published figures. */
-  bootSeconds: range(30, 90),
+  // CreateFleet to runner online is split into phases by the runner's source: world.boot (boot.ts).
   /** Share of instances whose runner never comes online (orphans). Not in world-model.md: off. */
   bootFailureRate: share(0),
   /** `shutting-down` to `terminated`. */
@@ -114,6 +110,8 @@ export const worldParamsSchema = z.strictObject({
   github: githubParamsSchema.default(githubParamsSchema.parse({})),
   ec2: ec2ParamsSchema.default(ec2ParamsSchema.parse({})),
   runner: runnerParamsSchema.default(runnerParamsSchema.parse({})),
+  /** CreateFleet to runner online, phase by phase, and where the runner binary comes from (issue 15). */
+  boot: bootParamsSchema.default(bootParamsSchema.parse({})),
   /** Adversarial scenarios only: a share of the instances run attackers (sim/world/hostile). */
   hostile: hostileParamsSchema.optional(),
 });

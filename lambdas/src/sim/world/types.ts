@@ -1,6 +1,7 @@
 import type { QueuedEvent } from '../engine/queue.js';
 import type { InstanceState } from '../../ports/ec2.js';
 import type { RepoRef, RunnerLabel, RunnerOwner } from '../../ports/github.js';
+import type { BootPhases } from './boot.js';
 
 /** Why an assigned job did not complete. Control-plane causes count as kills; spot apart. */
 export type KillCause = 'terminate' | 'delete' | 'label' | 'spot' | 'agent';
@@ -110,5 +111,7 @@ export interface Instance {
   /** The quarantine time of its latest `quarantined@<mark>/<time>` mark. */
   quarantinedAtMs?: number;
   bootFailed: boolean;
+  /** CreateFleet to runner online, phase by phase, and where the runner came from (sim/world/boot.ts). */
+  boot?: BootPhases;
   shutdownEvent?: QueuedEvent;
 }
