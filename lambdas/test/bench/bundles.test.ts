@@ -18,7 +18,7 @@ describe('bundle figures', () => {
     const rows = await measureBundles({ samples: 1 });
 
     // Assess
-    expect(rows.map((r) => r.name).sort()).toEqual(['scale-down', 'scale-up', 'webhook']);
+    expect(rows.map((r) => r.name).sort()).toEqual(['runner-cache', 'scale-down', 'scale-up', 'webhook']);
     for (const row of rows) {
       expect(row.zipBytes).toBeGreaterThan(1000);
       expect(row.bundleBytes).toBeGreaterThan(row.zipBytes);

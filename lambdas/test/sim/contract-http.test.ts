@@ -30,7 +30,7 @@ describeGitHubContract('simulator through HTTP (Octokit → GitHub facade → wo
     .addInstallation(APP_ID, 202, [`${CONTRACT_REPO.owner}/${CONTRACT_REPO.repo}`]);
   // One clock for the world, the facade's token expiry and the adapter's JWTs: the world's virtual one.
   const clock = world.engine.clock;
-  const facade = new GitHubFacade({ backend: new InProcessGitHub(world), directory, clock });
+  const facade = new GitHubFacade({ backend: new InProcessGitHub(world), directory, clock, secondaryLimits: false });
   const { baseUrl } = await facade.start();
   const ssm = secretStore(clock);
   await ssm.set(APP_ID_PARAMETER, APP_ID);

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import { ownerKey, type RunnerOwner } from '../../ports/github.js';
 import type { AppCredentials, AppCredentialsProvider } from './credentials.js';
 import { toFleetError } from './errors.js';
+import { GitHubLimiter } from './limiter.js';
 import { createOctokit, type FleetOctokitClient, type OctokitSettings } from './octokit.js';
 
 /**
@@ -17,6 +18,8 @@ export class GitHubClients {
   private appClient: FleetOctokitClient | undefined;
   private readonly installationClients = new Map<number, FleetOctokitClient>();
   private readonly installationIds = new Map<string, Promise<number>>();
+  /** Each installation's limits, kept across client rebuilds (a key rotation does not reset GitHub's count). */
+  private readonly limiter: GitHubLimiter;
 
   constructor(
     private readonly config: Pick<GitHubConfig, 'apiUrl' | 'installationIds'>,
@@ -26,6 +29,7 @@ export class GitHubClients {
   ) {
     // github.com: https://api.github.com; GHES: https://HOST/api/v3.
     this.baseUrl = config.apiUrl.replace(/\/+$/, '');
+    this.limiter = new GitHubLimiter(clock);
   }
 
   async forOwner(owner: RunnerOwner): Promise<FleetOctokitClient> {
@@ -33,7 +37,11 @@ export class GitHubClients {
     const installationId = await this.installationId(owner, credentials);
     let client = this.installationClients.get(installationId);
     if (!client) {
-      client = createOctokit(this.baseUrl, { credentials, installationId, now: () => this.clock.now() }, this.settings);
+      client = createOctokit(
+        this.baseUrl,
+        { credentials, installationId, now: () => this.clock.now(), limiter: this.limiter },
+        this.settings,
+      );
       this.installationClients.set(installationId, client);
     }
     return client;
@@ -69,7 +77,11 @@ export class GitHubClients {
 
   /** GET /orgs/{org}/installation or /repos/{owner}/{repo}/installation, authenticated as the app (JWT). */
   private async lookUp(owner: RunnerOwner, credentials: AppCredentials): Promise<number> {
-    this.appClient ??= createOctokit(this.baseUrl, { credentials, now: () => this.clock.now() }, this.settings);
+    this.appClient ??= createOctokit(
+      this.baseUrl,
+      { credentials, now: () => this.clock.now(), limiter: this.limiter },
+      this.settings,
+    );
     const client = this.appClient;
     try {
       const response =

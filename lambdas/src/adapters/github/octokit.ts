@@ -3,13 +3,13 @@ import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { retry } from '@octokit/plugin-retry';
-import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { Log } from '../../observability/types.js';
 import { silentLog } from '../../observability/types.js';
 import type { AppCredentials } from './credentials.js';
 import { signAppJwt } from './jwt.js';
+import { GitHubLimiter } from './limiter.js';
 
-export const FleetOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpointMethods);
+export const FleetOctokit = Octokit.plugin(retry, paginateRest, restEndpointMethods);
 export type FleetOctokitClient = InstanceType<typeof FleetOctokit>;
 
 /** How the adapter talks HTTP. Production takes the defaults; tests and the simulator inject. */
@@ -17,10 +17,10 @@ export interface OctokitSettings {
   /** Octokit's `request.fetch`: the transport seam. */
   readonly fetch?: typeof fetch;
   /**
-   * Rate-limit handling by @octokit/plugin-throttling. `false` switches the plugin off: no client-side
-   * spacing of writes (1 s between mutations otherwise, module-global) and every rate-limit answer
-   * becomes a RateLimitedError at once. Tests that keep it on pass `retryAfterBaseValue: 1` (1 ms per
-   * "second"); never fake timers around it (toolchain.md §1).
+   * Rate-limit handling by the GitHubLimiter (limiter.ts): GitHub's own limits per installation and
+   * endpoint, `retry-after` and the primary budget honoured. `false` switches it off: no client-side
+   * limits, and every rate-limit answer becomes a RateLimitedError at once. Tests that keep it on
+   * pass `retryAfterBaseValue: 1` (1 ms per "second" of `retry-after`).
    */
   readonly throttle?:
     | false
@@ -43,34 +43,18 @@ export interface ClientAuth {
   /** Absent: the client authenticates as the app (JWT), for `/app/…` and installation look-ups. */
   readonly installationId?: number;
   readonly now: () => number;
+  /** Shared by every client of one App (GitHubClients): it keeps each installation's limits. */
+  readonly limiter?: GitHubLimiter;
 }
 
 export function createOctokit(baseUrl: string, auth: ClientAuth, settings: OctokitSettings): FleetOctokitClient {
   const log = settings.log ?? silentLog;
   const throttleSettings = settings.throttle === false ? undefined : (settings.throttle ?? {});
-  const maxRetries = throttleSettings?.maxRetries ?? 1;
-  const maxWaitSeconds = throttleSettings?.maxWaitSeconds ?? 10;
-  const onLimit =
-    (kind: 'primary' | 'secondary') =>
-    (retryAfter: number, options: { method: string; url: string }, _kit: unknown, retryCount: number): boolean => {
-      const willRetry = retryCount < maxRetries && retryAfter <= maxWaitSeconds;
-      log.warn('github rate limited', { kind, method: options.method, route: options.url, retryAfter, willRetry });
-      return willRetry;
-    };
-  // Typed explicitly: with plugin-retry loaded, the `throttle` augmentation of OctokitOptions is lost
-  // and the callbacks would be implicit any (toolchain.md §1).
-  const throttle: ThrottlingOptions = throttleSettings
-    ? {
-        retryAfterBaseValue: throttleSettings.retryAfterBaseValue ?? 1000,
-        onRateLimit: onLimit('primary'),
-        onSecondaryRateLimit: onLimit('secondary'),
-      }
-    : { enabled: false };
   const retrySettings = settings.retry === false ? { enabled: false } : settings.retry;
-  const { credentials, installationId, now } = auth;
+  const { credentials, installationId, now, limiter } = auth;
   const createJwt = async (_appId: string | number, timeDifference?: number) =>
     signAppJwt(credentials.appId, credentials.privateKey, now(), timeDifference ?? 0);
-  return new FleetOctokit({
+  const kit = new FleetOctokit({
     baseUrl,
     userAgent: settings.userAgent ?? 'github-runner-fleet',
     authStrategy: createAppAuth,
@@ -79,7 +63,6 @@ export function createOctokit(baseUrl: string, auth: ClientAuth, settings: Octok
         ? { appId: credentials.appId, createJwt, log: octokitLog(log) }
         : { appId: credentials.appId, createJwt, installationId, cache: tokenCache(now), log: octokitLog(log) },
     request: settings.fetch ? { fetch: settings.fetch } : {},
-    throttle,
     retry: {
       doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
       retries: 2,
@@ -87,6 +70,71 @@ export function createOctokit(baseUrl: string, auth: ClientAuth, settings: Octok
     },
     log: octokitLog(log),
   });
+  if (throttleSettings && limiter) {
+    limitRequests(kit, limiter, installationId === undefined ? 'app' : String(installationId), now, log, {
+      retryAfterMs: throttleSettings.retryAfterBaseValue ?? 1000,
+      maxRetries: throttleSettings.maxRetries ?? 1,
+      maxWaitMs: (throttleSettings.maxWaitSeconds ?? 10) * 1000,
+    });
+  }
+  return kit;
+}
+
+/**
+ * Every request of the client goes through the limiter; a rate-limit answer pauses the installation
+ * for its `retry-after` (or until the primary budget's reset) and is retried when that wait is short.
+ */
+function limitRequests(
+  kit: FleetOctokitClient,
+  limiter: GitHubLimiter,
+  installation: string,
+  now: () => number,
+  log: Log,
+  policy: { readonly retryAfterMs: number; readonly maxRetries: number; readonly maxWaitMs: number },
+): void {
+  kit.hook.wrap('request', async (request, options) => {
+    const method = String(options.method);
+    const route = String(options.url);
+    // `/app/...` is the App's own budget (its JWT), not the installation's. auth-app creates the
+    // installation token through this same hook while the call that needs it waits, holding one of
+    // the installation's slots: counted apart, it can never wait for a slot it holds itself.
+    const caller = route.startsWith('/app/') || route === '/app' ? 'app' : installation;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await limiter.run(caller, method, route, async () => request(options), policy.maxWaitMs);
+        limiter.observe(caller, response.headers as Record<string, string | number | undefined>);
+        return response;
+      } catch (error) {
+        const waitSeconds = rateLimitWaitSeconds(error, now());
+        if (waitSeconds === undefined) throw error;
+        const waitMs = waitSeconds * policy.retryAfterMs;
+        limiter.pause(caller, now() + waitMs);
+        const willRetry = attempt < policy.maxRetries && waitSeconds * 1000 <= policy.maxWaitMs;
+        log.warn('github rate limited', { method, route, waitSeconds, willRetry });
+        if (!willRetry) throw error;
+      }
+    }
+  });
+}
+
+/**
+ * How long a rate-limit answer asks to wait, in seconds (GitHub docs, "Rate limits for the REST
+ * API"): until the primary limit's reset, a secondary limit's `retry-after`, or a minute when it
+ * names none. Undefined for any other answer.
+ */
+function rateLimitWaitSeconds(error: unknown, nowMs: number): number | undefined {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined;
+  const status = (error as { status: unknown }).status;
+  if (status !== 403 && status !== 429) return undefined;
+  const response = (error as { response?: { headers?: Record<string, unknown>; data?: unknown } }).response;
+  const headers = response?.headers ?? {};
+  if (String(headers['x-ratelimit-remaining']) === '0' && headers['x-ratelimit-reset'] !== undefined) {
+    return Math.max(0, Number(headers['x-ratelimit-reset']) - nowMs / 1000);
+  }
+  if (headers['retry-after'] !== undefined) return Math.max(0, Number(headers['retry-after']));
+  const message = (response?.data as { message?: unknown } | undefined)?.message;
+  if (status === 429 || (typeof message === 'string' && /secondary rate limit/i.test(message))) return 60;
+  return undefined;
 }
 
 /** GitHub: an installation token lives one hour; auth-app's own cache also keeps it 59 minutes. */

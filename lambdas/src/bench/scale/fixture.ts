@@ -91,7 +91,7 @@ async function populate(owners: readonly BenchOwner[], clock: ManualClock, ec2: 
  * The scale benchmark's world (issue 4, "Figures"): production Octokit adapter → GitHub facade
  * → (real per-call latency) → InMemoryGitHub, and production AWS SDK adapters → EC2/SSM/SQS
  * facades → in-memory backends, all on one ManualClock, so the settle wait costs no real time
- * and JWT and token checks agree with the adapter's clock. Octokit's throttling is off.
+ * and JWT and token checks agree with the adapter's clock. The adapter's GitHub limiter is off.
  */
 export async function startScaleFixture(owners: readonly BenchOwner[], latencyMs: number): Promise<ScaleFixture> {
   const clock = new ManualClock(Date.now());
@@ -131,7 +131,8 @@ export async function startScaleFixture(owners: readonly BenchOwner[], latencyMs
     secretCacheSeconds: 300,
   };
   const ports: Ports = {
-    // Throttling off: its client-side spacing of writes (1 s apart) would measure the plugin, not the protocol.
+    // The limiter off: its waits sleep on the ManualClock, which jumps at once, so concurrent waits would
+    // add up; a virtual scheduler for production-throttled rows is issue 17's next step.
     github: new OctokitGitHub({ config: githubConfig, ssm: ssmPort, clock, settings: { throttle: false } }),
     ec2: createEc2Port(clients.ec2),
     ssm: ssmPort,

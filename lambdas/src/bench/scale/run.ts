@@ -109,7 +109,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     aim: { wallTimeRatio: '<= 0.2 (quarantine / sequential)', githubCalls: '<= 1.1 x floorCalls' },
     note:
       `${options.latencyMs} ms real delay per GitHub call on the backend side; production Octokit and AWS SDK ` +
-      'adapters through the HTTP facades; settle wait on a virtual clock (no real time); Octokit throttling ' +
-      'disabled (throttle: false, so no 1 s spacing of writes); agents acknowledge marks at once.',
+      "adapters through the HTTP facades; settle wait on a virtual clock (no real time); the adapter's " +
+      "GitHub limiter off (throttle: false) and the facade enforcing GitHub's secondary limits (403 past " +
+      '900 points a minute per endpoint: above 180 writes an endpoint the run is refused); agents acknowledge marks at once.',
   };
 }

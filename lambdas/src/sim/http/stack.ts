@@ -60,6 +60,8 @@ export async function startHttpStack(world: World, quiescence: Quiescence): Prom
     clock,
     // The budget the world enforces per owner, so the headers tell a client what its next 403 will.
     rateBudgets: (key) => world.counters.primaryBudget(key),
+    // The world counts GitHub's secondary limits itself, for both doors (sim/ports/counters.ts).
+    secondaryLimits: false,
   });
   const ec2 = new Ec2Facade(new InProcessEc2(world));
   const ssm = new SsmFacade(new InProcessSsm(world));

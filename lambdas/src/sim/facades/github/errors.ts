@@ -22,7 +22,7 @@ export function primaryRateLimit(resetAtMs?: number): RateLimitedError {
 /**
  * Backend errors → GitHub's answers (docs: "Rate limits for the REST API", "Troubleshooting").
  * The 403 bodies say "secondary rate limit" / "API rate limit exceeded" as GitHub does, which
- * @octokit/plugin-throttling relies on to tell the two apart.
+ * clients (the adapter's limiter in adapters/github/octokit.ts among them) rely on to tell the two apart.
  */
 export function answerFor(error: unknown, nowMs: number): Answer {
   if (error instanceof NotFoundError) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };

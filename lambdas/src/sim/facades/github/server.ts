@@ -11,6 +11,7 @@ import { appRoutes } from './routes-app.js';
 import { groupRoutes } from './routes-groups.js';
 import { runnerRoutesAll } from './routes-runners.js';
 import { RateHeaders, refusalMessage, type RateBudgetView } from './rate-headers.js';
+import { SecondaryLimitCounter, GITHUB_SECONDARY, type SecondaryLimits } from './secondary-limits.js';
 import { LabelIds } from './wire.js';
 
 export interface GitHubFacadeOptions {
@@ -22,6 +23,8 @@ export interface GitHubFacadeOptions {
   readonly jwtClock?: Clock;
   /** The budgets `x-ratelimit-*` report; default: the facade counts its own requests per key and hour. */
   readonly rateBudgets?: RateBudgetView;
+  /** GitHub's secondary limits (default); `false`: none (a test of something else). */
+  readonly secondaryLimits?: SecondaryLimits | false;
 }
 
 export interface RecordedRequest {
@@ -51,12 +54,16 @@ export class GitHubFacade {
   private readonly labelIds = new LabelIds();
   private readonly clock: Clock;
   private readonly rateHeaders: RateHeaders;
+  /** Undefined when the facade enforces no secondary limits. */
+  readonly secondary: SecondaryLimitCounter | undefined;
   private server: Server | undefined;
 
   constructor(private readonly options: GitHubFacadeOptions) {
     this.clock = options.clock ?? systemClock;
     this.auth = new FacadeAuth(options.directory, this.clock, options.jwtClock ?? this.clock);
     this.rateHeaders = new RateHeaders(this.clock, options.rateBudgets);
+    const limits = options.secondaryLimits ?? GITHUB_SECONDARY;
+    this.secondary = limits === false ? undefined : new SecondaryLimitCounter(this.clock, limits);
   }
 
   async start(): Promise<{ baseUrl: string; ghesBaseUrl: string }> {
@@ -109,22 +116,33 @@ export class GitHubFacade {
     const credential = this.auth.identify(req.headers.authorization);
     const found = match(ROUTES, method, path);
     let answer: Answer;
+    const endpoint = found ? `${found.route.method} ${found.route.pattern}` : 'unmatched';
+    const caller =
+      credential.kind === 'installation'
+        ? `installation:${credential.installationId}`
+        : RateHeaders.keyOf(found?.params, credential);
+    const verdict = this.secondary?.admit(caller, method, endpoint) ?? {};
     try {
       const body = await readJson(req);
-      answer = found
-        ? await this.dispatch(found.route, found.params, { url, origin, ghes, body, credential })
-        : notFound;
+      answer =
+        verdict.retryAfterSeconds !== undefined
+          ? secondaryLimitAnswer(verdict.retryAfterSeconds)
+          : found
+            ? await this.dispatch(found.route, found.params, { url, origin, ghes, body, credential })
+            : notFound;
     } catch (error) {
       answer =
         error instanceof SyntaxError
           ? { status: 400, body: { message: 'Problems parsing JSON' } }
           : answerFor(error, this.clock.now());
+    } finally {
+      if (verdict.retryAfterSeconds === undefined) this.secondary?.done(caller);
     }
     this.requests.push({
       method,
       path,
       query: url.search,
-      endpoint: found ? `${found.route.method} ${found.route.pattern}` : 'unmatched',
+      endpoint,
       ghes,
       auth: credential.kind,
       status: answer.status,
@@ -184,4 +202,17 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   return text.length === 0 ? undefined : JSON.parse(text);
+}
+
+/** GitHub's answer to a caller over a secondary limit (REST docs, "Exceeding the rate limit"). */
+function secondaryLimitAnswer(retryAfterSeconds: number): Answer {
+  return {
+    status: 403,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+      status: '403',
+    },
+  };
 }
