@@ -299,6 +299,14 @@ export const scaleDownConfigObject = z.strictObject({
     ttlSeconds: z.number().int().min(60).max(3600).default(900),
   }),
   runnerConfigPath: ssmParameterName,
+  /**
+   * Idle surplus a run starts retiring per owner. Each retirement writes twice to GitHub (the
+   * quarantine, then the DELETE), and GitHub allows 900 points a minute per endpoint at 5 a write:
+   * 180 of each a minute per installation (adapters/github/limiter.ts). 150 leaves room for the
+   * run's other writes, so every runner a run marks gets its next step within the run instead of
+   * waiting, marked, for later runs; the rest stays in service until the next run.
+   */
+  maxNewRetirementsPerOwner: z.number().int().min(1).max(180).default(150),
 });
 
 /**

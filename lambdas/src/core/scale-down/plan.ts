@@ -243,6 +243,15 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
     else skipped.push(step);
   }
 
+  // Idle surplus only: the hard bound, spot-doomed runners and retirements under way are never held back.
+  const newPerOwner = new Map<string, number>();
+  const affordable = (k: Known): boolean => {
+    const started = newPerOwner.get(k.base.ownerKey) ?? 0;
+    if (started >= config.maxNewRetirementsPerOwner) return false;
+    newPerOwner.set(k.base.ownerKey, started + 1);
+    return true;
+  };
+
   for (const [pool, idle] of idleByPool) {
     const poolConfig = config.pools[pool]!;
     const quota = keepQuota(poolConfig, nowMs);
@@ -256,6 +265,10 @@ export function planScaleDown(observation: FleetObservation, config: ScaleDownCo
     );
     for (const k of keep) skipped.push(skip(k, 'kept-idle'));
     for (const k of [...doomed, ...surplus]) {
+      if (!isSpotDoomed(k.instance.tags) && !affordable(k)) {
+        skipped.push(skip(k, 'write-budget'));
+        continue;
+      }
       actions.push({
         ...k.base,
         kind: 'retire',

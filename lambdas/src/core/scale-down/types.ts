@@ -71,7 +71,9 @@ export type SkipReason =
   | 'busy'
   | 'booting'
   | 'jobs-waiting'
-  | 'retiring-wait';
+  | 'retiring-wait'
+  /** Surplus this run cannot afford to retire within GitHub's write limits: the next run takes it. */
+  | 'write-budget';
 
 interface ActionBase {
   readonly instanceId: string;
