@@ -257,11 +257,12 @@ describe('what each verdict leaves for the operator', () => {
 });
 
 describe('the re-check reads many candidates in batches', () => {
-  test('400 candidates: DescribeInstances with at most 200 ids each, never with none (EC2 would answer every instance)', async () => {
-    // Prepare: 400 idle runners, none kept (idle quota 0): two full batches
-    const world = new World(makeConfig({}, { maxRunners: 500 }));
-    const ids = Array.from({ length: 400 }, (_, i) => `i-${String(i).padStart(3, '0')}`);
-    for (const id of ids) await world.addRunner({ id });
+  test('360 candidates: DescribeInstances with at most 200 ids each, never with none (EC2 would answer every instance)', async () => {
+    // Prepare: 180 idle runners in each of two owners' pools (a run starts at most 180 retirements
+    // per owner: maxNewRetirementsPerOwner), none kept (idle quota 0): a full batch and a partial one
+    const world = new World(makeConfig({ maxNewRetirementsPerOwner: 180 }, { maxRunners: 500 }));
+    const ids = Array.from({ length: 360 }, (_, i) => `i-${String(i).padStart(3, '0')}`);
+    for (const [i, id] of ids.entries()) await world.addRunner({ id, pool: i % 2 === 0 ? 'repo' : 'org' });
     let quarantinedMs: number | undefined;
     world.spy.ec2.after('createTags', ({ args: [, tags] }) => {
       const mark = decodeLifecycle(tags[TAG.lifecycle]);
@@ -275,8 +276,8 @@ describe('the re-check reads many candidates in batches', () => {
     });
     // Act
     await runScaleDown(world.context());
-    // Assess: every candidate re-read once, in two batches of 200; all retired
-    expect(recheckReads.slice(0, 2)).toEqual([200, 200]);
+    // Assess: every candidate re-read once, in batches of 200; all retired
+    expect(recheckReads.slice(0, 2)).toEqual([200, 160]);
     expect(recheckReads.every((n) => n > 0 && n <= 200)).toBe(true);
     for (const id of ids) expect(await world.state(id)).toMatch(/terminated|shutting-down/);
   });
