@@ -37,6 +37,11 @@ run "valid_baseline_plans" {
     condition     = length(module.runner_pool) == 1
     error_message = "The baseline of this file must be valid, or the runs below prove nothing."
   }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.pinned_runner_behind) == 0
+    error_message = "Pools on \"latest\" pin nothing: no pinned-release alarm."
+  }
 }
 
 run "rejects_no_pools_and_prefix_uppercase_and_lambda_architecture_and_alarm_period" {
@@ -418,6 +423,19 @@ run "cache_keeps_what_the_pools_use" {
       { arch = "x64", sha256 = "194f1e1e4bd02f80b7e9633fc546084d8d4e19f3928a324d512ea53430102e1d", version = "2.329.0" },
     ])
     error_message = "The cache keeps the newest release for each architecture of a latest pool, and each pinned release (a prebuilt pool's runner is in its AMI)."
+  }
+
+  # GitHub stops sending jobs to a runner that has not installed a release within 30 days of its
+  # publication: the cache counts the days a pinned release is behind, and this alarm fires at 21.
+  assert {
+    condition = (
+      length(aws_cloudwatch_metric_alarm.pinned_runner_behind) == 1 &&
+      aws_cloudwatch_metric_alarm.pinned_runner_behind[0].metric_name == "PinnedRunnerDaysBehind" &&
+      aws_cloudwatch_metric_alarm.pinned_runner_behind[0].threshold == 21 &&
+      aws_cloudwatch_metric_alarm.pinned_runner_behind[0].statistic == "Maximum" &&
+      aws_cloudwatch_metric_alarm.pinned_runner_behind[0].dimensions == tomap({ service = "runner-cache", environment = "ghr-test" })
+    )
+    error_message = "A pinned pool gets the alarm on the runner-cache function's PinnedRunnerDaysBehind, at 21 days."
   }
 
   assert {
