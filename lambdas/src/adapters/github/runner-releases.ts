@@ -2,11 +2,13 @@
  * actions/runner releases over GitHub's public REST API and release downloads, with Node's fetch.
  * Unauthenticated: the releases of a public repository need no token, and the function holds none
  * (GitHub allows 60 such requests an hour per address; a run makes one, plus one download per
- * tarball it lacks). Errors map onto the port's: 403/429 with an exhausted limit or `retry-after`
- * → RateLimitedError, 404 → NotFoundError, 5xx and network failures → TransientError.
+ * tarball it lacks). Answers map onto the port's errors as the Octokit adapter's do (errors.ts:
+ * rate limits → RateLimitedError, 404 → NotFoundError, 5xx → TransientError); a network failure
+ * is a TransientError.
  */
 import { z } from 'zod';
-import { NotFoundError, PermanentError, RateLimitedError, TransientError } from '../../errors.js';
+import { PermanentError, TransientError } from '../../errors.js';
+import { toFleetError } from './errors.js';
 import type { RunnerRelease, RunnerReleasesPort } from '../../ports/runner-releases.js';
 
 export interface RunnerReleasesOptions {
@@ -95,23 +97,10 @@ export class FetchRunnerReleases implements RunnerReleasesPort {
       });
     }
     if (response.ok) return response;
-    await response.body?.cancel();
-    const status = response.status;
-    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
-    const reset = Number(response.headers.get('x-ratelimit-reset') ?? NaN);
-    if (
-      status === 429 ||
-      (status === 403 && (response.headers.get('x-ratelimit-remaining') === '0' || !Number.isNaN(retryAfter)))
-    ) {
-      const retryAtMs = !Number.isNaN(retryAfter)
-        ? Date.now() + retryAfter * 1000
-        : !Number.isNaN(reset)
-          ? reset * 1000
-          : undefined;
-      throw new RateLimitedError(`GitHub ${what} rate limited (${status})`, retryAtMs);
-    }
-    if (status === 404) throw new NotFoundError(`GitHub ${what}: 404`);
-    if (status >= 500) throw new TransientError(`GitHub ${what}: ${status}`);
-    throw new PermanentError(`GitHub ${what}: ${status}`);
+    // The same reading of GitHub's answers as the Octokit adapter's (rate limits, 404, 5xx).
+    const data: unknown = await response.json().catch(() => undefined);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    throw toFleetError({ status: response.status, response: { headers, data } }, what, Date.now());
   }
 }

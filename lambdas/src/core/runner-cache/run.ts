@@ -7,7 +7,7 @@
  * so Lambda's Errors metric and the module's alarm see it, and the next scheduled run tries again.
  */
 import { createHash } from 'node:crypto';
-import { FleetError, PermanentError, describeError, isRetryable } from '../../errors.js';
+import { FleetError, NotFoundError, PermanentError, describeError, isRetryable } from '../../errors.js';
 import type { Log, Metrics } from '../../observability/types.js';
 import type { ArtifactStorePort } from '../../ports/artifact-store.js';
 import type { Clock } from '../../ports/clock.js';
@@ -116,7 +116,7 @@ async function ensurePointer(deps: RunnerCacheDeps, want: Wanted): Promise<void>
   const key = latestPointerKey(want.arch);
   const text = pointerText(want.version, want.sha256);
   const current = await deps.store.getText(key).catch((error: unknown) => {
-    if (error instanceof FleetError && error.name === 'NotFoundError') return undefined;
+    if (error instanceof NotFoundError) return undefined;
     throw error;
   });
   if (current === text) return;
